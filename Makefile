@@ -1,0 +1,54 @@
+# Shield — developer commands. `make demo` and `make test` are all a newcomer needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+export PATH := $(abspath $(BIN)):$(PATH)
+
+.PHONY: install demo serve test test-postgres lint format lock messages clean-demo
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml requirements/constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+demo: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py demo_data
+	@echo "Serving Shield on http://127.0.0.1:8000 (Ctrl+C to stop)"
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+serve: install
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	bash scripts/with_postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+	$(BIN)/lint-imports
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+lock: install
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^shield' > requirements/constraints.new
+	(head -2 requirements/constraints.txt; cat requirements/constraints.new) > requirements/constraints.txt.tmp
+	mv requirements/constraints.txt.tmp requirements/constraints.txt && rm requirements/constraints.new
+
+messages: install
+	$(BIN)/python manage.py makemessages -l vi --no-obsolete --ignore ".venv/*" --ignore "static/*"
+	$(BIN)/python manage.py compilemessages -l vi --ignore ".venv/*"
+
+clean-demo:
+	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm

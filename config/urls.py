@@ -1,0 +1,17 @@
+"""URL map: one include per app; the API lives under /api/v1/."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from shield.accounts import views as account_views
+
+admin.site.site_header = "Shield"
+admin.site.site_title = "Shield"
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("shield.accounts.urls")),
+    path("audit/", include("shield.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,1 @@
+"""Who people are in Shield: users, agencies, memberships with roles and scopes, and the access policy."""

@@ -1,0 +1,81 @@
+"""Admin pages for system administrators: agencies, users and memberships. Nothing is deleted
+here: agencies and memberships are deactivated, users are disabled."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import transaction
+from django.http import HttpRequest
+
+from shield.accounts import services
+from shield.accounts.models import Agency, Membership, User
+
+
+class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            services.admin_change_record(
+                actor=request.user,  # type: ignore[arg-type]
+                obj=obj,
+                created=not change,
+                changed_fields=form.changed_data,
+            )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Membership
+    fk_name = "user"
+    extra = 0
+    fields = ["agency", "role", "scope", "is_active", "ended_at"]
+    autocomplete_fields = ["agency"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(User)
+class UserAdmin(AuditedAdmin, DjangoUserAdmin):  # type: ignore[misc]
+    inlines = [MembershipInline]
+    list_display = ["username", "first_name", "last_name", "is_active", "last_login"]
+    list_filter = ["is_active", "memberships__role", "memberships__agency__province"]
+    search_fields = ["username", "first_name", "last_name", "email"]
+    readonly_fields = ["last_login", "date_joined", "is_superuser", "is_staff"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Profile", {"fields": ("first_name", "last_name", "email")}),
+        ("Status", {"fields": ("is_active", "is_staff", "is_superuser", "last_login", "date_joined")}),
+    )
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        for formset in formsets:
+            for membership in formset.new_objects + [o for o, _ in formset.changed_objects]:
+                services.admin_change_record(
+                    actor=request.user,  # type: ignore[arg-type]
+                    obj=membership,
+                    created=membership in formset.new_objects,
+                    changed_fields=["agency", "role", "scope", "is_active", "ended_at"],
+                )
+
+
+@admin.register(Agency)
+class AgencyAdmin(AuditedAdmin):
+    list_display = ["name_vi", "name_en", "kind", "province", "is_active"]
+    list_filter = ["kind", "province", "is_active"]
+    search_fields = ["name_vi", "name_en", "code"]
+    autocomplete_fields = ["parent"]
+    raw_id_fields = ["border_gate"]
+    readonly_fields = ["version"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(AuditedAdmin):
+    list_display = ["user", "agency", "role", "scope", "is_active"]
+    list_filter = ["role", "scope", "is_active", "agency__province"]
+    search_fields = ["user__username", "agency__name_vi", "agency__name_en"]
+    autocomplete_fields = ["user", "agency"]

@@ -1,0 +1,141 @@
+"""Users, the agencies they work for and the memberships that give them a role and a scope."""
+
+import uuid
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from shield.accounts.roles import AgencyKind, Role, Scope
+from shield.core.models import BaseModel, VersionedModel
+
+
+class User(AbstractUser):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects: UserManager["User"] = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def active_memberships(self) -> list["Membership"]:
+        """Active memberships in active agencies, cached on the instance for the request."""
+        cached: list[Membership] | None = getattr(self, "_active_memberships", None)
+        if cached is None:
+            cached = list(
+                Membership.objects.filter(user=self, is_active=True, agency__is_active=True)
+                .select_related("agency", "agency__province")
+                .order_by("created_at")
+            )
+            self._active_memberships = cached
+        return cached
+
+    @property
+    def primary_membership(self) -> "Membership | None":
+        memberships = self.active_memberships()
+        return memberships[0] if memberships else None
+
+    @property
+    def primary_agency(self) -> "Agency | None":
+        membership = self.primary_membership
+        return membership.agency if membership else None
+
+    def scope_q(
+        self,
+        permission: str,
+        *,
+        agency_path: str,
+        province_path: str | None = None,
+        owner_path: str | None = None,
+    ) -> Q:
+        from shield.accounts import policy
+
+        return policy.scope_q(
+            self, permission, agency_path=agency_path, province_path=province_path, owner_path=owner_path
+        )
+
+
+class Agency(VersionedModel):
+    kind = models.CharField(_("kind"), max_length=30, choices=AgencyKind.choices)
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    province = models.ForeignKey(
+        "geo.Province", on_delete=models.PROTECT, related_name="agencies", verbose_name=_("province")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent agency"),
+    )
+    border_gate = models.ForeignKey(
+        "geo.BorderGate",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agencies",
+        verbose_name=_("border gate"),
+    )
+    two_factor_roles = models.JSONField(
+        _("roles that must use two-factor sign-in"), default=list, blank=True
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name_vi"]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="agency_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "vi").startswith("en") else self.name_vi
+
+    def requires_two_factor(self, role: str) -> bool:
+        return role in (self.two_factor_roles or [])
+
+
+class Membership(BaseModel):
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("user")
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("agency")
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    scope = models.CharField(_("scope"), max_length=20, choices=Scope.choices, default=Scope.AGENCY)
+    is_active = models.BooleanField(_("active"), default=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["agency__name_vi", "role"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "agency", "role"],
+                condition=Q(is_active=True),
+                name="membership_one_active_role_per_agency",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_active=True) | Q(ended_at__isnull=False),
+                name="membership_inactive_has_end",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.agency}"

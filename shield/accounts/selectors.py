@@ -1,0 +1,28 @@
+"""Reads of agencies and memberships, with access applied."""
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+
+from shield.accounts import policy
+from shield.accounts.models import Agency, User
+from shield.accounts.roles import PERMISSION_LABELS
+from shield.core.errors import NotFound
+
+
+def agency_list_managed_by(*, user: User | AnonymousUser) -> QuerySet[Agency]:
+    return Agency.objects.filter(
+        pk__in=[a.pk for a in policy.agencies_managed_by(user)]
+    ).select_related("province")
+
+
+def agency_get_managed_by(*, user: User | AnonymousUser, agency_id: object) -> Agency:
+    agency = agency_list_managed_by(user=user).filter(pk=agency_id).first()
+    if agency is None:
+        raise NotFound()
+    return agency
+
+
+def capabilities_of(*, user: User | AnonymousUser) -> list[str]:
+    """Human descriptions of what the user may do, in the registry's order."""
+    granted = policy.permissions_of(user)
+    return [str(label) for code, label in PERMISSION_LABELS.items() if code in granted]

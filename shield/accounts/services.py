@@ -1,0 +1,174 @@
+"""Writes to users, agencies and memberships; each one audited in its own transaction."""
+
+from collections.abc import Iterable
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shield import audit
+from shield.accounts.models import Agency, Membership, User
+from shield.accounts.roles import STAFF_ROLES, Role, Scope
+from shield.audit.models import AuditAction
+from shield.core.concurrency import save_versioned
+from shield.core.errors import ValidationFailed
+
+
+def _sync_staff_flag(user: User) -> None:
+    """Only system administrators reach the Django admin site."""
+    is_staff = Membership.objects.filter(
+        user=user, is_active=True, role__in=list(STAFF_ROLES), agency__is_active=True
+    ).exists()
+    if user.is_staff != is_staff:
+        user.is_staff = is_staff
+        user.save(update_fields=["is_staff"])
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+) -> User:
+    if User.objects.filter(username=username).exists():
+        raise ValidationFailed(field_errors={"username": [_("A user with that username already exists.")]})
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationFailed(field_errors={"password": list(exc.messages)}) from exc
+    user.set_password(password)
+    user.save()
+    audit.record(
+        action=AuditAction.CREATE,
+        actor=actor,
+        obj=user,
+        changed_fields=["username", "first_name", "last_name", "email", "password"],
+    )
+    return user
+
+
+@transaction.atomic
+def user_password_set(*, actor: User, user: User, password: str) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationFailed(field_errors={"password": list(exc.messages)}) from exc
+    user.set_password(password)
+    user.save(update_fields=["password", "updated_at"])
+    audit.record(action=AuditAction.PASSWORD_CHANGE, actor=actor, obj=user, changed_fields=["password"])
+
+
+@transaction.atomic
+def agency_create(
+    *,
+    actor: User | None,
+    kind: str,
+    code: str,
+    name_vi: str,
+    name_en: str,
+    province_id: object,
+    parent: Agency | None = None,
+    border_gate_id: object | None = None,
+) -> Agency:
+    if Agency.objects.filter(code=code).exists():
+        raise ValidationFailed(field_errors={"code": [_("An agency with that code already exists.")]})
+    agency = Agency.objects.create(
+        kind=kind,
+        code=code,
+        name_vi=name_vi,
+        name_en=name_en,
+        province_id=province_id,
+        parent=parent,
+        border_gate_id=border_gate_id,
+    )
+    audit.record(
+        action=AuditAction.CREATE,
+        actor=actor,
+        agency=agency,
+        obj=agency,
+        changed_fields=["kind", "code", "name_vi", "name_en", "province", "parent", "border_gate"],
+    )
+    return agency
+
+
+@transaction.atomic
+def membership_grant(
+    *, actor: User | None, user: User, agency: Agency, role: str, scope: str = Scope.AGENCY
+) -> Membership:
+    if role not in Role.values:
+        raise ValidationFailed(field_errors={"role": [_("Unknown role.")]})
+    if scope not in Scope.values:
+        raise ValidationFailed(field_errors={"scope": [_("Unknown scope.")]})
+    if Membership.objects.filter(user=user, agency=agency, role=role, is_active=True).exists():
+        raise ValidationFailed(field_errors={"role": [_("This user already has that role in this agency.")]})
+    membership = Membership.objects.create(user=user, agency=agency, role=role, scope=scope)
+    _sync_staff_flag(user)
+    audit.record(
+        action=AuditAction.CREATE,
+        actor=actor,
+        agency=agency,
+        obj=membership,
+        changed_fields=["user", "agency", "role", "scope"],
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, actor: User, membership: Membership, reason: str) -> Membership:
+    """Memberships are ended, never deleted, so the record of who could see what survives."""
+    if not reason.strip():
+        raise ValidationFailed(field_errors={"reason": [_("Say why the membership ends.")]})
+    membership.is_active = False
+    membership.ended_at = timezone.now()
+    membership.save(update_fields=["is_active", "ended_at", "updated_at"])
+    _sync_staff_flag(membership.user)
+    audit.record(
+        action=AuditAction.UPDATE,
+        actor=actor,
+        agency=membership.agency,
+        obj=membership,
+        changed_fields=["is_active", "ended_at"],
+        reason=reason,
+    )
+    return membership
+
+
+@transaction.atomic
+def agency_two_factor_roles_set(
+    *, actor: User, agency: Agency, roles: Iterable[str], expected_version: int | None
+) -> Agency:
+    chosen = sorted(set(roles))
+    unknown = [r for r in chosen if r not in Role.values]
+    if unknown:
+        raise ValidationFailed(field_errors={"roles": [_("Unknown role.")]})
+    agency.two_factor_roles = chosen
+    save_versioned(agency, expected_version=expected_version, fields=["two_factor_roles", "updated_at"])
+    audit.record(
+        action=AuditAction.UPDATE,
+        actor=actor,
+        agency=agency,
+        obj=agency,
+        changed_fields=["two_factor_roles"],
+    )
+    return agency
+
+
+def admin_change_record(*, actor: User, obj: object, created: bool, changed_fields: Iterable[str]) -> None:
+    """Audit a save made through the Django admin site (called inside the admin's transaction)."""
+    from django.db.models import Model
+
+    assert isinstance(obj, Model)
+    audit.record(
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        actor=actor,
+        agency=obj if isinstance(obj, Agency) else getattr(obj, "agency", None),
+        obj=obj,
+        changed_fields=changed_fields,
+    )

@@ -1,0 +1,46 @@
+"""TOTP enrolment: an unconfirmed device until the user proves they hold the secret."""
+
+import io
+
+import qrcode
+import qrcode.image.svg
+from django.db import transaction
+from django.http import HttpRequest
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from shield import audit
+from shield.accounts.models import User
+from shield.audit.models import AuditAction
+
+
+def pending_device(user: User) -> TOTPDevice:
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="Shield", confirmed=False)
+
+
+def qr_svg(device: TOTPDevice) -> str:
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return buffer.getvalue().decode("utf-8")
+
+
+@transaction.atomic
+def device_confirm(*, request: HttpRequest, user: User, token: str) -> bool:
+    device = pending_device(user)
+    if not device.verify_token(token):
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    otp_login(request, device)
+    audit.record(action=AuditAction.TWO_FACTOR, actor=user, obj=user, changed_fields=["totp_device"])
+    return True
+
+
+def session_verify(*, request: HttpRequest, user: User, token: str) -> bool:
+    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+        if device.verify_token(token):
+            otp_login(request, device)
+            return True
+    return False

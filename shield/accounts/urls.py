@@ -1,0 +1,15 @@
+from django.urls import path
+
+from shield.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.SignInView.as_view(), name="login"),
+    path("logout/", views.SignOutView.as_view(), name="logout"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
+    path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
+    path("agencies/", views.agency_list, name="agency_list"),
+    path("agencies/<uuid:agency_id>/security/", views.agency_security, name="agency_security"),
+]

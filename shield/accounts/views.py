@@ -1,0 +1,136 @@
+"""Sign-in, two-factor, password change, the home page and agency security settings."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from shield.accounts import selectors, services, two_factor
+from shield.accounts.forms import SignInForm, TokenForm, TwoFactorRolesForm
+from shield.accounts.models import User
+from shield.core.errors import ApplicationError, NotFound
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.GET.get("next") or request.POST.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from django.conf import settings
+
+        return super().get_context_data(idle_minutes=settings.SHIELD_IDLE_TIMEOUT_MINUTES, **kwargs)
+
+
+class SignOutView(auth_views.LogoutView):
+    pass
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        from shield import audit
+        from shield.audit.models import AuditAction
+
+        audit.record(action=AuditAction.PASSWORD_CHANGE, actor=self.request.user, obj=self.request.user, changed_fields=["password"])
+        messages.success(self.request, _("Your password was changed."))
+        return response
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "memberships": user.active_memberships(),
+            "capabilities": selectors.capabilities_of(user=user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    device = two_factor.pending_device(user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if two_factor.device_confirm(request=request, user=user, token=form.cleaned_data["token"]):
+            messages.success(request, _("Two-factor sign-in is set up."))
+            return HttpResponseRedirect(_safe_next(request, reverse("home")))
+        form.add_error("token", _("That code is not right. Check the time on your phone and try again."))
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {"form": form, "qr_svg": two_factor.qr_svg(device), "secret_key": device.bin_key.hex()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if two_factor.session_verify(request=request, user=user, token=form.cleaned_data["token"]):
+            return HttpResponseRedirect(_safe_next(request, reverse("home")))
+        form.add_error("token", _("That code is not right. Check the time on your phone and try again."))
+    return render(request, "accounts/two_factor_verify.html", {"form": form})
+
+
+@login_required
+def agency_list(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("accounts.manage_agency"):
+        return render(request, "403.html", status=403)
+    agencies = selectors.agency_list_managed_by(user=request.user)
+    return render(request, "accounts/agency_list.html", {"agencies": agencies})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agency_security(request: HttpRequest, agency_id: str) -> HttpResponse:
+    try:
+        agency = selectors.agency_get_managed_by(user=request.user, agency_id=agency_id)
+    except (NotFound, ValueError) as exc:
+        raise Http404 from exc
+    user = request.user
+    assert isinstance(user, User)
+    form = TwoFactorRolesForm(
+        request.POST or None, initial={"roles": agency.two_factor_roles, "version": agency.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agency_two_factor_roles_set(
+                actor=user,
+                agency=agency,
+                roles=form.cleaned_data["roles"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Security settings saved."))
+            return HttpResponseRedirect(reverse("accounts:agency_security", args=[agency.pk]))
+    return render(request, "accounts/agency_security.html", {"agency": agency, "form": form})

@@ -1,0 +1,123 @@
+"""AuditEvent: append-only; each event's hash covers its content and the previous event's hash."""
+
+import hashlib
+import json
+import uuid
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", _("View")
+    LIST = "list", _("List")
+    CREATE = "create", _("Create")
+    UPDATE = "update", _("Update")
+    TRANSITION = "transition", _("Change of stage")
+    MERGE = "merge", _("Merge")
+    UNMERGE = "unmerge", _("Undo merge")
+    EXPORT = "export", _("Export")
+    IMPORT = "import", _("Import")
+    LOGIN = "login", _("Sign-in")
+    LOGOUT = "logout", _("Sign-out")
+    LOGIN_FAILED = "login_failed", _("Failed sign-in")
+    LOCKED_OUT = "locked_out", _("Locked out")
+    PASSWORD_CHANGE = "password_change", _("Password change")
+    TWO_FACTOR = "two_factor", _("Two-factor change")
+    PERMISSION_DENIED = "permission_denied", _("Permission denied")
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or remove an audit event."""
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Audit events cannot be updated.")
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise AppendOnlyError("Audit events cannot be deleted.")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Audit events cannot be updated.")
+
+
+class AuditEvent(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    sequence = models.PositiveBigIntegerField(_("sequence"), unique=True)
+    occurred_at = models.DateTimeField(_("time"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    actor_username = models.CharField(_("actor's username"), max_length=150, blank=True)
+    agency = models.ForeignKey(
+        "accounts.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("agency"),
+    )
+    action = models.CharField(_("action"), max_length=30, choices=AuditAction.choices, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True, db_index=True)
+    object_id = models.CharField(_("object id"), max_length=100, blank=True, db_index=True)
+    changed_fields = models.JSONField(_("changed fields"), default=list, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    previous_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sequence"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [models.Index(fields=["object_type", "object_id", "sequence"])]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("Audit events cannot be updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Audit events cannot be deleted.")
+
+    def canonical_payload(self) -> str:
+        """The exact text the hash covers; changing any audited column changes it."""
+        return json.dumps(
+            {
+                "sequence": self.sequence,
+                "occurred_at": self.occurred_at.isoformat(),
+                "actor": str(self.actor_id) if self.actor_id else None,
+                "actor_username": self.actor_username,
+                "agency": str(self.agency_id) if self.agency_id else None,
+                "action": self.action,
+                "object_type": self.object_type,
+                "object_id": self.object_id,
+                "changed_fields": list(self.changed_fields or []),
+                "reason": self.reason,
+                "ip_address": self.ip_address,
+                "request_id": self.request_id,
+                "previous_hash": self.previous_hash,
+            },
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(self.canonical_payload().encode("utf-8")).hexdigest()

@@ -1,0 +1,1 @@
+"""Shared foundations: base models, application errors, request context, htmx helpers."""
