@@ -1,9 +1,53 @@
-"""Project-wide pytest setup."""
+"""Project-wide pytest setup: English by default, and a Chromium page for browser tests."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+
+CHROMIUM = Path(os.environ.get("SHIELD_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 @pytest.fixture(autouse=True)
 def _english_by_default(settings):  # type: ignore[no-untyped-def]
     """Tests read English text unless they switch language themselves."""
     settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    """Debian's Chromium driven by Playwright; skipped (or failed when required) if absent."""
+    if not CHROMIUM.exists():
+        message = f"Chromium not found at {CHROMIUM}: install Debian's chromium package"
+        if os.environ.get("SHIELD_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"SHIELD_REQUIRE_BROWSER=1 but {message}", pytrace=False)
+        pytest.skip(message)
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
+    # test itself (creating users) are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium):  # type: ignore[no-untyped-def]
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()

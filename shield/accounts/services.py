@@ -165,6 +165,8 @@ def admin_change_record(*, actor: User, obj: object, created: bool, changed_fiel
     from django.db.models import Model
 
     assert isinstance(obj, Model)
+    if isinstance(obj, Membership):
+        _sync_staff_flag(obj.user)
     audit.record(
         action=AuditAction.CREATE if created else AuditAction.UPDATE,
         actor=actor,
