@@ -20,7 +20,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(autouse=True)
-def _english_by_default(settings):  # type: ignore[no-untyped-def]
+def _english_by_default(settings):
     """Tests read English text unless they switch language themselves."""
     settings.LANGUAGE_CODE = "en"
 
@@ -45,7 +45,7 @@ def chromium() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(chromium):  # type: ignore[no-untyped-def]
+def page(chromium):
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(15000)

@@ -15,3 +15,7 @@ STORAGES = {
 SHIELD_ENCRYPTION_KEYS = ["q1Gm3V2bX6tYk0H8y3K4o1l9c5J7wQ2e8R4t6Y0u1I8="]
 SHIELD_REQUIRE_BROWSER = env.bool("SHIELD_REQUIRE_BROWSER", default=False)
 LANGUAGE_CODE = "en"
+
+# Serve static files straight from the source tree (no collectstatic in development and tests).
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

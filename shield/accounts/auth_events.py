@@ -29,7 +29,9 @@ def _attempted_user(credentials: dict[str, Any]) -> tuple[str, User | None]:
     return username, User.objects.filter(username=username).first() if username else None
 
 
-def _on_login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any) -> None:
+def _on_login_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
     username, user = _attempted_user(credentials)
     audit.record(
         action=AuditAction.LOGIN_FAILED,

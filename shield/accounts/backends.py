@@ -11,9 +11,7 @@ from shield.accounts.models import User
 class RolePermissionBackend(BaseBackend):
     """Grants nothing at login (authenticate returns None); only answers permission questions."""
 
-    def get_all_permissions(
-        self, user_obj: AbstractBaseUser | AnonymousUser, obj: object = None
-    ) -> set[str]:
+    def get_all_permissions(self, user_obj: AbstractBaseUser | AnonymousUser, obj: object = None) -> set[str]:
         if obj is not None or not isinstance(user_obj, User):
             return set()
         return set(policy.permissions_of(user_obj))

@@ -13,5 +13,5 @@ def shield_user(request: HttpRequest) -> dict[str, Any]:
         return {"shield_perms": frozenset(), "shield_membership": None}
     return {
         "shield_perms": policy.permissions_of(user),
-        "shield_membership": user.primary_membership,  # type: ignore[union-attr]
+        "shield_membership": user.primary_membership,
     }

@@ -21,20 +21,109 @@ class DemoAgency:
 
 
 AGENCIES = [
-    DemoAgency("nco", AgencyKind.MINISTRY, "Văn phòng điều phối quốc gia Shield", "Shield National Coordination Office", "ha_noi"),
-    DemoAgency("bg-lao-cai", AgencyKind.BORDER_GUARD, "Đồn Biên phòng cửa khẩu quốc tế Lào Cai", "Lào Cai International Border Gate Border Guard Post", "lao_cai", "lao-cai"),
-    DemoAgency("bg-mong-cai", AgencyKind.BORDER_GUARD, "Đồn Biên phòng cửa khẩu quốc tế Móng Cái", "Móng Cái International Border Gate Border Guard Post", "quang_ninh", "mong-cai"),
-    DemoAgency("bg-moc-bai", AgencyKind.BORDER_GUARD, "Đồn Biên phòng cửa khẩu quốc tế Mộc Bài", "Mộc Bài International Border Gate Border Guard Post", "tay_ninh", "moc-bai"),
-    DemoAgency("bg-cau-treo", AgencyKind.BORDER_GUARD, "Đồn Biên phòng cửa khẩu quốc tế Cầu Treo", "Cầu Treo International Border Gate Border Guard Post", "ha_tinh", "cau-treo"),
-    DemoAgency("bg-lao-bao", AgencyKind.BORDER_GUARD, "Đồn Biên phòng cửa khẩu quốc tế Lao Bảo", "Lao Bảo International Border Gate Border Guard Post", "quang_tri", "lao-bao"),
-    DemoAgency("police-ha-noi", AgencyKind.POLICE_PROVINCIAL, "Công an thành phố Hà Nội", "Hà Nội City Police", "ha_noi"),
-    DemoAgency("police-an-giang", AgencyKind.POLICE_PROVINCIAL, "Công an tỉnh An Giang", "An Giang Provincial Police", "an_giang"),
-    DemoAgency("spc-ha-noi", AgencyKind.SOCIAL_PROTECTION, "Trung tâm Bảo trợ xã hội Hà Nội", "Hà Nội Social Protection Centre", "ha_noi"),
-    DemoAgency("spc-an-giang", AgencyKind.SOCIAL_PROTECTION, "Trung tâm Công tác xã hội tỉnh An Giang", "An Giang Social Work Centre", "an_giang"),
-    DemoAgency("wu-peaceful-house", AgencyKind.WOMENS_UNION, "Hội LHPN Việt Nam — Ngôi nhà Bình yên", "Vietnam Women's Union — Peaceful House", "ha_noi"),
-    DemoAgency("ngo-hope-shelter", AgencyKind.NGO, "Mái ấm Hy Vọng (tổ chức phi chính phủ)", "Hope Shelter (NGO)", "ho_chi_minh"),
-    DemoAgency("court-ha-noi", AgencyKind.COURT, "Tòa án nhân dân thành phố Hà Nội", "Hà Nội People's Court", "ha_noi"),
-    DemoAgency("procuracy-ha-noi", AgencyKind.PROCURACY, "Viện kiểm sát nhân dân thành phố Hà Nội", "Hà Nội People's Procuracy", "ha_noi"),
+    DemoAgency(
+        "nco",
+        AgencyKind.MINISTRY,
+        "Văn phòng điều phối quốc gia Shield",
+        "Shield National Coordination Office",
+        "ha_noi",
+    ),
+    DemoAgency(
+        "bg-lao-cai",
+        AgencyKind.BORDER_GUARD,
+        "Đồn Biên phòng cửa khẩu quốc tế Lào Cai",
+        "Lào Cai International Border Gate Border Guard Post",
+        "lao_cai",
+        "lao-cai",
+    ),
+    DemoAgency(
+        "bg-mong-cai",
+        AgencyKind.BORDER_GUARD,
+        "Đồn Biên phòng cửa khẩu quốc tế Móng Cái",
+        "Móng Cái International Border Gate Border Guard Post",
+        "quang_ninh",
+        "mong-cai",
+    ),
+    DemoAgency(
+        "bg-moc-bai",
+        AgencyKind.BORDER_GUARD,
+        "Đồn Biên phòng cửa khẩu quốc tế Mộc Bài",
+        "Mộc Bài International Border Gate Border Guard Post",
+        "tay_ninh",
+        "moc-bai",
+    ),
+    DemoAgency(
+        "bg-cau-treo",
+        AgencyKind.BORDER_GUARD,
+        "Đồn Biên phòng cửa khẩu quốc tế Cầu Treo",
+        "Cầu Treo International Border Gate Border Guard Post",
+        "ha_tinh",
+        "cau-treo",
+    ),
+    DemoAgency(
+        "bg-lao-bao",
+        AgencyKind.BORDER_GUARD,
+        "Đồn Biên phòng cửa khẩu quốc tế Lao Bảo",
+        "Lao Bảo International Border Gate Border Guard Post",
+        "quang_tri",
+        "lao-bao",
+    ),
+    DemoAgency(
+        "police-ha-noi",
+        AgencyKind.POLICE_PROVINCIAL,
+        "Công an thành phố Hà Nội",
+        "Hà Nội City Police",
+        "ha_noi",
+    ),
+    DemoAgency(
+        "police-an-giang",
+        AgencyKind.POLICE_PROVINCIAL,
+        "Công an tỉnh An Giang",
+        "An Giang Provincial Police",
+        "an_giang",
+    ),
+    DemoAgency(
+        "spc-ha-noi",
+        AgencyKind.SOCIAL_PROTECTION,
+        "Trung tâm Bảo trợ xã hội Hà Nội",
+        "Hà Nội Social Protection Centre",
+        "ha_noi",
+    ),
+    DemoAgency(
+        "spc-an-giang",
+        AgencyKind.SOCIAL_PROTECTION,
+        "Trung tâm Công tác xã hội tỉnh An Giang",
+        "An Giang Social Work Centre",
+        "an_giang",
+    ),
+    DemoAgency(
+        "wu-peaceful-house",
+        AgencyKind.WOMENS_UNION,
+        "Hội LHPN Việt Nam — Ngôi nhà Bình yên",
+        "Vietnam Women's Union — Peaceful House",
+        "ha_noi",
+    ),
+    DemoAgency(
+        "ngo-hope-shelter",
+        AgencyKind.NGO,
+        "Mái ấm Hy Vọng (tổ chức phi chính phủ)",
+        "Hope Shelter (NGO)",
+        "ho_chi_minh",
+    ),
+    DemoAgency(
+        "court-ha-noi",
+        AgencyKind.COURT,
+        "Tòa án nhân dân thành phố Hà Nội",
+        "Hà Nội People's Court",
+        "ha_noi",
+    ),
+    DemoAgency(
+        "procuracy-ha-noi",
+        AgencyKind.PROCURACY,
+        "Viện kiểm sát nhân dân thành phố Hà Nội",
+        "Hà Nội People's Procuracy",
+        "ha_noi",
+    ),
 ]
 
 # (username, first name, last name, agency code, role, scope)
@@ -68,7 +157,9 @@ def _agency(spec: DemoAgency) -> Agency:
     )
 
 
-def _account(username: str, first: str, last: str, agency: Agency, role: str, scope: str, password: str) -> User:
+def _account(
+    username: str, first: str, last: str, agency: Agency, role: str, scope: str, password: str
+) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
         user = services.user_create(
@@ -84,7 +175,7 @@ def load(*, options: dict[str, Any], out: TextIO) -> None:
     agencies = {spec.code: _agency(spec) for spec in AGENCIES}
     provinces = sorted({a.province.name for a in agencies.values()})
     out.write(f"Agencies: {len(agencies)} in {len(provinces)} provinces ({', '.join(provinces)})\n")
-    out.write("\nDemo accounts (password for all: %s)\n" % password)
+    out.write(f"\nDemo accounts (password for all: {password})\n")
     out.write(f"  {'username':<14} {'role':<26} agency\n")
     for username, first, last, code, role, scope in ACCOUNTS:
         _account(username, first, last, agencies[code], role, scope, password)

@@ -13,7 +13,9 @@ class SignInForm(AuthenticationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "class": "form-control"})
-        self.fields["password"].widget.attrs.update({"autocomplete": "current-password", "class": "form-control"})
+        self.fields["password"].widget.attrs.update(
+            {"autocomplete": "current-password", "class": "form-control"}
+        )
 
 
 class TokenForm(forms.Form):

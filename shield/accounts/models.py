@@ -1,7 +1,8 @@
 """Users, the agencies they work for and the memberships that give them a role and a scope."""
 
 import uuid
-from django.contrib.auth.models import AbstractUser, UserManager
+
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -14,8 +15,6 @@ from shield.core.models import BaseModel, VersionedModel
 class User(AbstractUser):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    objects: UserManager["User"] = UserManager()
 
     class Meta:
         verbose_name = _("user")
@@ -85,9 +84,7 @@ class Agency(VersionedModel):
         related_name="agencies",
         verbose_name=_("border gate"),
     )
-    two_factor_roles = models.JSONField(
-        _("roles that must use two-factor sign-in"), default=list, blank=True
-    )
+    two_factor_roles = models.JSONField(_("roles that must use two-factor sign-in"), default=list, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -50,7 +50,7 @@ def memberships_with(user: User | AnonymousUser | None, permission: str) -> list
 
 def agency_and_descendant_ids(agency: Agency) -> set[object]:
     """The agency and every agency below it (a provincial police department and its stations)."""
-    found = {agency.pk}
+    found: set[object] = {agency.pk}
     frontier = [agency.pk]
     while frontier:
         children = list(Agency.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))

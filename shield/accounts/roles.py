@@ -82,14 +82,18 @@ _ADMIN_MODEL_PERMISSIONS = {
 } | {f"geo.view_{model}" for model in ("province", "commune", "formerprovince")}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.FRONTLINE_OFFICER: frozenset({"people.view", "people.register", "intake.screen", "intake.triage_tips"}),
+    Role.FRONTLINE_OFFICER: frozenset(
+        {"people.view", "people.register", "intake.screen", "intake.triage_tips"}
+    ),
     Role.CASE_WORKER: frozenset(_CASE_WORK | {"intake.triage_tips"}),
     Role.SUPERVISOR: frozenset(_CASE_WORK | {"intake.triage_tips", "cases.supervise", "linkage.review"}),
     Role.SERVICE_PROVIDER: frozenset({"referrals.deliver"}),
     Role.JUSTICE_OFFICER: frozenset({"people.view", "justice.view", "justice.edit", "cases.view"}),
     Role.STATISTICIAN: frozenset({"statistics.view", "statistics.export"}),
     Role.AGENCY_ADMIN: frozenset({"accounts.manage_agency"}),
-    Role.SYSTEM_ADMIN: frozenset({"accounts.manage_agency", "accounts.manage_system"} | _ADMIN_MODEL_PERMISSIONS),
+    Role.SYSTEM_ADMIN: frozenset(
+        {"accounts.manage_agency", "accounts.manage_system"} | _ADMIN_MODEL_PERMISSIONS
+    ),
     Role.AUDITOR: frozenset({"audit.view_events"}),
 }
 

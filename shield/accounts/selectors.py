@@ -1,5 +1,7 @@
 """Reads of agencies and memberships, with access applied."""
 
+from uuid import UUID
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
@@ -10,12 +12,12 @@ from shield.core.errors import NotFound
 
 
 def agency_list_managed_by(*, user: User | AnonymousUser) -> QuerySet[Agency]:
-    return Agency.objects.filter(
-        pk__in=[a.pk for a in policy.agencies_managed_by(user)]
-    ).select_related("province")
+    return Agency.objects.filter(pk__in=[a.pk for a in policy.agencies_managed_by(user)]).select_related(
+        "province"
+    )
 
 
-def agency_get_managed_by(*, user: User | AnonymousUser, agency_id: object) -> Agency:
+def agency_get_managed_by(*, user: User | AnonymousUser, agency_id: str | UUID) -> Agency:
     agency = agency_list_managed_by(user=user).filter(pk=agency_id).first()
     if agency is None:
         raise NotFound()

@@ -1,6 +1,7 @@
 """Writes to users, agencies and memberships; each one audited in its own transaction."""
 
 from collections.abc import Iterable
+from uuid import UUID
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -73,9 +74,9 @@ def agency_create(
     code: str,
     name_vi: str,
     name_en: str,
-    province_id: object,
+    province_id: UUID,
     parent: Agency | None = None,
-    border_gate_id: object | None = None,
+    border_gate_id: UUID | None = None,
 ) -> Agency:
     if Agency.objects.filter(code=code).exists():
         raise ValidationFailed(field_errors={"code": [_("An agency with that code already exists.")]})

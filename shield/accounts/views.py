@@ -49,7 +49,12 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         from shield import audit
         from shield.audit.models import AuditAction
 
-        audit.record(action=AuditAction.PASSWORD_CHANGE, actor=self.request.user, obj=self.request.user, changed_fields=["password"])
+        audit.record(
+            action=AuditAction.PASSWORD_CHANGE,
+            actor=self.request.user,
+            obj=self.request.user,
+            changed_fields=["password"],
+        )
         messages.success(self.request, _("Your password was changed."))
         return response
 

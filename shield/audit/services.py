@@ -1,11 +1,13 @@
 """`record()`: the one way to write an audit event, inside the caller's transaction."""
 
+import ipaddress
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.ipv6 import clean_ipv6_address
 
 from shield.audit.models import GENESIS_HASH, AuditAction, AuditEvent
 from shield.core import request_context
@@ -23,6 +25,24 @@ def _lock_chain() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+
+
+def _canonical_ip(value: str | None) -> str | None:
+    """The address exactly as the database will hand it back, or None when it is not an address.
+
+    The hash is computed before the row is written, so it must cover the form the column stores
+    (PostgreSQL's inet compresses IPv6) or every such event would later fail verification. A
+    malformed address (a forged X-Forwarded-For) is dropped rather than failing the audited action.
+    """
+    if not value:
+        return None
+    try:
+        address = ipaddress.ip_address(value.strip().split("%", 1)[0])
+    except ValueError:
+        return None
+    if address.version == 6:
+        return clean_ipv6_address(str(address))
+    return str(address)
 
 
 def record(
@@ -54,6 +74,7 @@ def record(
     if context is not None:
         ip_address = ip_address or context.ip
         request_id = request_id or context.request_id
+    ip_address = _canonical_ip(ip_address)
     with transaction.atomic():
         _lock_chain()
         last = AuditEvent.objects.order_by("-sequence").only("sequence", "hash").first()
@@ -69,7 +90,7 @@ def record(
             changed_fields=sorted(set(changed_fields)),
             reason=reason,
             ip_address=ip_address,
-            request_id=request_id or "",
+            request_id=(request_id or "")[:64],
             previous_hash=last.hash if last else GENESIS_HASH,
         )
         event.hash = event.compute_hash()

@@ -1,12 +1,71 @@
-"""Auditor pages."""
+"""Auditor pages: the audit log and single events. Every read of them is itself audited."""
+
+import uuid
+from typing import cast
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from shield.audit import selectors
+from shield.audit.forms import EventFilterForm
+from shield.audit.models import AuditAction, AuditEvent
+from shield.audit.services import record
+from shield.core.access import AccessSubject
+from shield.core.errors import NotFound
+
+PAGE_SIZE = 50
+EVENT_TYPE = AuditEvent._meta.label_lower
+
+
+def _viewer(request: HttpRequest) -> AccessSubject:
+    # login_required has run, so this is a signed-in accounts.User; audit may not import accounts.
+    return cast(AccessSubject, request.user)
+
+
+def _refuse(request: HttpRequest, *, object_id: str = "") -> HttpResponse:
+    record(
+        action=AuditAction.PERMISSION_DENIED,
+        actor=request.user,
+        object_type=EVENT_TYPE,
+        object_id=object_id,
+    )
+    return render(request, "403.html", status=403)
 
 
 @login_required
+@require_GET
 def event_list(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("audit.view_events"):
-        return render(request, "403.html", status=403)
-    return render(request, "403.html", status=501)
+    viewer = _viewer(request)
+    if not viewer.has_perm(selectors.VIEW_PERMISSION):
+        return _refuse(request)
+    form = EventFilterForm(request.GET, agencies=selectors.agencies_for_filter(user=viewer))
+    context: dict[str, object] = {"form": form, "page": None, "events": []}
+    if form.is_valid():
+        page = Paginator(selectors.event_list_for(user=viewer, filters=form.filters()), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        # Read the page before recording, so the page never shows the record of its own reading.
+        context.update(page=page, events=list(page.object_list))
+        record(action=AuditAction.LIST, actor=request.user, object_type=EVENT_TYPE)
+    return render(request, "audit/event_list.html", context)
+
+
+@login_required
+@require_GET
+def event_detail(request: HttpRequest, event_id: uuid.UUID) -> HttpResponse:
+    viewer = _viewer(request)
+    if not viewer.has_perm(selectors.VIEW_PERMISSION):
+        return _refuse(request, object_id=str(event_id))
+    try:
+        event = selectors.event_get_for(user=viewer, event_id=event_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    record(action=AuditAction.VIEW, actor=request.user, obj=event)
+    return render(
+        request,
+        "audit/event_detail.html",
+        {"event": event, "hash_matches": event.compute_hash() == event.hash},
+    )

@@ -29,9 +29,9 @@ class UserFactory(DjangoModelFactory[User]):
     password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
 
     @factory.post_generation
-    def save_password(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+    def save_password(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create:
-            self.save()
+            obj.save()
 
 
 class AgencyFactory(DjangoModelFactory[Agency]):
@@ -55,12 +55,13 @@ class MembershipFactory(DjangoModelFactory[Membership]):
     scope = Scope.AGENCY
 
 
-def member(role: str = Role.CASE_WORKER, *, agency: Agency | None = None, scope: str = Scope.AGENCY, **user: Any) -> User:
+def member(
+    role: str = Role.CASE_WORKER, *, agency: Agency | None = None, scope: str = Scope.AGENCY, **user: Any
+) -> User:
     """A user holding one role in one agency (a new agency unless given)."""
-    membership = MembershipFactory(
-        user=UserFactory(**user), agency=agency or AgencyFactory(), role=role, scope=scope
-    )
+    account: User = UserFactory.create(**user)
+    MembershipFactory(user=account, agency=agency or AgencyFactory(), role=role, scope=scope)
     if role == Role.SYSTEM_ADMIN:
-        membership.user.is_staff = True
-        membership.user.save(update_fields=["is_staff"])
-    return membership.user
+        account.is_staff = True
+        account.save(update_fields=["is_staff"])
+    return account

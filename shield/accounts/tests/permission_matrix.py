@@ -1,7 +1,8 @@
 """A reusable permission matrix: every endpoint is tried as four actors.
 
 - anonymous: not signed in;
-- other_agency: the permitted role, but in another agency and province;
+- other_agency: the permitted role, but in another agency and province (for a scoped list
+  page, `Endpoint(scoped=True)`, it gets the page but none of the secrets);
 - no_permission: a signed-in member of the right agency whose role lacks the permission;
 - permitted: the actor the endpoint is for.
 
@@ -48,6 +49,8 @@ class Endpoint:
     permitted_status: set[int] = field(default_factory=lambda: {200})
     # Who besides `permitted` may use it (e.g. "other_agency" for a national list).
     also_allowed: set[str] = field(default_factory=set)
+    # A scoped list: other agencies get the page too, but must see none of the secrets.
+    scoped: bool = False
 
 
 def db_snapshot(*models: type[Model]) -> Callable[[], list[tuple[str, list[dict[str, Any]]]]]:
@@ -87,6 +90,11 @@ def assert_matrix(
         body = response.content.decode("utf-8", errors="replace")
         statuses[name] = response.status_code
         allowed = name == "permitted" or name in endpoint.also_allowed
+        if name == "other_agency" and endpoint.scoped:
+            assert response.status_code in endpoint.permitted_status, f"{endpoint.url}: got {response.status_code}"
+            for secret in secrets:
+                assert secret not in body, f"{endpoint.url} as other_agency: leaked {secret!r}"
+            continue
         where = f"{endpoint.method} {endpoint.url} as {name}"
         if allowed:
             assert response.status_code in endpoint.permitted_status, f"{where}: got {response.status_code}"

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
@@ -40,7 +42,9 @@ def test_sign_in_and_sign_out_are_audited(client):
     user = member(Role.CASE_WORKER, username="cw.audit")
     _sign_in(client, "cw.audit")
     client.post(reverse("accounts:logout"))
-    actions = list(AuditEvent.objects.filter(actor=user).order_by("sequence").values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(actor=user).order_by("sequence").values_list("action", flat=True)
+    )
     assert actions == [AuditAction.LOGIN, AuditAction.LOGOUT]
 
 
@@ -83,9 +87,9 @@ def test_idle_session_expires_and_sends_user_to_sign_in(client):
     assert settings.SESSION_COOKIE_AGE == settings.SHIELD_IDLE_TIMEOUT_MINUTES * 60
     # Every request pushes expiry forward (sliding idle timeout)...
     session = Session.objects.get(session_key=client.session.session_key)
-    assert session.expire_date > timezone.now() + timezone.timedelta(minutes=settings.SHIELD_IDLE_TIMEOUT_MINUTES - 1)
+    assert session.expire_date > timezone.now() + timedelta(minutes=settings.SHIELD_IDLE_TIMEOUT_MINUTES - 1)
     # ...and a session idle past the limit is gone.
-    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - timezone.timedelta(seconds=1))
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - timedelta(seconds=1))
     response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN)
@@ -95,11 +99,15 @@ def test_password_change_enforces_twelve_characters_and_is_audited(client):
     user = member(Role.CASE_WORKER, username="cw.pw")
     client.force_login(user)
     url = reverse("accounts:password_change")
-    short = client.post(url, {"old_password": DEFAULT_PASSWORD, "new_password1": "Sh0rt-pass", "new_password2": "Sh0rt-pass"})
+    short = client.post(
+        url, {"old_password": DEFAULT_PASSWORD, "new_password1": "Sh0rt-pass", "new_password2": "Sh0rt-pass"}
+    )
     assert short.status_code == 200
     assert b"at least 12 characters" in short.content
     good = "a-much-longer-passphrase-2026"
-    response = client.post(url, {"old_password": DEFAULT_PASSWORD, "new_password1": good, "new_password2": good})
+    response = client.post(
+        url, {"old_password": DEFAULT_PASSWORD, "new_password1": good, "new_password2": good}
+    )
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password(good)
