@@ -205,4 +205,7 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+# Roles that must use two-factor sign-in in every agency (agencies can add more roles).
 SHIELD_TWO_FACTOR_ROLES: list[str] = env.list("SHIELD_TWO_FACTOR_ROLES", default=[])
+# Only behind a proxy that sets X-Forwarded-For itself: the client address comes from that header.
+SHIELD_TRUST_X_FORWARDED_FOR = env.bool("SHIELD_TRUST_X_FORWARDED_FOR", default=False)

@@ -3,6 +3,7 @@ here: agencies and memberships are deactivated, users are disabled."""
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import transaction
@@ -10,12 +11,37 @@ from django.http import HttpRequest
 
 from shield.accounts import services
 from shield.accounts.models import Agency, Membership, User
+from shield.core.concurrency import save_versioned
+from shield.core.errors import StaleVersion
+
+
+class VersionedAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Carries the version the editor opened, so a second editor cannot overwrite the first."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.instance.pk is not None:
+            current = (
+                type(self.instance)
+                ._default_manager.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if cleaned.get("version") != current:
+                raise forms.ValidationError(StaleVersion.default_message)
+        return cleaned
 
 
 class AuditedAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         with transaction.atomic():
-            super().save_model(request, obj, form, change)
+            if change and "version" in form.fields:
+                fields = [f for f in form.changed_data if f != "version"]
+                save_versioned(obj, expected_version=form.cleaned_data["version"], fields=fields)
+            else:
+                super().save_model(request, obj, form, change)
             services.admin_change_record(
                 actor=request.user,  # type: ignore[arg-type]
                 obj=obj,
@@ -65,12 +91,24 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
 
 @admin.register(Agency)
 class AgencyAdmin(AuditedAdmin):
+    form = VersionedAdminForm
     list_display = ["name_vi", "name_en", "kind", "province", "is_active"]
     list_filter = ["kind", "province", "is_active"]
     search_fields = ["name_vi", "name_en", "code"]
     autocomplete_fields = ["parent"]
     raw_id_fields = ["border_gate"]
-    readonly_fields = ["version"]
+    fields = [
+        "kind",
+        "code",
+        "name_vi",
+        "name_en",
+        "province",
+        "parent",
+        "border_gate",
+        "two_factor_roles",
+        "is_active",
+        "version",
+    ]
 
 
 @admin.register(Membership)

@@ -1,5 +1,6 @@
 """AuditEvent: append-only; each event's hash covers its content and the previous event's hash."""
 
+import datetime
 import hashlib
 import json
 import uuid
@@ -101,7 +102,8 @@ class AuditEvent(models.Model):
         return json.dumps(
             {
                 "sequence": self.sequence,
-                "occurred_at": self.occurred_at.isoformat(),
+                # In UTC, as the database hands it back, whatever zone the caller's value was in.
+                "occurred_at": self.occurred_at.astimezone(datetime.UTC).isoformat(),
                 "actor": str(self.actor_id) if self.actor_id else None,
                 "actor_username": self.actor_username,
                 "agency": str(self.agency_id) if self.agency_id else None,

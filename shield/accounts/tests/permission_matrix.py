@@ -91,7 +91,9 @@ def assert_matrix(
         statuses[name] = response.status_code
         allowed = name == "permitted" or name in endpoint.also_allowed
         if name == "other_agency" and endpoint.scoped:
-            assert response.status_code in endpoint.permitted_status, f"{endpoint.url}: got {response.status_code}"
+            assert response.status_code in endpoint.permitted_status, (
+                f"{endpoint.url}: got {response.status_code}"
+            )
             for secret in secrets:
                 assert secret not in body, f"{endpoint.url} as other_agency: leaked {secret!r}"
             continue

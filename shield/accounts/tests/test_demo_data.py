@@ -53,7 +53,9 @@ def test_demo_data_creates_the_promised_accounts_and_agencies(settings, client):
         AgencyKind.COURT,
         AgencyKind.PROCURACY,
     } <= kinds
-    gates = set(Agency.objects.filter(kind=AgencyKind.BORDER_GUARD).values_list("border_gate__code", flat=True))
+    gates = set(
+        Agency.objects.filter(kind=AgencyKind.BORDER_GUARD).values_list("border_gate__code", flat=True)
+    )
     assert {"lao-cai", "mong-cai", "moc-bai", "cau-treo", "lao-bao"} <= gates
     assert User.objects.get(username="bg.laocai").primary_agency.border_gate.code == "lao-cai"
     assert User.objects.get(username="admin").is_staff

@@ -43,7 +43,9 @@ def test_agency_security_change_matrix(agency, admin_actors):
 
 def test_agency_list_matrix(agency, admin_actors):
     url = reverse("accounts:agency_list")
-    statuses = assert_matrix(Endpoint("GET", url, scoped=True), admin_actors, secrets=["Home Agency"], snapshot=snapshot)
+    statuses = assert_matrix(
+        Endpoint("GET", url, scoped=True), admin_actors, secrets=["Home Agency"], snapshot=snapshot
+    )
     assert statuses["no_permission"] == 403
 
 

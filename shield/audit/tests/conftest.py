@@ -55,18 +55,18 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
 
 @pytest.fixture
 def agency(db: None) -> Agency:
-    return AgencyFactory(name_en="Lao Cai Social Protection Centre")
+    return AgencyFactory.create(name_en="Lao Cai Social Protection Centre")
 
 
 @pytest.fixture
 def other_agency(db: None) -> Agency:
-    return AgencyFactory(name_en="An Giang Border Guard")
+    return AgencyFactory.create(name_en="An Giang Border Guard")
 
 
 @pytest.fixture
 def child_agency(agency: Agency) -> Agency:
     """A station under `agency`: agency scope reaches it too."""
-    return AgencyFactory(parent=agency, name_en="Lao Cai City Station")
+    return AgencyFactory.create(parent=agency, name_en="Lao Cai City Station")
 
 
 @pytest.fixture
@@ -96,7 +96,7 @@ def case_worker(agency: Agency) -> User:
 
 @pytest.fixture
 def superuser(db: None) -> User:
-    return UserFactory(username="root", is_staff=True, is_superuser=True)
+    return UserFactory.create(username="root", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture

@@ -1,10 +1,13 @@
 """record() builds a sound chain, and nothing changes or removes an event once written."""
 
 import importlib
+from datetime import datetime
+from typing import Any
 
 import pytest
 from django.apps import apps as global_apps
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from shield.audit import record
 from shield.audit.models import GENESIS_HASH, AppendOnlyError, AuditAction, AuditEvent
@@ -21,6 +24,21 @@ postgres_only = pytest.mark.skipif(
 
 def _chain() -> list[AuditEvent]:
     return list(AuditEvent.objects.order_by("sequence"))
+
+
+def _execute(*statements: tuple[str, list[Any]]) -> None:
+    """Run raw SQL in a savepoint, so a refusal leaves the test's transaction usable."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)
+
+
+def _record_then_fail(*object_ids: str) -> None:
+    """An audited action that writes its events and then fails, rolling them back."""
+    with transaction.atomic():
+        for object_id in object_ids:
+            record(action=AuditAction.UPDATE, object_type="cases.case", object_id=object_id)
+        raise RuntimeError("the audited action failed")
 
 
 def test_record_links_each_event_to_the_one_before(case_worker):
@@ -123,9 +141,8 @@ def test_queryset_delete_is_refused():
 def test_raw_sql_update_is_refused_by_the_database():
     event = record(action=AuditAction.VIEW, object_type="cases.case", object_id="1")
 
-    with pytest.raises(DatabaseError, match="audit events are append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE audit_auditevent SET reason = %s WHERE id = %s", ["rewritten", event.pk])
+    with pytest.raises(DatabaseError, match="audit events are append-only"):
+        _execute(("UPDATE audit_auditevent SET reason = %s WHERE id = %s", ["rewritten", event.pk]))
 
     assert AuditEvent.objects.get(pk=event.pk).reason == ""
 
@@ -134,9 +151,8 @@ def test_raw_sql_update_is_refused_by_the_database():
 def test_raw_sql_delete_is_refused_by_the_database():
     event = record(action=AuditAction.VIEW, object_type="cases.case", object_id="1")
 
-    with pytest.raises(DatabaseError, match="audit events are append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
+    with pytest.raises(DatabaseError, match="audit events are append-only"):
+        _execute(("DELETE FROM audit_auditevent WHERE id = %s", [event.pk]))
 
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 
@@ -145,12 +161,11 @@ def test_raw_sql_delete_is_refused_by_the_database():
 def test_truncate_is_refused_by_the_database():
     record(action=AuditAction.VIEW, object_type="cases.case", object_id="1")
 
-    with pytest.raises(DatabaseError, match="audit events are append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            # Fire the deferred foreign-key checks first: PostgreSQL refuses TRUNCATE while any are
-            # pending, which would hide whether the trigger itself refuses.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("TRUNCATE audit_auditevent")
+    # Fire the deferred foreign-key checks first: PostgreSQL refuses TRUNCATE while any are pending,
+    # which would hide whether the trigger itself refuses.
+    truncate = [("SET CONSTRAINTS ALL IMMEDIATE", []), ("TRUNCATE audit_auditevent", [])]
+    with pytest.raises(DatabaseError, match="audit events are append-only"):
+        _execute(*truncate)
 
     assert AuditEvent.objects.count() == 1
 
@@ -168,9 +183,8 @@ def test_trigger_migration_reverses_cleanly():
     with connection.schema_editor(atomic=False) as editor:
         migration.create_triggers(global_apps, editor)
 
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
+    with pytest.raises(DatabaseError, match="append-only"):
+        _execute(("DELETE FROM audit_auditevent WHERE id = %s", [event.pk]))
 
 
 def test_events_written_in_nested_transactions_keep_the_chain_whole():
@@ -190,10 +204,8 @@ def test_events_written_in_nested_transactions_keep_the_chain_whole():
 
 def test_rolled_back_events_vanish_and_the_chain_stays_whole():
     record(action=AuditAction.CREATE, object_type="cases.case", object_id="kept-1")
-    with pytest.raises(RuntimeError), transaction.atomic():
-        record(action=AuditAction.UPDATE, object_type="cases.case", object_id="rolled-back-1")
-        record(action=AuditAction.UPDATE, object_type="cases.case", object_id="rolled-back-2")
-        raise RuntimeError("the audited action failed")
+    with pytest.raises(RuntimeError):
+        _record_then_fail("rolled-back-1", "rolled-back-2")
     record(action=AuditAction.VIEW, object_type="cases.case", object_id="kept-2")
 
     chain = _chain()
@@ -206,9 +218,8 @@ def test_rolled_back_events_vanish_and_the_chain_stays_whole():
 def test_inner_rollback_inside_a_committed_transaction_keeps_the_chain_whole():
     with transaction.atomic():
         record(action=AuditAction.CREATE, object_type="cases.case", object_id="kept-1")
-        with pytest.raises(RuntimeError), transaction.atomic():
-            record(action=AuditAction.UPDATE, object_type="cases.case", object_id="rolled-back")
-            raise RuntimeError("the inner step failed")
+        with pytest.raises(RuntimeError):
+            _record_then_fail("rolled-back")
         record(action=AuditAction.VIEW, object_type="cases.case", object_id="kept-2")
 
     assert [e.object_id for e in _chain()] == ["kept-1", "kept-2"]
@@ -219,10 +230,21 @@ def test_inner_rollback_inside_a_committed_transaction_keeps_the_chain_whole():
 def test_rollback_of_a_committing_transaction_keeps_the_chain_whole():
     # Real commits and a real top-level rollback, not savepoints inside the test's transaction.
     record(action=AuditAction.CREATE, object_type="cases.case", object_id="kept-1")
-    with pytest.raises(RuntimeError), transaction.atomic():
-        record(action=AuditAction.UPDATE, object_type="cases.case", object_id="rolled-back")
-        raise RuntimeError("the audited action failed")
+    with pytest.raises(RuntimeError):
+        _record_then_fail("rolled-back")
     record(action=AuditAction.VIEW, object_type="cases.case", object_id="kept-2")
 
     assert [e.object_id for e in _chain()] == ["kept-1", "kept-2"]
+    assert verify_chain().intact
+
+
+def test_event_stamped_in_local_time_verifies_after_reload(frozen_now):
+    local_moment = timezone.make_aware(datetime(2025, 3, 4, 1, 0))  # Asia/Ho_Chi_Minh, UTC+7
+    with frozen_now(local_moment):
+        event = record(action=AuditAction.VIEW, object_type="cases.case", object_id="1")
+
+    stored = AuditEvent.objects.get(pk=event.pk)
+
+    assert stored.occurred_at == local_moment
+    assert stored.compute_hash() == event.hash
     assert verify_chain().intact

@@ -1,5 +1,6 @@
 """`manage.py audit_verify` passes an intact chain and names the first event that was tampered with."""
 
+from collections.abc import Callable
 from io import StringIO
 
 import pytest
@@ -152,7 +153,7 @@ def test_chain_longer_than_one_fetch_is_verified_across_chunk_boundaries(build_c
     assert report.verified == CHUNK_SIZE + 99
 
 
-def test_progress_reports_every_event_once(build_chain):
+def test_progress_reports_every_event_once(build_chain: Callable[[int], list[AuditEvent]]) -> None:
     build_chain(CHUNK_SIZE + 7)
     steps: list[int] = []
 

@@ -46,12 +46,6 @@ def test_geo_data_migrations_unapply_to_empty_tables_and_reapply():
     assert province_resolve("Hà Giang").codename == "tuyen_quang"
 
 
-def test_geo_data_migrations_are_the_latest_geo_migrations_and_all_applied():
-    loader = MigrationLoader(connection)
-    assert loader.graph.leaf_nodes("geo") == [("geo", DATA_MIGRATIONS[-1])]
-    assert {("geo", name) for name in DATA_MIGRATIONS} <= set(loader.applied_migrations)
-
-
 def test_loading_functions_reverse_removes_only_what_they_loaded():
     extra = BorderGate.objects.create(
         code="test-gate", name="Test gate", province=Province.objects.get(code="01"), kind="secondary"

@@ -1,5 +1,7 @@
 """Folding Vietnamese text (no database)."""
 
+import unicodedata
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -32,8 +34,6 @@ def test_fold_is_idempotent(text):
 
 @given(st.text())
 def test_fold_leaves_no_combining_marks_or_d_stroke(text):
-    import unicodedata
-
     folded = fold(text)
     assert not any(unicodedata.combining(ch) for ch in folded)
     assert "đ" not in folded
