@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from django.utils import translation
+
 from shield.accounts import services
 from shield.accounts.models import Agency, Membership, User
 from shield.accounts.roles import AgencyKind, Role, Scope
@@ -128,15 +130,15 @@ AGENCIES = [
 
 # (username, first name, last name, agency code, role, scope)
 ACCOUNTS = [
-    ("admin", "Quản trị", "Hệ thống", "nco", Role.SYSTEM_ADMIN, Scope.NATIONAL),
+    ("admin", "Anh", "Vũ Đức", "nco", Role.SYSTEM_ADMIN, Scope.NATIONAL),
     ("bg.laocai", "Minh", "Hoàng Văn", "bg-lao-cai", Role.FRONTLINE_OFFICER, Scope.AGENCY),
     ("cw.hanoi", "Hoa", "Nguyễn Thị", "spc-ha-noi", Role.CASE_WORKER, Scope.AGENCY),
     ("sup.hanoi", "Lan", "Trần Thị", "spc-ha-noi", Role.SUPERVISOR, Scope.PROVINCE),
     ("cw.angiang", "Thảo", "Lê Thị", "spc-an-giang", Role.CASE_WORKER, Scope.AGENCY),
     ("police.hanoi", "Dũng", "Phạm Văn", "police-ha-noi", Role.JUSTICE_OFFICER, Scope.PROVINCE),
-    ("stats", "Thống kê", "Viên", "nco", Role.STATISTICIAN, Scope.NATIONAL),
-    ("auditor", "Kiểm tra", "Viên", "nco", Role.AUDITOR, Scope.NATIONAL),
-    ("admin.hanoi", "Quản trị", "Trung tâm", "spc-ha-noi", Role.AGENCY_ADMIN, Scope.AGENCY),
+    ("stats", "Hằng", "Bùi Thị", "nco", Role.STATISTICIAN, Scope.NATIONAL),
+    ("auditor", "Khoa", "Đặng Văn", "nco", Role.AUDITOR, Scope.NATIONAL),
+    ("admin.hanoi", "Mai", "Ngô Thị", "spc-ha-noi", Role.AGENCY_ADMIN, Scope.AGENCY),
 ]
 
 
@@ -171,7 +173,11 @@ def _account(
 
 
 def load(*, options: dict[str, Any], out: TextIO) -> None:
-    password = options["password"]
+    with translation.override("en"):
+        _load(options["password"], out)
+
+
+def _load(password: str, out: TextIO) -> None:
     agencies = {spec.code: _agency(spec) for spec in AGENCIES}
     provinces = sorted({a.province.name for a in agencies.values()})
     out.write(f"Agencies: {len(agencies)} in {len(provinces)} provinces ({', '.join(provinces)})\n")

@@ -23,6 +23,10 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def get_full_name(self) -> str:
+        """Family name first, as Vietnamese names are written (last_name holds family + middle)."""
+        return f"{self.last_name} {self.first_name}".strip()
+
     def active_memberships(self) -> list["Membership"]:
         """Active memberships in active agencies, cached on the instance for the request."""
         cached: list[Membership] | None = getattr(self, "_active_memberships", None)

@@ -66,7 +66,8 @@ def test_granting_system_admin_gives_admin_site_access_and_ending_it_removes_it(
     admin.refresh_from_db()
     assert not admin.is_staff
     membership.refresh_from_db()
-    assert not membership.is_active and membership.ended_at is not None
+    assert not membership.is_active
+    assert membership.ended_at is not None
     assert Membership.objects.filter(pk=membership.pk).exists()  # ended, not deleted
     assert AuditEvent.objects.filter(object_id=str(membership.pk), reason="Moved to another post").exists()
 
