@@ -125,6 +125,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("SHIELD_LOCKOUT_MINUTES", default=
 # Each parameter locks on its own: one account attacked from many places, or one place trying many accounts.
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+# The same client address audit events record (honours SHIELD_TRUST_X_FORWARDED_FOR behind nginx);
+# without it every client behind the proxy would share 127.0.0.1 and one lockout would lock all.
+AXES_CLIENT_IP_CALLABLE = "shield.core.middleware.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 

@@ -8,6 +8,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from shield.accounts import services
 from shield.accounts.models import Agency, Membership, User
@@ -64,9 +66,21 @@ class MembershipInline(admin.TabularInline):
         return False
 
 
+@admin.action(description=_("Reset two-factor sign-in (lost phone)"))
+def reset_two_factor(modeladmin: Any, request: HttpRequest, queryset: Any) -> None:
+    for user in queryset:
+        services.user_two_factor_reset(
+            actor=request.user,  # type: ignore[arg-type]
+            user=user,
+            reason=gettext("Reset by an administrator from the user list"),
+        )
+    modeladmin.message_user(request, _("Two-factor sign-in reset: they will enrol again at next sign-in."))
+
+
 @admin.register(User)
 class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     inlines = [MembershipInline]
+    actions = [reset_two_factor]
     list_display = ["username", "first_name", "last_name", "is_active", "last_login"]
     list_filter = ["is_active", "memberships__role", "memberships__agency__province"]
     search_fields = ["username", "first_name", "last_name", "email"]

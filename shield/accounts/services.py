@@ -175,3 +175,21 @@ def admin_change_record(*, actor: User, obj: object, created: bool, changed_fiel
         obj=obj,
         changed_fields=changed_fields,
     )
+
+
+@transaction.atomic
+def user_two_factor_reset(*, actor: User, user: User, reason: str) -> int:
+    """Remove a user's authenticators (a lost phone); they enrol again at their next sign-in.
+
+    Credentials are not records about a person, so they are removed rather than kept; the audit
+    event keeps who did it and why.
+    """
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if not reason.strip():
+        raise ValidationFailed(field_errors={"reason": [_("Say why two-factor sign-in is reset.")]})
+    removed, _details = TOTPDevice.objects.filter(user=user).delete()
+    audit.record(
+        action=AuditAction.TWO_FACTOR, actor=actor, obj=user, changed_fields=["totp_device"], reason=reason
+    )
+    return removed

@@ -104,3 +104,20 @@ def test_unsafe_next_parameter_is_ignored(client, agency):
         reverse("accounts:two_factor_setup") + "?next=https://evil.example/", {"token": _code(device)}
     )
     assert response["Location"] == reverse("home")
+
+
+def test_administrator_resets_a_lost_authenticator_and_user_enrols_again(client, agency):
+    from shield.accounts.roles import Scope
+
+    user = member(Role.CASE_WORKER, agency=agency, username="lostphone")
+    TOTPDevice.objects.create(user=user, name="old phone", confirmed=True)
+    admin = member(Role.SYSTEM_ADMIN, agency=agency, scope=Scope.NATIONAL, username="sys2fa")
+    client.force_login(admin)
+    response = client.post(
+        "/admin/accounts/user/", {"action": "reset_two_factor", "_selected_action": [str(user.pk)]}
+    )
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    event = AuditEvent.objects.get(action=AuditAction.TWO_FACTOR, object_id=str(user.pk))
+    assert event.actor_id == admin.pk
+    assert event.reason

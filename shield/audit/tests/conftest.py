@@ -1,6 +1,6 @@
 """Actors, signed-in clients and chain helpers for the audit tests."""
 
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timedelta
 from typing import Any
@@ -9,48 +9,16 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
-from pytest_django.fixtures import validate_django_db
-from pytest_django.plugin import blocking_manager_key
 
 from shield.accounts.models import Agency, User
 from shield.accounts.roles import Role, Scope
 from shield.accounts.tests.factories import AgencyFactory, UserFactory, member
 from shield.audit.models import GENESIS_HASH, AuditEvent
 
+# Until the root conftest loads this plugin for every app, load it here for the audit tests.
+from shield.audit.tests.postgres_flush import pytest_runtest_teardown  # noqa: F401
+
 TABLE = AuditEvent._meta.db_table
-
-
-def _flushes_database(item: pytest.Item) -> bool:
-    """Whether pytest-django empties the database with `flush` (TRUNCATE) after this test."""
-    marker = item.get_closest_marker("django_db")
-    transactional, reset_sequences, *_ = validate_django_db(marker) if marker else (False, False)
-    names = set(getattr(item, "fixturenames", ()))
-    return bool(transactional or reset_sequences) or bool(
-        names & {"transactional_db", "live_server", "django_db_reset_sequences"}
-    )
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, None, None]:
-    """Let a transactional test's closing flush pass the append-only TRUNCATE trigger (PostgreSQL).
-
-    Replica mode skips user triggers for this session only, and only a superuser (the test
-    database's owner in CI) can enter it: the production guard stays whole. The lead may move this
-    hook to the root conftest so browser tests (live_server) elsewhere can flush too.
-    """
-    if connection.vendor != "postgresql" or not _flushes_database(item):
-        return (yield)
-    blocker = item.config.stash[blocking_manager_key]
-    with blocker.unblock(), connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")
-    try:
-        return (yield)
-    finally:
-        # A closed connection took the setting with it (and may now point at the dropped test
-        # database's original name); only an open one needs it reset.
-        if connection.connection is not None:
-            with blocker.unblock(), connection.cursor() as cursor:
-                cursor.execute("RESET session_replication_role")
 
 
 @pytest.fixture
