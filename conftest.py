@@ -6,6 +6,10 @@ from pathlib import Path
 
 import pytest
 
+# Transactional tests (browser tests among them) end with a TRUNCATE that the audit table's
+# append-only trigger refuses on PostgreSQL; this plugin lets that test-only flush through.
+pytest_plugins = ["shield.audit.tests.postgres_flush"]
+
 CHROMIUM = Path(os.environ.get("SHIELD_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox",

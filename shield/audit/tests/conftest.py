@@ -16,7 +16,6 @@ from shield.accounts.tests.factories import AgencyFactory, UserFactory, member
 from shield.audit.models import GENESIS_HASH, AuditEvent
 
 # Until the root conftest loads this plugin for every app, load it here for the audit tests.
-from shield.audit.tests.postgres_flush import pytest_runtest_teardown  # noqa: F401
 
 TABLE = AuditEvent._meta.db_table
 
