@@ -17,7 +17,7 @@ from shield.core.concurrency import save_versioned
 from shield.core.errors import StaleVersion
 
 
-class VersionedAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+class VersionedAdminForm(forms.ModelForm):
     """Carries the version the editor opened, so a second editor cannot overwrite the first."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -94,7 +94,7 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         for formset in formsets:
-            for membership in formset.new_objects + [o for o, _ in formset.changed_objects]:
+            for membership in formset.new_objects + [obj for obj, _fields in formset.changed_objects]:
                 services.admin_change_record(
                     actor=request.user,  # type: ignore[arg-type]
                     obj=membership,
