@@ -1,5 +1,6 @@
 """TOTP enrolment: an unconfirmed device until the user proves they hold the secret."""
 
+import base64
 import io
 
 import qrcode
@@ -17,6 +18,12 @@ from shield.audit.models import AuditAction
 def pending_device(user: User) -> TOTPDevice:
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     return device or TOTPDevice.objects.create(user=user, name="Shield", confirmed=False)
+
+
+def manual_key(device: TOTPDevice) -> str:
+    """The secret as authenticator apps expect it typed: base32, in groups of four."""
+    key = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
 
 def qr_svg(device: TOTPDevice) -> str:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from shield.accounts import selectors, services, two_factor
 from shield.accounts.forms import SignInForm, TokenForm, TwoFactorRolesForm
 from shield.accounts.models import User
+from shield.audit.refusals import require_permission
 from shield.core.errors import ApplicationError, NotFound
 
 
@@ -88,7 +89,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/two_factor_setup.html",
-        {"form": form, "qr_svg": two_factor.qr_svg(device), "secret_key": device.bin_key.hex()},
+        {"form": form, "qr_svg": two_factor.qr_svg(device), "secret_key": two_factor.manual_key(device)},
     )
 
 
@@ -105,15 +106,13 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/two_factor_verify.html", {"form": form})
 
 
-@login_required
+@require_permission("accounts.manage_agency", object_type="accounts.agency")
 def agency_list(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("accounts.manage_agency"):
-        return render(request, "403.html", status=403)
     agencies = selectors.agency_list_managed_by(user=request.user)
     return render(request, "accounts/agency_list.html", {"agencies": agencies})
 
 
-@login_required
+@require_permission("accounts.manage_agency", object_type="accounts.agency")
 @require_http_methods(["GET", "POST"])
 def agency_security(request: HttpRequest, agency_id: str) -> HttpResponse:
     try:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from shield.audit import selectors
 from shield.audit.forms import EventFilterForm
 from shield.audit.models import AuditAction, AuditEvent
+from shield.audit.refusals import permission_denied
 from shield.audit.services import record
 from shield.core.access import AccessSubject
 from shield.core.errors import NotFound
@@ -26,13 +27,7 @@ def _viewer(request: HttpRequest) -> AccessSubject:
 
 
 def _refuse(request: HttpRequest, *, object_id: str = "") -> HttpResponse:
-    record(
-        action=AuditAction.PERMISSION_DENIED,
-        actor=request.user,
-        object_type=EVENT_TYPE,
-        object_id=object_id,
-    )
-    return render(request, "403.html", status=403)
+    return permission_denied(request, object_type=EVENT_TYPE, object_id=object_id)
 
 
 @login_required

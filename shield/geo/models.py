@@ -3,6 +3,7 @@ names that old records use, and the border gates where screening happens."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 from shield.core.models import BaseModel
 
@@ -76,9 +77,7 @@ class BorderGate(BaseModel):
         Province, on_delete=models.PROTECT, related_name="border_gates", verbose_name=_("province")
     )
     kind = models.CharField(_("type"), max_length=30, choices=Kind.choices)
-    neighbour_country = models.CharField(
-        _("neighbouring country"), max_length=2, blank=True, help_text=_("ISO 3166 code")
-    )
+    neighbour_country = CountryField(_("neighbouring country"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

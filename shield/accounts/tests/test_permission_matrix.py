@@ -47,6 +47,10 @@ def test_agency_list_matrix(agency, admin_actors):
         Endpoint("GET", url, scoped=True), admin_actors, secrets=["Home Agency"], snapshot=snapshot
     )
     assert statuses["no_permission"] == 403
+    from shield.audit.models import AuditAction, AuditEvent
+
+    denied = AuditEvent.objects.get(action=AuditAction.PERMISSION_DENIED)
+    assert denied.actor == admin_actors.no_permission
 
 
 def test_admin_site_matrix(agency):

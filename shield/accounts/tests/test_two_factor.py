@@ -61,6 +61,10 @@ def test_member_of_required_role_must_enrol_then_verify(client, agency):
 
     setup = client.get(reverse("accounts:two_factor_setup"))
     assert b"<svg" in setup.content
+    import base64
+
+    typed = setup.context["secret_key"].replace(" ", "")
+    assert base64.b32decode(typed + "=" * (-len(typed) % 8)) == TOTPDevice.objects.get(user=user).bin_key
     device = TOTPDevice.objects.get(user=user, confirmed=False)
     wrong = client.post(
         reverse("accounts:two_factor_setup"), {"token": "000000" if _code(device) != "000000" else "111111"}
