@@ -179,17 +179,25 @@ def _read_csv(path: Path) -> Iterator[dict[str, str]]:
         yield from csv.DictReader(handle)
 
 
+def _rows_naming_provinces(
+    province_model: "type[Province]", path: Path, column: str
+) -> tuple[list[dict[str, str]], dict[str, Any]]:
+    """The CSV's rows and the province ids by codename; refuses a file naming an unknown province."""
+    province_ids = dict(province_model.objects.values_list("codename", "id"))
+    rows = list(_read_csv(path))
+    unknown = sorted({row[column] for row in rows} - set(province_ids))
+    if unknown:
+        raise ValueError(f"{path.name}: unknown {column} value(s): {', '.join(unknown)}")
+    return rows, province_ids
+
+
 def former_provinces_load(
     former_province_model: "type[FormerProvince]",
     province_model: "type[Province]",
     path: Path = FORMER_PROVINCES_CSV,
 ) -> int:
     """Insert the pre-2025 provinces, each linked to the province that absorbed it."""
-    province_ids = dict(province_model.objects.values_list("codename", "id"))
-    rows = list(_read_csv(path))
-    unknown = sorted({row["successor_codename"] for row in rows} - set(province_ids))
-    if unknown:
-        raise ValueError(f"{path.name}: unknown successor codename(s): {', '.join(unknown)}")
+    rows, province_ids = _rows_naming_provinces(province_model, path, "successor_codename")
     created = former_province_model.objects.bulk_create(
         [
             former_province_model(
@@ -215,11 +223,7 @@ def border_gates_load(
     path: Path = BORDER_GATES_CSV,
 ) -> int:
     """Insert the border gates, each in its post-2025 province."""
-    province_ids = dict(province_model.objects.values_list("codename", "id"))
-    rows = list(_read_csv(path))
-    unknown = sorted({row["province_codename"] for row in rows} - set(province_ids))
-    if unknown:
-        raise ValueError(f"{path.name}: unknown province codename(s): {', '.join(unknown)}")
+    rows, province_ids = _rows_naming_provinces(province_model, path, "province_codename")
     created = border_gate_model.objects.bulk_create(
         [
             border_gate_model(
