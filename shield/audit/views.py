@@ -15,6 +15,7 @@ from shield.audit.models import AuditAction, AuditEvent
 from shield.audit.refusals import permission_denied
 from shield.audit.services import record
 from shield.core.access import AccessSubject
+from shield.core.htmx import render_page_or_partial
 from shield.core.errors import NotFound
 
 PAGE_SIZE = 50
@@ -45,7 +46,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         # Read the page before recording, so the page never shows the record of its own reading.
         context.update(page=page, events=list(page.object_list))
         record(action=AuditAction.LIST, actor=request.user, object_type=EVENT_TYPE)
-    return render(request, "audit/event_list.html", context)
+    return render_page_or_partial(request, "audit/event_list.html", context, partial="results")
 
 
 @login_required

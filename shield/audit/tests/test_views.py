@@ -449,3 +449,13 @@ def test_chain_is_intact_after_a_session_of_auditing(signed_in, national_auditor
 
     assert report.intact
     assert report.verified == AuditEvent.objects.count()
+
+
+def test_htmx_filter_answers_only_the_results_fragment(signed_in, national_auditor, alice):
+    client = signed_in(national_auditor)
+    full = client.get("/audit/")
+    fragment = client.get("/audit/", {"action": "login"}, HTTP_HX_REQUEST="true")
+    assert b"<html" in full.content
+    assert b"<html" not in fragment.content
+    assert b'id="audit-events"' in fragment.content
+    assert "HX-Request" in fragment["Vary"]
