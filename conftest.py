@@ -24,6 +24,31 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(autouse=True)
+def _reference_data_after_flush(request: pytest.FixtureRequest) -> None:
+    """Give transactional tests the geography that migrations load.
+
+    pytest-django empties every table after a transactional test (browser tests among them), so
+    the provinces, communes and border gates loaded by data migrations are gone for the next one.
+    Reloading them is quicker and sturdier than serialized rollback, which breaks as soon as one
+    transactional test does not ask for it.
+    """
+    from shield.audit.tests.postgres_flush import flushes_database
+
+    if not flushes_database(request.node):
+        return
+    request.getfixturevalue("transactional_db")
+    from shield.geo import loading
+    from shield.geo.models import BorderGate, Commune, FormerProvince, Province
+    from shield.geo.selectors import province_lookup_clear
+
+    if not Province.objects.exists():
+        loading.divisions_load(Province, Commune)
+        loading.former_provinces_load(FormerProvince, Province)
+        loading.border_gates_load(BorderGate, Province)
+        province_lookup_clear()
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default(settings):
     """Tests read English text unless they switch language themselves."""
     settings.LANGUAGE_CODE = "en"

@@ -15,8 +15,8 @@ from shield.audit.models import AuditAction, AuditEvent
 from shield.audit.refusals import permission_denied
 from shield.audit.services import record
 from shield.core.access import AccessSubject
-from shield.core.htmx import render_page_or_partial
 from shield.core.errors import NotFound
+from shield.core.htmx import render_page_or_partial
 
 PAGE_SIZE = 50
 EVENT_TYPE = AuditEvent._meta.label_lower

@@ -5,7 +5,7 @@ import pytest
 from shield.accounts.roles import Role
 from shield.accounts.tests.factories import DEFAULT_PASSWORD, AgencyFactory, member
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_sign_in_switch_language_and_sign_out(live_server, page):

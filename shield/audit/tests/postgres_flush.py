@@ -13,7 +13,7 @@ from pytest_django.fixtures import validate_django_db
 from pytest_django.plugin import blocking_manager_key
 
 
-def _flushes_database(item: pytest.Item) -> bool:
+def flushes_database(item: pytest.Item) -> bool:
     """Whether pytest-django empties the database with `flush` (TRUNCATE) after this test."""
     marker = item.get_closest_marker("django_db")
     transactional, reset_sequences, *_ = validate_django_db(marker) if marker else (False, False)
@@ -30,7 +30,7 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     Replica mode skips user triggers for this session only, and only a superuser (the test
     database's owner in CI) can enter it: the production guard stays whole.
     """
-    if connection.vendor != "postgresql" or not _flushes_database(item):
+    if connection.vendor != "postgresql" or not flushes_database(item):
         return (yield)
     blocker = item.config.stash[blocking_manager_key]
     with blocker.unblock(), connection.cursor() as cursor:
