@@ -128,7 +128,7 @@ AXES_RESET_ON_SUCCESS = True
 # The same client address audit events record (honours SHIELD_TRUST_X_FORWARDED_FOR behind nginx);
 # without it every client behind the proxy would share 127.0.0.1 and one lockout would lock all.
 AXES_CLIENT_IP_CALLABLE = "shield.core.middleware.client_ip"
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "shield.accounts.lockout.lockout_response"
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "Shield"
@@ -158,6 +158,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "shield.core.api.errors.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"token": "20/min"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Shield API",

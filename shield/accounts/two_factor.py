@@ -45,9 +45,17 @@ def device_confirm(*, request: HttpRequest, user: User, token: str) -> bool:
     return True
 
 
-def session_verify(*, request: HttpRequest, user: User, token: str) -> bool:
+def device_for_token(*, user: User, token: str) -> TOTPDevice | None:
+    """The user's confirmed device that accepts this code (each code is accepted once)."""
     for device in TOTPDevice.objects.filter(user=user, confirmed=True):
         if device.verify_token(token):
-            otp_login(request, device)
-            return True
-    return False
+            return device
+    return None
+
+
+def session_verify(*, request: HttpRequest, user: User, token: str) -> bool:
+    device = device_for_token(user=user, token=token)
+    if device is None:
+        return False
+    otp_login(request, device)
+    return True

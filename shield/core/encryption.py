@@ -48,7 +48,7 @@ def reencrypt(stored: str) -> str:
     return PREFIX + cipher().rotate(stored[len(PREFIX) :].encode("ascii")).decode("ascii")
 
 
-class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
+class EncryptedTextField(models.TextField):
     """Text stored as a Fernet token: unreadable in the database or a dump without the key.
 
     Encrypted values cannot be searched or ordered by the database; keep searchable facts in

@@ -1,0 +1,84 @@
+"""API sign-in (token) and "who am I"."""
+
+from axes.exceptions import AxesBackendPermissionDenied
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from shield import audit
+from shield.accounts import policy
+from shield.accounts.api.serializers import MeSerializer, TokenRequestSerializer, TokenResponseSerializer
+from shield.accounts.models import User
+from shield.accounts.two_factor import device_for_token
+from shield.audit.models import AuditAction
+
+
+class TokenThrottle(AnonRateThrottle):
+    scope = "token"
+
+
+class TokenView(APIView):
+    """Exchange username, password (and a two-factor code where the role needs one) for a token."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+    throttle_classes = [TokenThrottle]
+
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenResponseSerializer})
+    def post(self, request: Request) -> Response:
+        form = TokenRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        try:
+            user = authenticate(
+                request._request,
+                username=form.validated_data["username"],
+                password=form.validated_data["password"],
+            )
+        except AxesBackendPermissionDenied:
+            # AxesMiddleware answers locked-out requests (see shield.accounts.lockout).
+            return Response(status=status.HTTP_429_TOO_MANY_REQUESTS)
+        if not isinstance(user, User) or getattr(request._request, "axes_locked_out", False):
+            return Response(
+                {"detail": _("Unable to sign in with that username and password.")},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        if policy.requires_two_factor(user):
+            code = form.validated_data.get("otp_token", "")
+            if not code:
+                return Response(
+                    {"otp_token": [_("Your role requires a code from your authenticator app.")]},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+            if device_for_token(user=user, token=code) is None:
+                return Response(
+                    {"otp_token": [_("That code is not right.")]}, status=status.HTTP_400_BAD_REQUEST
+                )
+        token, _created = Token.objects.get_or_create(user=user)
+        audit.record(action=AuditAction.LOGIN, actor=user, obj=user, reason="API token")
+        return Response({"token": token.key})
+
+
+class MeView(APIView):
+    """The signed-in user, their memberships and what they may do."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: MeSerializer})
+    def get(self, request: Request) -> Response:
+        user = request.user
+        assert isinstance(user, User)
+        data = {
+            "id": user.pk,
+            "username": user.username,
+            "get_full_name": user.get_full_name(),
+            "active_memberships": user.active_memberships(),
+            "permissions": sorted(policy.permissions_of(user)),
+        }
+        return Response(MeSerializer(data).data)
