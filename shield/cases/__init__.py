@@ -1,0 +1,1 @@
+"""Case management for victims and children, from identification to closure."""

@@ -1,0 +1,1 @@
+"""The person registry: who a person is, their names, papers and relations."""
