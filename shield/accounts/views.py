@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from shield.accounts import selectors, services, two_factor
+from shield.accounts import home_panels, selectors, services, two_factor
 from shield.accounts.forms import SignInForm, TokenForm, TwoFactorRolesForm
 from shield.accounts.models import User
 from shield.audit.refusals import require_permission
@@ -70,6 +70,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "memberships": user.active_memberships(),
             "capabilities": selectors.capabilities_of(user=user),
+            "panels": home_panels.panels_for(user),
         },
     )
 
