@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export PATH := $(abspath $(BIN)):$(PATH)
 
+# Two workers: the suite is mostly waiting on the database and the browser (2-core machines).
+PYTEST_ARGS ?= -n 2
+
 .PHONY: install demo serve test test-postgres lint format lock messages clean-demo
 
 install: $(STAMP)

@@ -12,6 +12,8 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("shield.accounts.urls")),
     path("audit/", include("shield.audit.urls")),
+    path("people/", include("shield.people.urls")),
+    path("cases/", include("shield.cases.urls")),
     path("api/v1/", include("config.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -13,3 +13,8 @@ if not SHIELD_ENCRYPTION_KEYS:
 # Serve static files straight from the source tree (no collectstatic in development and tests).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# No collectstatic in development: plain storage, so pages render with DEBUG on or off.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

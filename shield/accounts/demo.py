@@ -174,16 +174,18 @@ def _account(
 
 def load(*, options: dict[str, Any], out: TextIO) -> None:
     with translation.override("en"):
-        _load(options["password"], out)
+        agencies = {spec.code: _agency(spec) for spec in AGENCIES}
+        for username, first, last, code, role, scope in ACCOUNTS:
+            _account(username, first, last, agencies[code], role, scope, options["password"])
+        provinces = sorted({a.province.name for a in agencies.values()})
+        out.write(f"Agencies: {len(agencies)} in {len(provinces)} provinces ({', '.join(provinces)})\n")
 
 
-def _load(password: str, out: TextIO) -> None:
-    agencies = {spec.code: _agency(spec) for spec in AGENCIES}
-    provinces = sorted({a.province.name for a in agencies.values()})
-    out.write(f"Agencies: {len(agencies)} in {len(provinces)} provinces ({', '.join(provinces)})\n")
-    out.write(f"\nDemo accounts (password for all: {password})\n")
-    out.write(f"  {'username':<14} {'role':<26} agency\n")
-    for username, first, last, code, role, scope in ACCOUNTS:
-        _account(username, first, last, agencies[code], role, scope, password)
-        out.write(f"  {username:<14} {Role(role).label!s:<26} {agencies[code].name_en}\n")
-    out.write("\nSign in at http://127.0.0.1:8000/accounts/login/\n")
+def summary(*, options: dict[str, Any], out: TextIO) -> None:
+    with translation.override("en"):
+        agencies = {a.code: a for a in Agency.objects.filter(code__in=[spec.code for spec in AGENCIES])}
+        out.write(f"\nDemo accounts (password for all: {options['password']})\n")
+        out.write(f"  {'username':<14} {'role':<26} agency\n")
+        for username, _first, _last, code, role, _scope in ACCOUNTS:
+            out.write(f"  {username:<14} {Role(role).label!s:<26} {agencies[code].name_en}\n")
+        out.write("\nSign in at http://127.0.0.1:8000/accounts/login/\n")

@@ -50,6 +50,7 @@ class Scope(models.TextChoices):
 PERMISSION_LABELS: dict[str, Promise] = {
     "people.view": _("Look up people in the registry"),
     "people.register": _("Register people"),
+    "people.see_child_names": _("See children's names in lists and exports"),
     "intake.screen": _("Screen travellers at border gates"),
     "intake.triage_tips": _("Receive and triage hotline tips"),
     "cases.view": _("See cases in your scope"),
@@ -67,7 +68,14 @@ PERMISSION_LABELS: dict[str, Promise] = {
     "audit.view_events": _("Read the audit log"),
 }
 
-_CASE_WORK = {"people.view", "people.register", "cases.view", "cases.edit", "referrals.make"}
+_CASE_WORK = {
+    "people.view",
+    "people.register",
+    "people.see_child_names",
+    "cases.view",
+    "cases.edit",
+    "referrals.make",
+}
 
 # Django admin model permissions that a system administrator needs for the admin pages.
 _ADMIN_MODEL_PERMISSIONS = {
@@ -83,12 +91,14 @@ _ADMIN_MODEL_PERMISSIONS = {
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.FRONTLINE_OFFICER: frozenset(
-        {"people.view", "people.register", "intake.screen", "intake.triage_tips"}
+        {"people.view", "people.register", "people.see_child_names", "intake.screen", "intake.triage_tips"}
     ),
     Role.CASE_WORKER: frozenset(_CASE_WORK | {"intake.triage_tips"}),
     Role.SUPERVISOR: frozenset(_CASE_WORK | {"intake.triage_tips", "cases.supervise", "linkage.review"}),
     Role.SERVICE_PROVIDER: frozenset({"referrals.deliver"}),
-    Role.JUSTICE_OFFICER: frozenset({"people.view", "justice.view", "justice.edit", "cases.view"}),
+    Role.JUSTICE_OFFICER: frozenset(
+        {"people.view", "people.see_child_names", "justice.view", "justice.edit", "cases.view"}
+    ),
     Role.STATISTICIAN: frozenset({"statistics.view", "statistics.export"}),
     Role.AGENCY_ADMIN: frozenset({"accounts.manage_agency"}),
     Role.SYSTEM_ADMIN: frozenset(

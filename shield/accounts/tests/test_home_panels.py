@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def panel(tmp_path, settings):
     (tmp_path / "panel.html").write_text("<p>Panel for {{ panel.who }}</p>")
-    settings.TEMPLATES[0]["DIRS"] = [*settings.TEMPLATES[0]["DIRS"], tmp_path]
+    # Assign a new list (not an in-place edit) so Django notices and rebuilds the template engine.
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "DIRS": [*engine["DIRS"], tmp_path]}]
     home_panels.register(
         home_panels.HomePanel(
             key="test",

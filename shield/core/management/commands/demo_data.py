@@ -1,7 +1,8 @@
 """`manage.py demo_data`: fill a development database with synthetic agencies, users and records.
 
 Each app that has demo data provides a `demo` module (`shield/<app>/demo.py`) with
-`load(*, options, out) -> None` and optionally `add_arguments(parser)`. They run in
+`load(*, options, out) -> None` and optionally `add_arguments(parser)` and
+`summary(*, options, out) -> None` (printed after every app has loaded). They run in
 INSTALLED_APPS order, so an app's demo data can rely on the apps below it.
 """
 
@@ -48,6 +49,11 @@ class Command(BaseCommand):
                 "demo_data refuses to run with DEBUG off: it creates accounts with a known password. "
                 "Use it only on a development machine (config.settings.local)."
             )
-        for module in demo_modules():
+        modules = demo_modules()
+        for module in modules:
             with transaction.atomic():
                 module.load(options=options, out=self.stdout)
+        # Summaries last, so what a newcomer needs (the accounts) ends the output.
+        for module in modules:
+            if hasattr(module, "summary"):
+                module.summary(options=options, out=self.stdout)

@@ -1,0 +1,485 @@
+"""Reads of cases, limited to the cases a user may see. Missing and out-of-scope both raise NotFound.
+
+Who sees a case (`visible_q`):
+- members of the owning agency (and of agencies above it, by their scope) holding `cases.view`:
+  own scope reaches the cases assigned to them, agency scope the agency and its sub-agencies,
+  province scope every case owned by an agency in their province, national scope every case;
+- the assigned worker, while they hold `cases.view` in the owning agency (a worker who left the
+  agency loses the cases still assigned to them);
+- members holding `cases.view` in an agency the case is shared with through an active
+  `CaseAccess` (the former owner after a transfer, for follow-up; an agency the person consented
+  to share with): read only;
+- members holding `cases.view` in the agency a pending transfer is addressed to, so they can
+  decide on it (the transfer itself rests on consent or an overridden legal basis).
+Statisticians hold no `cases.view`, so they see no case at all.
+
+Who may change a case (`editable_q`): holders of `cases.edit` whose scope reaches the owning
+agency, or the assigned worker holding `cases.edit` in the owning agency. Shared access never
+allows changes.
+Supervising (`can_supervise`): `cases.supervise` whose scope reaches the owning agency (agency,
+province or national scope; an own-scope supervisor supervises nothing).
+
+Detail reads are audited by the caller (the view records a `view` event after `case_get_for`),
+so that services can check access through these selectors without writing view events.
+"""
+
+import datetime
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from shield.accounts import policy
+from shield.accounts.models import Agency, User
+from shield.cases import stages
+from shield.cases.models import (
+    ActionStatus,
+    Assessment,
+    CarePlan,
+    CarePlanAction,
+    CarePlanStatus,
+    Case,
+    CaseAccess,
+    CaseNote,
+    CaseStageChange,
+    CaseTransfer,
+    ClosureRequest,
+    ClosureStatus,
+    Consent,
+    IdentificationDecision,
+    TraffickingPlace,
+    TransferStatus,
+)
+from shield.core.errors import NotFound
+from shield.people.identity_numbers import normalize_number
+from shield.people.models import IdentityDocument, PersonNameToken
+from shield.people.search import looks_like_document_number, parse_query
+
+VIEW = "cases.view"
+EDIT = "cases.edit"
+SUPERVISE = "cases.supervise"
+SEE_CHILD_NAMES = "people.see_child_names"
+
+Viewer = User | AnonymousUser
+
+NOTHING = Q(pk__in=[])
+
+
+def _active_user(user: Viewer | None) -> User | None:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    assert isinstance(user, User)
+    return user
+
+
+def agency_ids_with(user: Viewer | None, permission: str) -> set[Any]:
+    """The agencies in which the user holds `permission` through an active membership."""
+    return {m.agency_id for m in policy.memberships_with(user, permission)}
+
+
+def _reaches_everything(reach: Q) -> bool:
+    # National scope answers the empty Q; `Q() | other` would be just `other`, so stop there.
+    return not reach.children
+
+
+def visible_q(user: Viewer | None) -> Q:
+    """A filter on Case selecting the cases the user may see (see the module's docstring)."""
+    u = _active_user(user)
+    if u is None or not policy.has_permission(u, VIEW):
+        return NOTHING
+    reach = u.scope_q(VIEW, agency_path="owner_agency", owner_path="assigned_worker")
+    if _reaches_everything(reach):
+        return Q()
+    agencies = agency_ids_with(u, VIEW)
+    # The assigned worker, while still working in the owning agency.
+    reach |= Q(assigned_worker=u, owner_agency_id__in=agencies)
+    if agencies:
+        # Uncorrelated subqueries: PostgreSQL hashes each once instead of probing per case row.
+        shared = CaseAccess.objects.filter(agency_id__in=agencies, revoked_at__isnull=True)
+        incoming = CaseTransfer.objects.filter(to_agency_id__in=agencies, status=TransferStatus.REQUESTED)
+        reach |= Q(pk__in=shared.values("case_id")) | Q(pk__in=incoming.values("case_id"))
+    return reach
+
+
+def editable_q(user: Viewer | None) -> Q:
+    """A filter on Case selecting the cases the user may change."""
+    u = _active_user(user)
+    if u is None or not policy.has_permission(u, EDIT):
+        return NOTHING
+    reach = u.scope_q(EDIT, agency_path="owner_agency", owner_path="assigned_worker")
+    if _reaches_everything(reach):
+        return Q()
+    return reach | Q(assigned_worker=u, owner_agency_id__in=agency_ids_with(u, EDIT))
+
+
+def supervisable_q(user: Viewer | None) -> Q:
+    """A filter on Case selecting the cases whose plans and closures the user may approve."""
+    u = _active_user(user)
+    if u is None:
+        return NOTHING
+    return u.scope_q(SUPERVISE, agency_path="owner_agency")
+
+
+def can_view(*, user: Viewer, case: Case) -> bool:
+    return Case.objects.filter(visible_q(user), pk=case.pk).exists()
+
+
+def can_edit(*, user: Viewer, case: Case) -> bool:
+    return Case.objects.filter(editable_q(user), pk=case.pk).exists()
+
+
+def can_supervise(*, user: Viewer, case: Case) -> bool:
+    """Whether the user may approve this case's care plans and closure (cases.supervise reaching
+    the owning agency: supervisors by agency, province or national scope)."""
+    return Case.objects.filter(supervisable_q(user), pk=case.pk).exists()
+
+
+def persons_reached_through_cases_q(user: Viewer | None) -> Q:
+    """A filter on people.Person selecting the persons of the cases this user may see.
+
+    The person registry scopes persons by the agency that registered them; an agency that received
+    a case by transfer (or shares it) reaches its person through the case. People sits below cases
+    and cannot ask; this is the filter to OR into its scope if that reach is wired up there.
+    """
+    return Q(pk__in=Case.objects.filter(visible_q(user)).values("person_id"))
+
+
+def may_act_in_agency(*, user: Viewer, agency: Agency, permission: str = EDIT) -> bool:
+    """Whether the user holds `permission` in a membership that reaches `agency` (for opening cases)."""
+    u = _active_user(user)
+    if u is None:
+        return False
+    if agency.pk in agency_ids_with(u, permission):
+        return True
+    reach = u.scope_q(permission, agency_path="pk", province_path="province")
+    return Agency.objects.filter(reach, pk=agency.pk).exists()
+
+
+# --- Lists ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    """What a case list is narrowed by; empty values do not filter.
+
+    `search` matches the case reference, a person's name as the registry searches it (words in any
+    order, with or without diacritics) or, when it looks like one, an identity document number.
+    `today` is the day "overdue" is measured against (the local date by default).
+    """
+
+    stages: tuple[str, ...] = ()
+    case_type: str = ""
+    owner_agency_id: uuid.UUID | None = None
+    province_id: uuid.UUID | None = None
+    assigned_to_me: bool = False
+    has_overdue_actions: bool = False
+    search: str = ""
+    today: datetime.date | None = None
+
+
+def _overdue_actions(today: datetime.date) -> QuerySet[CarePlanAction]:
+    """Open actions past their due date in plans still in force (not superseded)."""
+    return CarePlanAction.objects.filter(status=ActionStatus.OPEN, due_on__lt=today).exclude(
+        goal__plan__status=CarePlanStatus.SUPERSEDED
+    )
+
+
+def _name_search_q(user: Viewer, text: str, today: datetime.date) -> Q:
+    """Cases whose person matches `text` (a name, or a document number)."""
+    if looks_like_document_number(text):
+        holders = IdentityDocument.objects.filter(number_normalized__startswith=normalize_number(text))
+        return Q(person_id__in=holders.values("person_id"))
+    query = parse_query(text)
+    if not query.keys:
+        return NOTHING
+    matches = Q()
+    for key in sorted(query.keys):
+        matches &= Q(person_id__in=PersonNameToken.objects.filter(token=key).values("person_id"))
+    if query.birth_year is not None:
+        matches &= Q(person__birth_year=query.birth_year)
+    if not user.has_perm(SEE_CHILD_NAMES):
+        # Children's names are masked for this user; finding a case by a child's name would
+        # unmask it. Only persons surely adult (born 19 years ago or more) match by name.
+        matches &= Q(person__birth_date__lte=_years_before(today, 19))
+    return matches
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def case_list_for(*, user: Viewer, filters: CaseFilters | None = None) -> QuerySet[Case]:
+    """The cases the user may see, newest first (by opening), narrowed by `filters`.
+
+    Each case comes with `person`, `owner_agency` (and its province) and `assigned_worker` loaded,
+    and an annotation `has_overdue_actions`, so a page of any size costs a constant number of
+    queries. Show the person's name with `shield.people.selectors.display_name_for`, which masks
+    children's names for roles that do not need them.
+    """
+    f = filters or CaseFilters()
+    today = f.today or timezone.localdate()
+    cases = Case.objects.filter(visible_q(user))
+    if f.stages:
+        cases = cases.filter(stage__in=list(f.stages))
+    if f.case_type:
+        cases = cases.filter(case_type=f.case_type)
+    if f.owner_agency_id is not None:
+        cases = cases.filter(owner_agency_id=f.owner_agency_id)
+    if f.province_id is not None:
+        cases = cases.filter(owner_agency__province_id=f.province_id)
+    if f.assigned_to_me:
+        u = _active_user(user)
+        cases = cases.filter(assigned_worker=u) if u is not None else cases.none()
+    overdue = Exists(_overdue_actions(today).filter(goal__plan__case=OuterRef("pk")))
+    cases = cases.annotate(has_overdue_actions=overdue)
+    if f.has_overdue_actions:
+        cases = cases.filter(has_overdue_actions=True)
+    text = f.search.strip()
+    if text:
+        cases = cases.filter(Q(reference__icontains=text) | _name_search_q(user, text, today))
+    return cases.select_related(
+        "person", "owner_agency", "owner_agency__province", "assigned_worker"
+    ).order_by("-opened_at", "-id")
+
+
+def case_get_for(*, user: Viewer, case_id: uuid.UUID | str) -> Case:
+    """One case the user may see; missing, malformed and out-of-scope ids all raise NotFound.
+
+    Views record the `view` audit event themselves after this call (see the module docstring).
+    """
+    try:
+        case = (
+            Case.objects.filter(visible_q(user), pk=case_id)
+            .select_related(
+                "person", "owner_agency", "owner_agency__province", "assigned_worker", "created_by"
+            )
+            .first()
+        )
+    except (ValueError, ValidationError):
+        case = None
+    if case is None:
+        raise NotFound()
+    return case
+
+
+def _ensure_visible(user: Viewer, case: Case) -> None:
+    if not can_view(user=user, case=case):
+        raise NotFound()
+
+
+# --- One case's records --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One line of a case's timeline: `kind` is "stage", "note" or "decision"; `item` the record."""
+
+    at: datetime.datetime
+    kind: str
+    item: CaseStageChange | CaseNote | IdentificationDecision
+
+
+def _start_of_day(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def case_timeline_for(*, user: Viewer, case: Case) -> list[TimelineEntry]:
+    """Stage changes, notes and identification decisions of a case, newest first.
+
+    Notes are placed at the time they took place, decisions on the day they were taken. Note
+    bodies are decrypted here: show them only on the case's own page.
+    """
+    _ensure_visible(user, case)
+    entries = [
+        TimelineEntry(c.changed_at, "stage", c)
+        for c in CaseStageChange.objects.filter(case=case).select_related("changed_by")
+    ]
+    entries += [
+        TimelineEntry(n.occurred_at, "note", n)
+        for n in CaseNote.objects.filter(case=case).select_related("author", "corrects")
+    ]
+    entries += [
+        TimelineEntry(_start_of_day(d.decided_on), "decision", d)
+        for d in IdentificationDecision.objects.filter(case=case).select_related("recorded_by")
+    ]
+    entries.sort(key=lambda e: (e.at, e.item.created_at), reverse=True)
+    return entries
+
+
+def case_notes_for(*, user: Viewer, case: Case) -> QuerySet[CaseNote]:
+    _ensure_visible(user, case)
+    return (
+        CaseNote.objects.filter(case=case)
+        .select_related("author", "corrects")
+        .order_by("-occurred_at", "-created_at")
+    )
+
+
+def identification_decisions_for(*, user: Viewer, case: Case) -> QuerySet[IdentificationDecision]:
+    """The case's identification decisions, the one in force (latest) first."""
+    _ensure_visible(user, case)
+    return IdentificationDecision.objects.filter(case=case).select_related("recorded_by")
+
+
+def latest_identification(case: Case) -> IdentificationDecision | None:
+    """The decision in force: the latest by decision date, then by recording time. (No access check:
+    for services and for callers that already hold the case through `case_get_for`.)"""
+    return IdentificationDecision.objects.filter(case=case).order_by("-decided_on", "-created_at").first()
+
+
+def assessments_for(*, user: Viewer, case: Case) -> QuerySet[Assessment]:
+    """The case's assessments, latest first, with their needs loaded."""
+    _ensure_visible(user, case)
+    return Assessment.objects.filter(case=case).select_related("assessed_by").prefetch_related("needs")
+
+
+def care_plans_for(*, user: Viewer, case: Case) -> QuerySet[CarePlan]:
+    """The case's care plans, newest first, with goals and actions loaded."""
+    _ensure_visible(user, case)
+    return (
+        CarePlan.objects.filter(case=case)
+        .select_related("created_by", "submitted_by", "approved_by", "returned_by")
+        .prefetch_related("goals__actions__responsible_agency", "goals__actions__responsible_person")
+    )
+
+
+def care_plan_get_for(*, user: Viewer, plan_id: uuid.UUID | str) -> CarePlan:
+    """One care plan of a case the user may see, else NotFound."""
+    try:
+        plan = (
+            CarePlan.objects.filter(pk=plan_id)
+            .filter(case__in=Case.objects.filter(visible_q(user)))
+            .select_related("case", "created_by", "submitted_by", "approved_by", "returned_by")
+            .first()
+        )
+    except (ValueError, ValidationError):
+        plan = None
+    if plan is None:
+        raise NotFound()
+    return plan
+
+
+def consents_for(*, user: Viewer, case: Case) -> QuerySet[Consent]:
+    """The case's consents, active and withdrawn, newest first."""
+    _ensure_visible(user, case)
+    return Consent.objects.filter(case=case).select_related("shared_with_agency", "recorded_by")
+
+
+def active_consent(*, case: Case, scope: str, agency: Agency | None = None) -> Consent | None:
+    """The active consent of this scope (and agency, for sharing), if any. No access check."""
+    consents = Consent.objects.filter(case=case, scope=scope, withdrawn_on__isnull=True)
+    if agency is not None:
+        consents = consents.filter(shared_with_agency=agency)
+    return consents.order_by("-given_on", "-created_at").first()
+
+
+def trafficking_places_for(
+    *, user: Viewer, case: Case, include_removed: bool = False
+) -> QuerySet[TraffickingPlace]:
+    _ensure_visible(user, case)
+    places = TraffickingPlace.objects.filter(case=case).select_related("province", "commune")
+    return places if include_removed else places.filter(removed_at__isnull=True)
+
+
+def transfers_for(*, user: Viewer, case: Case) -> QuerySet[CaseTransfer]:
+    _ensure_visible(user, case)
+    return CaseTransfer.objects.filter(case=case).select_related("from_agency", "to_agency", "requested_by")
+
+
+def case_accesses_for(*, user: Viewer, case: Case) -> QuerySet[CaseAccess]:
+    _ensure_visible(user, case)
+    return CaseAccess.objects.filter(case=case).select_related("agency", "granted_by")
+
+
+def closure_requests_for(*, user: Viewer, case: Case) -> QuerySet[ClosureRequest]:
+    _ensure_visible(user, case)
+    return ClosureRequest.objects.filter(case=case).select_related("requested_by", "decided_by")
+
+
+# --- Stage machine -------------------------------------------------------------------------------
+
+
+def case_facts(case: Case, *, closure_approved: bool = False, reason: str = "") -> stages.CaseFacts:
+    """What the stage machine's guards need to know about a case, read from the database."""
+    latest = latest_identification(case)
+    return stages.CaseFacts(
+        case_type=case.case_type,
+        identification_status=latest.status if latest else None,
+        has_assessment=Assessment.objects.filter(case=case).exists(),
+        has_approved_plan=CarePlan.objects.filter(case=case, status=CarePlanStatus.APPROVED).exists(),
+        closure_approved=closure_approved,
+        reason=reason,
+    )
+
+
+REASON_ASKED_WHEN_MOVING = "(asked when moving)"
+
+
+def case_stage_options_for(*, user: Viewer, case: Case) -> list[stages.Option]:
+    """The moves the stage table offers from the case's stage, each with the reason it is refused
+    now (if any), for the buttons of the case page. Empty for users who may not change the case.
+
+    Moves to `closed` are refused here with "Closing needs a supervisor's approval": the page offers
+    a closure request instead; identification moves happen by recording a decision.
+    """
+    if not can_edit(user=user, case=case):
+        return []
+    # Reopening asks for its reason when it is done; do not refuse it here for lacking one.
+    return stages.options(case.stage, case_facts(case, reason=REASON_ASKED_WHEN_MOVING))
+
+
+# --- Work queues ---------------------------------------------------------------------------------
+
+
+def overdue_actions_for(*, user: Viewer, today: datetime.date | None = None) -> QuerySet[CarePlanAction]:
+    """Open care-plan actions past their due date, in open cases the user is assigned to or that the
+    user is responsible for: the home page's "my overdue actions", most overdue first."""
+    u = _active_user(user)
+    if u is None:
+        return CarePlanAction.objects.none()
+    return (
+        _overdue_actions(today or timezone.localdate())
+        .filter(Q(goal__plan__case__assigned_worker=u) | Q(responsible_person=u))
+        .exclude(goal__plan__case__stage=stages.Stage.CLOSED)
+        .select_related("goal__plan__case__person", "responsible_agency", "responsible_person")
+        .order_by("due_on", "created_at")
+    )
+
+
+def incoming_transfers_for(*, user: Viewer) -> QuerySet[CaseTransfer]:
+    """Pending transfers to agencies where the user may take on cases (cases.edit), oldest first."""
+    agencies = agency_ids_with(user, EDIT)
+    if not agencies:
+        return CaseTransfer.objects.none()
+    return (
+        CaseTransfer.objects.filter(status=TransferStatus.REQUESTED, to_agency_id__in=agencies)
+        .select_related("case__person", "from_agency", "to_agency", "requested_by")
+        .order_by("created_at")
+    )
+
+
+def pending_closures_for(*, user: Viewer) -> QuerySet[ClosureRequest]:
+    """Closure requests waiting for this supervisor, oldest first."""
+    return (
+        ClosureRequest.objects.filter(status=ClosureStatus.REQUESTED)
+        .filter(case__in=Case.objects.filter(supervisable_q(user)))
+        .select_related("case__person", "case__owner_agency", "requested_by")
+        .order_by("created_at")
+    )
+
+
+def pending_care_plans_for(*, user: Viewer) -> QuerySet[CarePlan]:
+    """Care plans submitted for approval to this supervisor, oldest first."""
+    return (
+        CarePlan.objects.filter(status=CarePlanStatus.SUBMITTED)
+        .filter(case__in=Case.objects.filter(supervisable_q(user)))
+        .select_related("case__person", "case__owner_agency", "submitted_by")
+        .order_by("submitted_at")
+    )
