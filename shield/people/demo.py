@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from django.db import connection
+from django.db import connection, reset_queries
 from django.db.models import Field
 from django.utils import timezone
 from tqdm import tqdm
@@ -456,6 +456,9 @@ def load(*, options: dict[str, Any], out: TextIO) -> None:
             Alias.objects.bulk_create(aliases, batch_size=1_000)
             Relationship.objects.bulk_create(relationships, batch_size=1_000)
             key_writer.write(tokens)
+            # DEBUG (the demo's settings) keeps the SQL of the last 9,000 queries: bulk inserts
+            # would hold gigabytes.
+            reset_queries()
             progress.update(size)
     audit.record(
         action=AuditAction.IMPORT,

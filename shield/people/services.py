@@ -379,12 +379,8 @@ def person_update(*, actor: User, person: Person, expected_version: int | None, 
         raise TypeError(f"person_update() got unexpected fields: {', '.join(sorted(unknown))}")
     if expected_version is None:
         raise VersionRequired()
-    current: dict[str, Any] = {
-        f: getattr(person, f) for f in UPDATABLE_FIELDS - {"home_commune", "home_province"}
-    }
-    current["home_commune"] = person.home_commune
-    current["home_province"] = person.home_province
-    data = {**current, **changes}
+    data: dict[str, Any] = {field: getattr(person, field) for field in UPDATABLE_FIELDS}
+    data.update(changes)
     if "full_name" in changes:
         for part in NAME_PARTS:
             data[part] = changes.get(part)
