@@ -188,3 +188,27 @@ def saved(request: HttpRequest, user: User, case: Case, tab: str, message: str) 
     response["HX-Reswap"] = "outerHTML"
     response["HX-Push-Url"] = tab_url(fresh, tab)
     return response
+
+
+def submit(
+    request: HttpRequest,
+    user: User,
+    case: Case,
+    tab: str,
+    *,
+    form: Form,
+    act: Callable[[dict[str, Any]], object],
+    message: str,
+    **refused: Any,
+) -> HttpResponse:
+    """The shape every case form shares: validate, call the service with the cleaned data, then
+    answer `saved`, or the tab again with the form and the service's refusal on it. `refused`
+    puts the refused form (and anything else the tab needs) into the tab's context."""
+    if form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except FORM_ERRORS as exc:
+            show_refusal(form, exc)
+        else:
+            return saved(request, user, case, tab, message)
+    return form_page(request, user, case, tab, **refused)

@@ -18,6 +18,7 @@ from shield.cases.views.common import (
     form_page,
     saved,
     show_refusal,
+    submit,
 )
 
 # --- Identification and trafficking details -----------------------------------------------------
@@ -190,47 +191,50 @@ def action_add(request: HttpRequest, user: User, case: Case, plan_id: uuid.UUID)
 def plan_submit(request: HttpRequest, user: User, case: Case, plan_id: uuid.UUID) -> HttpResponse:
     plan = presenters.plan_get_for(user=user, case=case, plan_id=plan_id)
     form = forms.PlanForm(request.POST)
-    if form.is_valid():
-        try:
-            services.care_plan_submit(actor=user, plan=plan, expected_version=form.cleaned_data["version"])
-        except FORM_ERRORS as exc:
-            show_refusal(form, exc)
-        else:
-            return saved(request, user, case, "plan", _("The care plan was submitted for approval."))
-    return form_page(request, user, case, "plan", plan_form=form)
+    return submit(
+        request,
+        user,
+        case,
+        "plan",
+        form=form,
+        plan_form=form,
+        act=lambda data: services.care_plan_submit(actor=user, plan=plan, expected_version=data["version"]),
+        message=_("The care plan was submitted for approval."),
+    )
 
 
 @case_action(SUPERVISE)
 def plan_approve(request: HttpRequest, user: User, case: Case, plan_id: uuid.UUID) -> HttpResponse:
     plan = presenters.plan_get_for(user=user, case=case, plan_id=plan_id)
     form = forms.PlanForm(request.POST)
-    if form.is_valid():
-        try:
-            services.care_plan_approve(actor=user, plan=plan, expected_version=form.cleaned_data["version"])
-        except FORM_ERRORS as exc:
-            show_refusal(form, exc)
-        else:
-            return saved(request, user, case, "plan", _("The care plan was approved."))
-    return form_page(request, user, case, "plan", plan_form=form)
+    return submit(
+        request,
+        user,
+        case,
+        "plan",
+        form=form,
+        plan_form=form,
+        act=lambda data: services.care_plan_approve(actor=user, plan=plan, expected_version=data["version"]),
+        message=_("The care plan was approved."),
+    )
 
 
 @case_action(SUPERVISE)
 def plan_return(request: HttpRequest, user: User, case: Case, plan_id: uuid.UUID) -> HttpResponse:
     plan = presenters.plan_get_for(user=user, case=case, plan_id=plan_id)
     form = forms.ReturnForm(request.POST)
-    if form.is_valid():
-        try:
-            services.care_plan_return(
-                actor=user,
-                plan=plan,
-                expected_version=form.cleaned_data["version"],
-                note=form.cleaned_data["note"],
-            )
-        except FORM_ERRORS as exc:
-            show_refusal(form, exc)
-        else:
-            return saved(request, user, case, "plan", _("The care plan was returned for changes."))
-    return form_page(request, user, case, "plan", return_form=form)
+    return submit(
+        request,
+        user,
+        case,
+        "plan",
+        form=form,
+        return_form=form,
+        act=lambda data: services.care_plan_return(
+            actor=user, plan=plan, expected_version=data["version"], note=data["note"]
+        ),
+        message=_("The care plan was returned for changes."),
+    )
 
 
 @case_action(VIEW)
@@ -238,30 +242,36 @@ def action_complete(request: HttpRequest, user: User, case: Case, action_id: uui
     """Case workers of the case, and the person responsible for the action, mark it done."""
     action = presenters.action_get_for(user=user, case=case, action_id=action_id)
     form = forms.ActionDoneForm(request.POST)
-    if form.is_valid():
-        try:
-            services.care_plan_action_complete(
-                actor=user, action=action, done_on=form.cleaned_data.get("done_on")
-            )
-        except FORM_ERRORS as exc:
-            show_refusal(form, exc)
-        else:
-            return saved(request, user, case, "plan", _("The action was marked done."))
-    return form_page(request, user, case, "plan", done_form=form, action_error_for=action.pk)
+    return submit(
+        request,
+        user,
+        case,
+        "plan",
+        form=form,
+        done_form=form,
+        action_error_for=action.pk,
+        act=lambda data: services.care_plan_action_complete(
+            actor=user, action=action, done_on=data.get("done_on")
+        ),
+        message=_("The action was marked done."),
+    )
 
 
 @case_action(VIEW)
 def action_cancel(request: HttpRequest, user: User, case: Case, action_id: uuid.UUID) -> HttpResponse:
     action = presenters.action_get_for(user=user, case=case, action_id=action_id)
     form = forms.ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            services.care_plan_action_cancel(actor=user, action=action, reason=form.cleaned_data["reason"])
-        except FORM_ERRORS as exc:
-            show_refusal(form, exc)
-        else:
-            return saved(request, user, case, "plan", _("The action was cancelled."))
-    return form_page(request, user, case, "plan", cancel_form=form, action_error_for=action.pk)
+    return submit(
+        request,
+        user,
+        case,
+        "plan",
+        form=form,
+        cancel_form=form,
+        action_error_for=action.pk,
+        act=lambda data: services.care_plan_action_cancel(actor=user, action=action, reason=data["reason"]),
+        message=_("The action was cancelled."),
+    )
 
 
 # --- Notes and consent ---------------------------------------------------------------------------
@@ -401,16 +411,16 @@ def transfer_cancel(request: HttpRequest, user: User, case: Case, transfer_id: u
 @case_action(EDIT)
 def closure_request(request: HttpRequest, user: User, case: Case) -> HttpResponse:
     form = forms.ClosureRequestForm(request.POST)
-    if form.is_valid():
-        try:
-            services.closure_request(actor=user, case=case, reason=form.cleaned_data["reason"])
-        except FORM_ERRORS as exc:
-            show_refusal(form, exc)
-        else:
-            return saved(
-                request, user, case, "closure", _("Closure was requested: a supervisor will decide.")
-            )
-    return form_page(request, user, case, "closure", closure_form=form)
+    return submit(
+        request,
+        user,
+        case,
+        "closure",
+        form=form,
+        closure_form=form,
+        act=lambda data: services.closure_request(actor=user, case=case, reason=data["reason"]),
+        message=_("Closure was requested: a supervisor will decide."),
+    )
 
 
 @case_action(SUPERVISE)
@@ -434,11 +444,13 @@ def closure_approve(request: HttpRequest, user: User, case: Case, request_id: uu
 def closure_return(request: HttpRequest, user: User, case: Case, request_id: uuid.UUID) -> HttpResponse:
     closure = presenters.closure_request_get_for(user=user, case=case, request_id=request_id)
     form = forms.RequiredNoteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.closure_return(actor=user, request=closure, note=form.cleaned_data["note"])
-        except FORM_ERRORS as exc:
-            show_refusal(form, exc)
-        else:
-            return saved(request, user, case, "closure", _("The closure request was returned."))
-    return form_page(request, user, case, "closure", closure_return_form=form)
+    return submit(
+        request,
+        user,
+        case,
+        "closure",
+        form=form,
+        closure_return_form=form,
+        act=lambda data: services.closure_return(actor=user, request=closure, note=data["note"]),
+        message=_("The closure request was returned."),
+    )
