@@ -2,6 +2,7 @@
 edit with optimistic concurrency (412 stale, 428 none), nested documents, names, relationships."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -248,7 +249,11 @@ def test_no_audit_row_holds_a_name_a_number_or_contact(api, hoa):
     api.patch(detail(hoa), {"contact": "Zalo 0900", "version": 1}, format="json")
     api.post(f"{detail(hoa)}documents/", {"kind": "passport", "number": "C7654321"}, format="json")
     api.get(f"{detail(hoa)}documents/")
-    text = " ".join(str(row) for row in AuditEvent.objects.values_list())
+    text = people.audit_text()
+    # Ids, request ids and hashes are random hex and can contain "0900" by chance: drop them first.
+    text = re.sub(
+        r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}|[0-9a-f]{32,64}", "", text
+    )
     for secret in ["Nga", "0911", "Hoa", "Zalo", "0900", HOA_CCCD, "C7654321"]:
         assert secret not in text
 
