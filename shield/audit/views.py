@@ -4,7 +4,6 @@ import uuid
 from typing import cast
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -17,6 +16,7 @@ from shield.audit.services import record
 from shield.core.access import AccessSubject
 from shield.core.errors import NotFound
 from shield.core.htmx import render_page_or_partial
+from shield.core.pagination import CappedPaginator
 
 PAGE_SIZE = 50
 EVENT_TYPE = AuditEvent._meta.label_lower
@@ -40,9 +40,9 @@ def event_list(request: HttpRequest) -> HttpResponse:
     form = EventFilterForm(request.GET, agencies=selectors.agencies_for_filter(user=viewer))
     context: dict[str, object] = {"form": form, "page": None, "events": []}
     if form.is_valid():
-        page = Paginator(selectors.event_list_for(user=viewer, filters=form.filters()), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        page = CappedPaginator(
+            selectors.event_list_for(user=viewer, filters=form.filters()), PAGE_SIZE
+        ).get_page(request.GET.get("page"))
         # Read the page before recording, so the page never shows the record of its own reading.
         context.update(page=page, events=list(page.object_list))
         record(action=AuditAction.LIST, actor=request.user, object_type=EVENT_TYPE)

@@ -55,14 +55,11 @@ from shield.cases.models import (
     TransferStatus,
 )
 from shield.core.errors import NotFound
-from shield.people.identity_numbers import normalize_number
-from shield.people.models import IdentityDocument, PersonNameToken
-from shield.people.search import looks_like_document_number, parse_query
+from shield.people import selectors as people_selectors
 
 VIEW = "cases.view"
 EDIT = "cases.edit"
 SUPERVISE = "cases.supervise"
-SEE_CHILD_NAMES = "people.see_child_names"
 
 Viewer = User | AnonymousUser
 
@@ -188,31 +185,22 @@ def _overdue_actions(today: datetime.date) -> QuerySet[CarePlanAction]:
     )
 
 
-def _name_search_q(user: Viewer, text: str, today: datetime.date) -> Q:
-    """Cases whose person matches `text` (a name, or a document number)."""
-    if looks_like_document_number(text):
-        holders = IdentityDocument.objects.filter(number_normalized__startswith=normalize_number(text))
-        return Q(person_id__in=holders.values("person_id"))
-    query = parse_query(text)
-    if not query.keys:
-        return NOTHING
-    matches = Q()
-    for key in sorted(query.keys):
-        matches &= Q(person_id__in=PersonNameToken.objects.filter(token=key).values("person_id"))
-    if query.birth_year is not None:
-        matches &= Q(person__birth_year=query.birth_year)
-    if not user.has_perm(SEE_CHILD_NAMES):
-        # Children's names are masked for this user; finding a case by a child's name would
-        # unmask it. Only persons surely adult (born 19 years ago or more) match by name.
-        matches &= Q(person__birth_date__lte=_years_before(today, 19))
+def _looks_like_reference(text: str) -> bool:
+    """One word with a digit or a hyphen (`SPC-HA-NOI-2026-000123`, `000123`): names have neither,
+    and matching a name against every reference would read the whole case table."""
+    return len(text.split()) == 1 and any(ch.isdigit() or ch == "-" for ch in text)
+
+
+def _search_q(user: Viewer, text: str) -> Q:
+    """Cases whose reference contains `text`, or whose person the registry finds by it (a name in
+    any order and spelling, or a document number)."""
+    matches = NOTHING
+    if _looks_like_reference(text):
+        matches = Q(reference__icontains=text)
+    person_ids = people_selectors.person_ids_matching(user=user, q=text)
+    if person_ids is not None:
+        matches |= Q(person_id__in=person_ids)
     return matches
-
-
-def _years_before(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 def case_list_for(*, user: Viewer, filters: CaseFilters | None = None) -> QuerySet[Case]:
@@ -243,7 +231,7 @@ def case_list_for(*, user: Viewer, filters: CaseFilters | None = None) -> QueryS
         cases = cases.filter(has_overdue_actions=True)
     text = f.search.strip()
     if text:
-        cases = cases.filter(Q(reference__icontains=text) | _name_search_q(user, text, today))
+        cases = cases.filter(_search_q(user, text))
     return cases.select_related(
         "person", "owner_agency", "owner_agency__province", "assigned_worker"
     ).order_by("-opened_at", "-id")

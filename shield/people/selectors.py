@@ -8,6 +8,7 @@ province (province) or all (national). Missing and out-of-scope persons both rai
 import datetime
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
@@ -60,20 +61,14 @@ def person_list_for(
     year_filtered = False
     q = (q or "").strip()
     if q and looks_like_document_number(q):
-        holders = IdentityDocument.objects.filter(number_normalized__startswith=normalize_number(q))
-        persons = persons.filter(pk__in=holders.values("person_id"))
+        persons = persons.filter(pk__in=_document_holders(q))
     elif q:
         query = parse_query(q)
         if birth_year is None:
             birth_year = query.birth_year
         plan = search_plan(query.keys)
         if plan is not None:
-            if not user.has_perm(SEE_CHILD_NAMES_PERMISSION):
-                # The names of children are masked for this user; finding them by name would
-                # unmask them. Only persons surely adult match a name: born 19 years ago or more,
-                # which covers every precision (the stored date is less than a year before the
-                # latest possible one).
-                persons = persons.filter(birth_date__lte=birth_dates.add_years(timezone.localdate(), -19))
+            persons = persons.filter(_adults_only_unless_allowed(user))
             # Join the driving key (one row per person at most: (token, person) is the key) and
             # order by its copy of the name, so its index yields the page in order; the year is
             # checked on the same row (one filter() call, one join).
@@ -84,7 +79,7 @@ def person_list_for(
             persons = persons.filter(**key_row)
             ordering = ["name_keys__name_folded", "name_keys__person_id"]
             for key in plan.probes:
-                persons = persons.filter(pk__in=PersonNameToken.objects.filter(token=key).values("person_id"))
+                persons = persons.filter(pk__in=_holders_of_key(key))
     if province is not None:
         persons = persons.filter(home_province=province)
     if birth_year is not None and not year_filtered:
@@ -92,23 +87,46 @@ def person_list_for(
     return persons.select_related("home_province", "home_commune", "owner_agency").order_by(*ordering)
 
 
-@dataclass(frozen=True)
-class MatchCount:
-    """How many persons a list holds: exact up to the limit, else only "more than `count`"."""
-
-    count: int
-    exact: bool
+def _document_holders(q: str) -> QuerySet[IdentityDocument, uuid.UUID]:
+    holders = IdentityDocument.objects.filter(number_normalized__startswith=normalize_number(q))
+    return holders.values_list("person_id", flat=True)
 
 
-def person_count_capped(*, persons: QuerySet[Person], limit: int = 1000) -> MatchCount:
-    """Count a `person_list_for` result, stopping after `limit` + 1 matches.
+def _holders_of_key(key: str) -> QuerySet[PersonNameToken, uuid.UUID]:
+    return PersonNameToken.objects.filter(token=key).values_list("person_id", flat=True)
 
-    An exact count must visit every matching person (17,000 for `nguyen thi hoa` among a
-    million, 360,000 for `nguyen`) and costs hundreds of milliseconds; the first page costs a few.
-    List pages should show "more than 1,000, refine the search" rather than count them all.
+
+def _adults_only_unless_allowed(user: AccessSubject, path: str = "") -> Q:
+    """For a user without `people.see_child_names`, a name finds only persons surely adult, since
+    finding a masked child by name would reveal it: born 19 years ago or more, which covers every
+    precision (the stored date is less than a year before the latest possible one)."""
+    if user.has_perm(SEE_CHILD_NAMES_PERMISSION):
+        return Q()
+    return Q(**{f"{path}birth_date__lte": birth_dates.add_years(timezone.localdate(), -19)})
+
+
+def person_ids_matching(*, user: AccessSubject, q: str) -> QuerySet[Any, uuid.UUID] | None:
+    """The ids of persons, in any scope, whose name or document number matches `q` as
+    `person_list_for` searches; None when `q` asks for nothing.
+
+    For other apps narrowing their own records by a person (cases by the person's name): they
+    apply their own access rules to those records. Names follow the same plan as the list (the
+    rarest pair of words drives, a year is checked in the key row), and the same child-name rule.
     """
-    counted = persons[: limit + 1].count()
-    return MatchCount(count=min(counted, limit), exact=counted <= limit)
+    q = (q or "").strip()
+    if q and looks_like_document_number(q):
+        return _document_holders(q)
+    query = parse_query(q)
+    plan = search_plan(query.keys)
+    if plan is None:
+        return None
+    rows = PersonNameToken.objects.filter(token=plan.driver)
+    if query.birth_year is not None:
+        rows = rows.filter(birth_year=query.birth_year)
+    for key in plan.probes:
+        rows = rows.filter(person_id__in=_holders_of_key(key))
+    rows = rows.filter(_adults_only_unless_allowed(user, path="person__"))
+    return rows.values_list("person_id", flat=True)
 
 
 def person_get_for(*, user: AccessSubject, person_id: uuid.UUID | str) -> Person:

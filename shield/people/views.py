@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -30,6 +29,7 @@ from shield.core.access import AccessSubject
 from shield.core.errors import ApplicationError, NotFound, StaleVersion
 from shield.core.forms import add_application_error
 from shield.core.htmx import is_htmx, render_page_or_partial
+from shield.core.pagination import CappedPaginator
 from shield.geo import selectors as geo
 from shield.people import birth_dates, selectors, services
 from shield.people.forms import (
@@ -138,7 +138,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     }
     if form.is_valid():
         persons = selectors.person_list_for(user=_viewer(user), **form.filters())
-        page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = CappedPaginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
         context.update(page=page, rows=[_row(user, p) for p in page.object_list])
     return render_page_or_partial(request, "people/person_list.html", context, partial="results")
 

@@ -32,6 +32,7 @@ from shield.cases.models import (
 )
 from shield.cases.tests import factories as f
 from shield.cases.views.common import TAB_KEYS
+from shield.core.pagination import CappedPaginator
 
 pytestmark = pytest.mark.django_db
 
@@ -131,6 +132,18 @@ def test_the_list_filters_by_overdue_actions_and_search(client, team):
     body = text(client.get(reverse("cases:case_list"), {"q": late.reference.lower()}))
     assert late.reference in body
     assert other.reference not in body
+
+
+def test_the_list_stops_counting_at_its_cap_and_asks_to_refine(client, team, monkeypatch):
+    cases = [f.open_case(actor=team.worker, agency=team.agency) for _ in range(3)]
+    login(client, team.worker)
+    body = text(client.get(reverse("cases:case_list")))
+    assert "3 cases" in body
+    monkeypatch.setattr(CappedPaginator, "default_cap", 2)
+    body = text(client.get(reverse("cases:case_list")))
+    assert "More than 2 cases: add a filter or refine the search." in body
+    assert "3 cases" not in body
+    assert sum(c.reference in body for c in cases) == 2  # pages reach as far as the cap
 
 
 def test_the_list_has_empty_states_with_and_without_filters(client, team):

@@ -3,7 +3,6 @@
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,6 +14,7 @@ from shield.cases import forms, presenters, selectors, services
 from shield.cases.views.common import CASE_TYPE, EDIT, FORM_ERRORS, VIEW, show_refusal, user_of, viewer
 from shield.core.errors import NotFound, PermissionRefused
 from shield.core.htmx import render_page_or_partial
+from shield.core.pagination import CappedPaginator
 from shield.people import selectors as people_selectors
 from shield.people.models import Person
 
@@ -36,7 +36,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     }
     if form.is_valid():
         cases = selectors.case_list_for(user=user, filters=form.filters())
-        page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
         context.update(page=page, rows=presenters.case_rows(user=user, cases=list(page.object_list)))
     return render_page_or_partial(request, "cases/case_list.html", context, partial="results")
 

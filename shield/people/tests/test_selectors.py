@@ -8,6 +8,7 @@ from django.utils import timezone
 from shield.accounts.roles import ROLE_PERMISSIONS, Role, Scope
 from shield.accounts.tests.factories import AgencyFactory, member, province
 from shield.core.errors import NotFound
+from shield.core.pagination import CappedPaginator
 from shield.people import search, selectors, services
 from shield.people.tests.factories import document, person
 
@@ -269,12 +270,12 @@ def test_the_list_query_count_does_not_grow_with_the_page(worker, django_assert_
         assert len(read()) == 10
 
 
-def test_counts_stop_at_the_limit(worker, hoa, others):
+def test_list_pages_count_up_to_a_cap(worker, hoa, others):
     persons = selectors.person_list_for(user=worker, q="hoa")
-    assert selectors.person_count_capped(persons=persons) == selectors.MatchCount(count=3, exact=True)
-    assert selectors.person_count_capped(persons=persons, limit=3) == selectors.MatchCount(
-        count=3, exact=True
-    )
-    assert selectors.person_count_capped(persons=persons, limit=2) == selectors.MatchCount(
-        count=2, exact=False
-    )
+    exact = CappedPaginator(persons, 25)
+    assert (exact.count, exact.count_exact) == (3, True)
+    at_cap = CappedPaginator(persons, 25, cap=3)
+    assert (at_cap.count, at_cap.count_exact) == (3, True)
+    beyond = CappedPaginator(persons, 1, cap=2)
+    assert (beyond.count, beyond.count_exact, beyond.num_pages) == (2, False, 2)
+    assert [p.pk for p in beyond.page(2).object_list] == [p.pk for p in persons[1:2]]
