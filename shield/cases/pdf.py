@@ -23,7 +23,7 @@ from shield.people.selectors import display_name_for
 def summary_context(*, user: User, case: Case) -> dict[str, Any]:
     """Everything the summary prints, read through the selectors (access applied)."""
     name = display_name_for(user=cast(AccessSubject, user), person=case.person)
-    narratives = user.has_perm(selectors.EDIT)
+    narratives = selectors.reads_narratives(user)
     details = presenters.trafficking_details_for(user=user, case=case)
     details_shown = []
     if details is not None:
@@ -60,8 +60,8 @@ def summary_context(*, user: User, case: Case) -> dict[str, Any]:
         "assessment": assessments[0] if assessments else None,
         "plan": plan,
         "consents": list(selectors.consents_for(user=user, case=case)),
-        "stage_changes": list(presenters.stage_changes_for(user=user, case=case)),
-        "notes": list(selectors.case_notes_for(user=user, case=case)) if narratives else [],
+        "stage_changes": list(selectors.stage_changes_for(user=user, case=case)),
+        "notes": list(selectors.case_notes_for(user=user, case=case)),
         "printed_by": user,
         "printed_at": timezone.localtime(),
     }

@@ -28,7 +28,6 @@ from shield.cases.models import (
     Case,
     CaseAccess,
     CaseNote,
-    CaseStageChange,
     CaseTransfer,
     ClosureRequest,
     Consent,
@@ -187,29 +186,6 @@ def active_agencies(*, exclude: Agency | None = None) -> QuerySet[Agency]:
 def trafficking_details_for(*, user: selectors.Viewer, case: Case) -> TraffickingDetails | None:
     _ensure_visible(user, case)
     return TraffickingDetails.objects.filter(case=case).first()
-
-
-def stage_changes_for(*, user: selectors.Viewer, case: Case) -> QuerySet[CaseStageChange]:
-    """The case's moves through the stage machine, newest first."""
-    _ensure_visible(user, case)
-    return (
-        CaseStageChange.objects.filter(case=case)
-        .select_related("changed_by")
-        .order_by("-changed_at", "-created_at")
-    )
-
-
-def timeline_without_notes_for(*, user: selectors.Viewer, case: Case) -> list[selectors.TimelineEntry]:
-    """The case's timeline for users whose role does not read case notes: stage changes and
-    identification decisions only (no note is loaded, so none is decrypted)."""
-    entries = [
-        selectors.TimelineEntry(c.changed_at, "stage", c) for c in stage_changes_for(user=user, case=case)
-    ]
-    for decision in selectors.identification_decisions_for(user=user, case=case):
-        at = timezone.make_aware(datetime.datetime.combine(decision.decided_on, datetime.time.min))
-        entries.append(selectors.TimelineEntry(at, "decision", decision))
-    entries.sort(key=lambda e: (e.at, e.item.created_at), reverse=True)
-    return entries
 
 
 def note_get_for(*, user: selectors.Viewer, case: Case, note_id: uuid.UUID | str) -> CaseNote:

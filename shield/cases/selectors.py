@@ -19,6 +19,12 @@ allows changes.
 Supervising (`can_supervise`): `cases.supervise` whose scope reaches the owning agency (agency,
 province or national scope; an own-scope supervisor supervises nothing).
 
+Reading narratives (`reads_narratives`): note bodies, the basis of identification decisions and
+assessment summaries and need notes are free text about what happened to a person. Only roles that
+work on cases (`cases.edit`) read them; others who may see a case (a justice officer, an agency it
+is shared with for follow-up without that permission) see its stages, decisions and dates. Pages,
+the PDF and the API all ask this one function, and the selectors below withhold notes by it.
+
 Detail reads are audited by the caller (the view records a `view` event after `case_get_for`),
 so that services can check access through these selectors without writing view events.
 """
@@ -121,6 +127,12 @@ def supervisable_q(user: Viewer | None) -> Q:
     return u.scope_q(SUPERVISE, agency_path="owner_agency")
 
 
+def reads_narratives(user: Viewer | None) -> bool:
+    """Whether the user's role reads case notes and other narratives (see the module docstring)."""
+    u = _active_user(user)
+    return u is not None and u.has_perm(EDIT)
+
+
 def can_view(*, user: Viewer, case: Case) -> bool:
     return Case.objects.filter(visible_q(user), pk=case.pk).exists()
 
@@ -194,10 +206,13 @@ def _looks_like_reference(text: str) -> bool:
 def _search_q(user: Viewer, text: str) -> Q:
     """Cases whose reference contains `text`, or whose person the registry finds by it (a name in
     any order and spelling, or a document number)."""
+    u = _active_user(user)
+    if u is None:
+        return NOTHING
     matches = NOTHING
     if _looks_like_reference(text):
         matches = Q(reference__icontains=text)
-    person_ids = people_selectors.person_ids_matching(user=user, q=text)
+    person_ids = people_selectors.person_ids_matching(user=u, q=text)
     if person_ids is not None:
         matches |= Q(person_id__in=person_ids)
     return matches
@@ -281,18 +296,11 @@ def _start_of_day(day: datetime.date) -> datetime.datetime:
 def case_timeline_for(*, user: Viewer, case: Case) -> list[TimelineEntry]:
     """Stage changes, notes and identification decisions of a case, newest first.
 
-    Notes are placed at the time they took place, decisions on the day they were taken. Note
-    bodies are decrypted here: show them only on the case's own page.
+    Notes are placed at the time they took place, decisions on the day they were taken. Notes are
+    included only for users who read narratives (and only then loaded and decrypted).
     """
-    _ensure_visible(user, case)
-    entries = [
-        TimelineEntry(c.changed_at, "stage", c)
-        for c in CaseStageChange.objects.filter(case=case).select_related("changed_by")
-    ]
-    entries += [
-        TimelineEntry(n.occurred_at, "note", n)
-        for n in CaseNote.objects.filter(case=case).select_related("author", "corrects")
-    ]
+    entries = [TimelineEntry(c.changed_at, "stage", c) for c in stage_changes_for(user=user, case=case)]
+    entries += [TimelineEntry(n.occurred_at, "note", n) for n in case_notes_for(user=user, case=case)]
     entries += [
         TimelineEntry(_start_of_day(d.decided_on), "decision", d)
         for d in IdentificationDecision.objects.filter(case=case).select_related("recorded_by")
@@ -301,8 +309,21 @@ def case_timeline_for(*, user: Viewer, case: Case) -> list[TimelineEntry]:
     return entries
 
 
-def case_notes_for(*, user: Viewer, case: Case) -> QuerySet[CaseNote]:
+def stage_changes_for(*, user: Viewer, case: Case) -> QuerySet[CaseStageChange]:
+    """The case's moves through the stage machine, newest first."""
     _ensure_visible(user, case)
+    return (
+        CaseStageChange.objects.filter(case=case)
+        .select_related("changed_by")
+        .order_by("-changed_at", "-created_at")
+    )
+
+
+def case_notes_for(*, user: Viewer, case: Case) -> QuerySet[CaseNote]:
+    """The case's notes, latest contact first; none for users who do not read narratives."""
+    _ensure_visible(user, case)
+    if not reads_narratives(user):
+        return CaseNote.objects.none()
     return (
         CaseNote.objects.filter(case=case)
         .select_related("author", "corrects")

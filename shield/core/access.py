@@ -1,6 +1,6 @@
 """The interface lower layers use to ask 'what may this user see?' without importing accounts."""
 
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from django.db.models import Q
 
@@ -9,7 +9,8 @@ from django.db.models import Q
 class AccessSubject(Protocol):
     """Implemented by accounts.User; see shield.accounts.policy for the rules."""
 
-    def has_perm(self, perm: str, obj: object = None) -> bool: ...
+    # `obj` is Any so that Django's `has_perm(perm, obj: Model | None)` satisfies the protocol.
+    def has_perm(self, perm: str, obj: Any = None) -> bool: ...
 
     def scope_q(
         self,

@@ -95,6 +95,10 @@ class CaseAPIView(GenericAPIView):
         self.audit_read(case)
         return case
 
+    def narratives(self) -> dict[str, bool]:
+        """Serializer context: whether narrative fields are shown (`selectors.reads_narratives`)."""
+        return {"narratives": selectors.reads_narratives(self.user())}
+
     def case_response(self, case: Case, *, status_code: int = status.HTTP_200_OK) -> Response:
         data = CaseDetailSerializer(case, context={"user": self.user()}).data
         return with_etag(Response(data, status=status_code), case)

@@ -1,6 +1,9 @@
 """What the case API reads and writes about a case's records: notes, consents, identification
 decisions and assessments. Free text that is encrypted at rest (note bodies, the basis of a
-decision, assessment summaries and notes) is shown decrypted to the users who may read the case.
+decision, assessment summaries and notes) is shown decrypted to the users who read narratives
+(`shield.cases.selectors.reads_narratives`); for others those fields are null. Views pass
+`context={"narratives": ...}`; without it (the answers to writes, which only narrative readers
+make) they are shown.
 """
 
 from typing import Any
@@ -32,6 +35,11 @@ from shield.cases.models import (
     NoteKind,
 )
 from shield.people.api.serializers import AgencyRefSerializer
+
+
+def _narrative(serializer: serializers.Serializer, text: str) -> str | None:
+    return text if serializer.context.get("narratives", True) else None
+
 
 # --- Notes ---------------------------------------------------------------------------------------
 
@@ -126,7 +134,9 @@ class DecisionSerializer(serializers.Serializer):
     body_name = serializers.CharField(read_only=True)
     body_type = serializers.ChoiceField(choices=AgencyKind.choices, read_only=True)
     decided_on = serializers.DateField(read_only=True)
-    basis = serializers.CharField(read_only=True)
+    basis = serializers.CharField(
+        read_only=True, allow_null=True, help_text=_("Null for roles that do not read case narratives.")
+    )
     documents = serializers.ListField(child=serializers.CharField(), read_only=True)
     recorded_by = UserRefSerializer(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
@@ -138,7 +148,7 @@ class DecisionSerializer(serializers.Serializer):
             "body_name": instance.body_name,
             "body_type": instance.body_type,
             "decided_on": day(instance.decided_on),
-            "basis": instance.basis,
+            "basis": _narrative(self, instance.basis),
             "documents": list(instance.documents or []),
             "recorded_by": user_ref(instance.recorded_by),
             "created_at": dt(instance.created_at),
@@ -175,7 +185,9 @@ class NeedSerializer(serializers.Serializer):
 class AssessmentSerializer(serializers.Serializer):
     id = serializers.UUIDField(read_only=True)
     assessed_on = serializers.DateField(read_only=True)
-    summary = serializers.CharField(read_only=True)
+    summary = serializers.CharField(
+        read_only=True, allow_null=True, help_text=_("Null for roles that do not read case narratives.")
+    )
     assessed_by = UserRefSerializer(read_only=True)
     needs = NeedSerializer(many=True, read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
@@ -184,10 +196,10 @@ class AssessmentSerializer(serializers.Serializer):
         return {
             "id": instance.pk,
             "assessed_on": day(instance.assessed_on),
-            "summary": instance.summary,
+            "summary": _narrative(self, instance.summary),
             "assessed_by": user_ref(instance.assessed_by),
             "needs": [
-                {"domain": need.domain, "level": need.level, "notes": need.notes}
+                {"domain": need.domain, "level": need.level, "notes": _narrative(self, need.notes)}
                 for need in instance.needs.all()
             ],
             "created_at": dt(instance.created_at),

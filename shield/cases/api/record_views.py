@@ -51,12 +51,15 @@ class CaseNotesView(CaseAPIView):
         summary="A case's notes",
         description=(
             "Latest contact first, one page at a time. Notes are encrypted at rest and shown here "
-            "decrypted, to the users who may read the case. Audited as a view of the case."
+            "decrypted, to roles that work on cases (`cases.edit`); others who may see the case "
+            "are refused (403). Audited as a view of the case."
         ),
         responses={200: NoteSerializer(many=True), **schema.READ_ERRORS},
     )
     def get(self, request: Request, case_id: uuid.UUID) -> Response:
         case = self.read_case()
+        if not selectors.reads_narratives(self.user()):
+            self.permission_denied(request, message=_("Case notes are shown to case workers only."))
         page = self.paginate_queryset(selectors.case_notes_for(user=self.user(), case=case))
         assert page is not None
         return self.get_paginated_response(NoteSerializer(page, many=True).data)
@@ -154,7 +157,7 @@ class CaseIdentificationView(CaseAPIView):
     def get(self, request: Request, case_id: uuid.UUID) -> Response:
         case = self.read_case()
         decisions = selectors.identification_decisions_for(user=self.user(), case=case)
-        return Response(DecisionSerializer(decisions, many=True).data)
+        return Response(DecisionSerializer(decisions, many=True, context=self.narratives()).data)
 
     @extend_schema(
         operation_id="cases_identification_create",
@@ -191,7 +194,7 @@ class CaseAssessmentsView(CaseAPIView):
     def get(self, request: Request, case_id: uuid.UUID) -> Response:
         case = self.read_case()
         assessments = selectors.assessments_for(user=self.user(), case=case)
-        return Response(AssessmentSerializer(assessments, many=True).data)
+        return Response(AssessmentSerializer(assessments, many=True, context=self.narratives()).data)
 
     @extend_schema(
         operation_id="cases_assessments_create",

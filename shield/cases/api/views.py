@@ -7,7 +7,6 @@ Every read of one case writes a `view` audit event. Edits name the version they 
 import contextlib
 import uuid
 
-from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -158,23 +157,10 @@ class CaseDetailView(CaseAPIView):
         payload = CaseUpdateSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         given = payload.validated_data
-        if "risk_level" not in given and "assigned_worker" not in given:
-            raise ValidationFailed(_("Send the risk level or the assigned worker to change."))
-        # Both changes or neither: each service checks the version and raises it by one.
-        with transaction.atomic():
-            if "risk_level" in given:
-                case = services.case_risk_set(
-                    actor=user,
-                    case=case,
-                    risk_level=given["risk_level"],
-                    expected_version=version,
-                    reason=given.get("reason", ""),
-                )
-                version = case.version
-            if "assigned_worker" in given:
-                case = services.case_assign(
-                    actor=user, case=case, worker=given["assigned_worker"], expected_version=version
-                )
+        changes = {k: given[k] for k in ("risk_level", "assigned_worker") if k in given}
+        case = services.case_update(
+            actor=user, case=case, expected_version=version, reason=given.get("reason", ""), **changes
+        )
         return self.case_response(case)
 
 
@@ -195,7 +181,7 @@ class CaseTransitionsView(CaseAPIView):
         user = self.user()
         case = self.read_case()
         options = selectors.case_stage_options_for(user=user, case=case)
-        changes = [e.item for e in selectors.case_timeline_for(user=user, case=case) if e.kind == "stage"]
+        changes = selectors.stage_changes_for(user=user, case=case)
         return Response(
             {
                 "stage": case.stage,

@@ -1,7 +1,7 @@
 """Every write to cases: keyword-only, typed, one transaction each, audited in that transaction.
 
 Split by concern; import from here (`from shield.cases import services`):
-- lifecycle: `case_open`, `case_transition`, `case_reopen`, `case_assign`, `case_risk_set`,
+- lifecycle: `case_open`, `case_transition`, `case_reopen`, `case_assign`, `case_risk_set`, `case_update`,
   `identification_decide`, `closure_request`, `closure_approve`, `closure_return`;
 - details: `trafficking_details_set`, `trafficking_place_add`, `trafficking_place_remove`;
 - plans: `assessment_record`, `care_plan_create`, `care_plan_goal_add`, `care_plan_action_add`,
@@ -29,6 +29,7 @@ from shield.cases.services.lifecycle import (
     case_reopen,
     case_risk_set,
     case_transition,
+    case_update,
     closure_approve,
     closure_request,
     closure_return,
@@ -74,6 +75,7 @@ __all__ = [
     "case_reopen",
     "case_risk_set",
     "case_transition",
+    "case_update",
     "closure_approve",
     "closure_request",
     "closure_return",

@@ -206,45 +206,65 @@ def case_reopen(*, actor: User, case: Case, reason: str, expected_version: int |
     return locked
 
 
+class _Unchanged:
+    """The value of a field `case_update` leaves as it is (None means "unassigned")."""
+
+
+UNCHANGED = _Unchanged()
+
+
 @transaction.atomic
-def case_assign(*, actor: User, case: Case, worker: User | None, expected_version: int | None) -> Case:
-    """Assign the case to an active case worker (or supervisor) of the owning agency; None unassigns."""
+def case_update(
+    *,
+    actor: User,
+    case: Case,
+    expected_version: int | None,
+    risk_level: str | _Unchanged = UNCHANGED,
+    assigned_worker: User | _Unchanged | None = UNCHANGED,
+    reason: str = "",
+) -> Case:
+    """Change the risk level and/or the assigned worker (an active case worker or supervisor of
+    the owning agency; None unassigns) in one version step and one audit event naming the
+    changed fields."""
     locked = case_for_edit(actor=actor, case=case)
     check_version(locked.version, expected_version)
-    if worker is not None:
-        _check_worker(worker, locked.owner_agency)
-    locked.assigned_worker = worker
-    save_versioned(locked, expected_version=expected_version, fields=["assigned_worker"])
+    changed: list[str] = []
+    if not isinstance(risk_level, _Unchanged):
+        if risk_level not in RiskLevel.values:
+            raise ValidationFailed(field_errors={"risk_level": [_("Choose a risk level.")]})
+        locked.risk_level = risk_level
+        changed.append("risk_level")
+    if not isinstance(assigned_worker, _Unchanged):
+        if assigned_worker is not None:
+            _check_worker(assigned_worker, locked.owner_agency)
+        locked.assigned_worker = assigned_worker
+        changed.append("assigned_worker")
+    if not changed:
+        raise ValidationFailed(_("Send the risk level or the assigned worker to change."))
+    save_versioned(locked, expected_version=expected_version, fields=changed)
     audit.record(
         action=AuditAction.UPDATE,
         actor=actor,
         agency=locked.owner_agency,
         obj=locked,
-        changed_fields=["assigned_worker"],
+        changed_fields=changed,
+        reason=reason.strip(),
     )
     return locked
 
 
-@transaction.atomic
+def case_assign(*, actor: User, case: Case, worker: User | None, expected_version: int | None) -> Case:
+    """Assign the case to an active case worker (or supervisor) of the owning agency; None unassigns."""
+    return case_update(actor=actor, case=case, expected_version=expected_version, assigned_worker=worker)
+
+
 def case_risk_set(
     *, actor: User, case: Case, risk_level: str, expected_version: int | None, reason: str = ""
 ) -> Case:
     """Change the case's risk level."""
-    locked = case_for_edit(actor=actor, case=case)
-    check_version(locked.version, expected_version)
-    if risk_level not in RiskLevel.values:
-        raise ValidationFailed(field_errors={"risk_level": [_("Choose a risk level.")]})
-    locked.risk_level = risk_level
-    save_versioned(locked, expected_version=expected_version, fields=["risk_level"])
-    audit.record(
-        action=AuditAction.UPDATE,
-        actor=actor,
-        agency=locked.owner_agency,
-        obj=locked,
-        changed_fields=["risk_level"],
-        reason=reason.strip(),
+    return case_update(
+        actor=actor, case=case, expected_version=expected_version, risk_level=risk_level, reason=reason
     )
-    return locked
 
 
 # Which stage an identification decision leads to, from a case waiting for identification.

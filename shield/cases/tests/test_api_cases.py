@@ -271,7 +271,10 @@ def test_patch_with_if_match_changes_the_case_and_its_etag(api, team, hoa_case):
     assert response["ETag"] == f'"{response.json()["version"]}"'
     hoa_case.refresh_from_db()
     assert (hoa_case.risk_level, hoa_case.assigned_worker) == ("critical", colleague)
+    assert hoa_case.version == 2  # one change, one version step
     assert response.json()["assigned_worker"]["id"] == str(colleague.pk)
+    event = AuditEvent.objects.filter(action=AuditAction.UPDATE, object_id=str(hoa_case.pk)).get()
+    assert sorted(event.changed_fields) == ["assigned_worker", "risk_level"]
 
 
 def test_version_in_the_body_works_too(api, hoa_case):

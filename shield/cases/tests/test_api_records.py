@@ -491,3 +491,31 @@ def test_a_supervisor_does_not_approve_their_own_closure_request(team, case):
     response = as_user(team.supervisor).post(url(case, f"closure/{closure.pk}/approve/"), {}, format="json")
     assert response.status_code == 403
     assert Case.objects.get().stage == Stage.REGISTERED
+
+
+def test_roles_that_do_not_work_on_cases_read_no_narratives(team, case):
+    services.note_add(actor=team.worker, case=case, kind="contact", body=NOTE)
+    services.identification_decide(
+        actor=team.worker,
+        case=case,
+        status="possible",
+        body_type=AgencyKind.POLICE_PROVINCIAL,
+        body_name="Công an tỉnh",
+        decided_on=timezone.localdate(),
+        basis="Told of a job in Quảng Tây that did not exist",
+    )
+    justice = member(Role.JUSTICE_OFFICER, agency=team.agency)
+    reader = as_user(justice)
+
+    refused = reader.get(url(case, "notes/"))
+    assert refused.status_code == 403
+    assert "case workers" in refused.json()["detail"]
+    assert AuditEvent.objects.filter(
+        action=AuditAction.PERMISSION_DENIED, actor=justice, object_id=str(case.pk)
+    ).exists()
+
+    decisions = reader.get(url(case, "identification/"))
+    assert decisions.status_code == 200
+    assert [d["basis"] for d in decisions.json()] == [None]
+    worker_view = as_user(team.worker).get(url(case, "identification/")).json()
+    assert [d["basis"] for d in worker_view] == ["Told of a job in Quảng Tây that did not exist"]

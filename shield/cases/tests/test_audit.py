@@ -88,6 +88,15 @@ SCENARIOS = {
             "update",
         ),
     ),
+    "case_update": (
+        lambda t, c: c,
+        lambda t, c: (
+            services.case_update(
+                actor=t.worker, case=c, expected_version=1, risk_level="low", assigned_worker=None
+            ),
+            "update",
+        ),
+    ),
     "identification_decide": (
         lambda t, c: c,
         lambda t, c: (

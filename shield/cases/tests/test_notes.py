@@ -117,3 +117,18 @@ def test_the_timeline_shows_stage_changes_notes_and_decisions_newest_first():
     assert (kinds[0], timeline[0].item.body) == ("note", "Visit")
     assert (kinds.count("stage"), kinds.count("decision"), kinds[-1]) == (2, 1, "note")
     assert [e.at for e in timeline] == sorted((e.at for e in timeline), reverse=True)
+
+
+def test_only_roles_that_work_on_cases_read_notes_in_the_timeline():
+    from shield.accounts.roles import Role
+    from shield.accounts.tests.factories import member
+
+    team = f.team()
+    case = f.open_case(actor=team.worker)
+    services.note_add(actor=team.worker, case=case, kind=NoteKind.CONTACT, body=SECRET)
+    justice = member(Role.JUSTICE_OFFICER, agency=team.agency)
+    assert selectors.reads_narratives(team.worker)
+    assert not selectors.reads_narratives(justice)
+    assert [e.kind for e in selectors.case_timeline_for(user=team.worker, case=case)] == ["note"]
+    assert selectors.case_timeline_for(user=justice, case=case) == []
+    assert not selectors.case_notes_for(user=justice, case=case).exists()

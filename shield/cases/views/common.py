@@ -132,6 +132,7 @@ def header_context(user: User, case: Case) -> dict[str, Any]:
         "stage_badge": presenters.STAGE_BADGES.get(case.stage, "text-bg-secondary"),
         "risk_badge": presenters.RISK_BADGES.get(case.risk_level, "text-bg-secondary"),
         "can_edit": selectors.can_edit(user=user, case=case),
+        "reads_narratives": selectors.reads_narratives(user),
         "can_see_person": user.has_perm("people.view"),
     }
 

@@ -56,7 +56,7 @@ def overview(user: User, case: Case, context: Context, extra: Context) -> Contex
         ),
         "verification": presenters.verification_for(case),
         "identification": selectors.latest_identification(case),
-        "stage_changes": list(presenters.stage_changes_for(user=user, case=case)),
+        "stage_changes": list(selectors.stage_changes_for(user=user, case=case)),
         "pending_closure": pending_closure.first(),
         "pending_plan": pending_plan.first(),
         "pending_transfer": pending_transfer.first(),
@@ -156,14 +156,8 @@ def plan(user: User, case: Case, context: Context, extra: Context) -> Context:
 
 
 def notes(user: User, case: Case, context: Context, extra: Context) -> Context:
-    reads_notes = user.has_perm(selectors.EDIT)
-    if reads_notes:
-        timeline = selectors.case_timeline_for(user=user, case=case)
-    else:
-        timeline = presenters.timeline_without_notes_for(user=user, case=case)
     return {
-        "reads_notes": reads_notes,
-        "timeline": timeline,
+        "timeline": selectors.case_timeline_for(user=user, case=case),
         "note_form": _default(extra, "note_form", forms.NoteForm),
     }
 
