@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +33,12 @@ def _scope(user: AccessSubject) -> Q:
     # transferred to their agency). People may not import cases, but it can follow the reverse
     # relation by name (`cases__...`), as audit follows its foreign keys to accounts.
     return user.scope_q(VIEW_PERMISSION, agency_path="owner_agency", owner_path="registered_by")
+
+
+# The order of `person_list_for`, as annotations: the folded name and id, read from the driving
+# key's row when a name is searched so that its index yields the page in order. Cursor pagination
+# orders and positions by these names.
+SORT_ORDER = ("sort_name", "sort_id")
 
 
 def person_list_for(
@@ -57,7 +63,7 @@ def person_list_for(
     masked child by name would reveal it.
     """
     persons = Person.objects.filter(_scope(user))
-    ordering = ["name_folded", "id"]
+    sort = {"sort_name": F("name_folded"), "sort_id": F("id")}
     year_filtered = False
     q = (q or "").strip()
     if q and looks_like_document_number(q):
@@ -77,14 +83,18 @@ def person_list_for(
                 key_row["name_keys__birth_year"] = birth_year
                 year_filtered = True
             persons = persons.filter(**key_row)
-            ordering = ["name_keys__name_folded", "name_keys__person_id"]
+            sort = {"sort_name": F("name_keys__name_folded"), "sort_id": F("name_keys__person_id")}
             for key in plan.probes:
                 persons = persons.filter(pk__in=_holders_of_key(key))
     if province is not None:
         persons = persons.filter(home_province=province)
     if birth_year is not None and not year_filtered:
         persons = persons.filter(birth_year=birth_year)
-    return persons.select_related("home_province", "home_commune", "owner_agency").order_by(*ordering)
+    return (
+        persons.annotate(**sort)
+        .select_related("home_province", "home_commune", "owner_agency")
+        .order_by(*SORT_ORDER)
+    )
 
 
 def _document_holders(q: str) -> QuerySet[IdentityDocument, uuid.UUID]:

@@ -79,9 +79,10 @@ VERSION_ERRORS: dict[int, OpenApiResponse] = {
 
 
 class PersonNameCursorPagination(CursorPagination):
-    """Stable pages in the order the search gives: by name."""
+    """Stable pages in the order the search gives: by name (the selector's sort annotations, so a
+    name search keeps reading its key's index in order)."""
 
-    ordering = ("name_folded", "id")
+    ordering = selectors.SORT_ORDER
     page_size = 50
     max_page_size = 200
     page_size_query_param = "page_size"
