@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from shield.core.encryption import EncryptedTextField
@@ -213,7 +214,7 @@ class IdentityDocument(BaseModel):
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     warnings = models.JSONField(_("warnings"), default=list, blank=True, editable=False)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("document in force", "active"), default=True)
 
     class Meta:
         ordering = ["-is_active", "kind", "created_at"]
