@@ -141,7 +141,7 @@ def test_the_list_stops_counting_at_its_cap_and_asks_to_refine(client, team, mon
     assert "3 cases" in body
     monkeypatch.setattr(CappedPaginator, "default_cap", 2)
     body = text(client.get(reverse("cases:case_list")))
-    assert "More than 2 cases: add a filter or refine the search." in body
+    assert "More than 2 results: add a filter or refine the search." in body
     assert "3 cases" not in body
     assert sum(c.reference in body for c in cases) == 2  # pages reach as far as the cap
 
