@@ -31,7 +31,7 @@ from shield.cases.models import (
 )
 from shield.cases.selectors import CaseFilters
 from shield.cases.services import NeedInput
-from shield.core.forms import VersionedForm
+from shield.core.forms import QuickSelect, VersionedForm
 from shield.geo import selectors as geo
 from shield.geo.models import Commune, Province
 
@@ -152,13 +152,23 @@ class CaseFilterForm(Form):
         ),
     )
     stage = forms.ChoiceField(
-        label=_("Stage"), required=False, choices=_with_blank(Stage.choices, _("Any stage"))
+        label=_("Stage"),
+        required=False,
+        choices=_with_blank(Stage.choices, _("Any stage")),
+        widget=QuickSelect,
     )
     case_type = forms.ChoiceField(
-        label=_("Type of case"), required=False, choices=_with_blank(CaseType.choices, _("Any type"))
+        label=_("Type of case"),
+        required=False,
+        choices=_with_blank(CaseType.choices, _("Any type")),
+        widget=QuickSelect,
     )
     agency: "forms.ModelChoiceField[Agency]" = forms.ModelChoiceField(
-        label=_("Owning agency"), queryset=Agency.objects.none(), required=False, empty_label=_("Any agency")
+        label=_("Owning agency"),
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label=_("Any agency"),
+        widget=QuickSelect,
     )
     province: "forms.ModelChoiceField[Province]" = forms.ModelChoiceField(
         label=_("Province"),
@@ -166,6 +176,7 @@ class CaseFilterForm(Form):
         to_field_name="code",
         required=False,
         empty_label=_("Any province"),
+        widget=QuickSelect,
     )
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)
     overdue = forms.BooleanField(label=_("With overdue actions"), required=False)

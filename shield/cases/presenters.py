@@ -103,6 +103,7 @@ class CaseRow:
     name: str
     name_hidden: bool
     verification: Verification
+    has_overdue_actions: bool = False
 
     @property
     def stage_badge(self) -> str:
@@ -122,6 +123,7 @@ def case_rows(*, user: selectors.Viewer, cases: Sequence[Case]) -> list[CaseRow]
         decided = set(
             IdentificationDecision.objects.filter(case_id__in=waiting).values_list("case_id", flat=True)
         )
+    overdue = selectors.overdue_case_ids(cases=cases)
     now = timezone.now()
     rows = []
     for case in cases:
@@ -132,6 +134,7 @@ def case_rows(*, user: selectors.Viewer, cases: Sequence[Case]) -> list[CaseRow]
                 name=name,
                 name_hidden=name != case.person.full_name,
                 verification=_verification(case, decided=case.pk in decided, now=now),
+                has_overdue_actions=case.pk in overdue,
             )
         )
     return rows

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from shield.core.forms import VersionedForm
+from shield.core.forms import QuickSelect, VersionedForm
 from shield.geo import selectors as geo
 from shield.geo.models import Commune, Province
 from shield.people.ethnicities import ethnicity_choices
@@ -155,6 +155,7 @@ class PersonSearchForm(_BootstrapForm):
         to_field_name="code",
         required=False,
         empty_label=_("Any province"),
+        widget=QuickSelect,
     )
     birth_year = forms.IntegerField(
         label=_("Year of birth"),

@@ -130,14 +130,14 @@ class CaseSerializer(serializers.Serializer):
             "reported_at": dt(instance.reported_at),
             "opened_at": dt(instance.opened_at),
             "closed_at": dt(instance.closed_at),
-            "has_overdue_actions": bool(getattr(instance, "has_overdue_actions", False)),
+            "has_overdue_actions": instance.pk in self.context.get("overdue", ()),
         }
 
 
 class CaseDetailSerializer(CaseSerializer):
     """One case, with what its page shows at the top."""
 
-    has_overdue_actions = None  # type: ignore[assignment]  # a list annotation; not on one case
+    has_overdue_actions = None  # type: ignore[assignment]  # a list badge; not on one case
     closure_reason = serializers.CharField(read_only=True)
     created_by = UserRefSerializer(read_only=True)
     identification_status = serializers.CharField(

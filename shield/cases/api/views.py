@@ -84,7 +84,8 @@ class CaseListView(CaseAPIView):
         cases = selectors.case_list_for(user=self.user(), filters=filters)
         page = self.paginate_queryset(cases)
         assert page is not None
-        data = CaseSerializer(page, many=True, context={"user": self.user()}).data
+        overdue = selectors.overdue_case_ids(cases=page)
+        data = CaseSerializer(page, many=True, context={"user": self.user(), "overdue": overdue}).data
         return self.get_paginated_response(data)
 
     @extend_schema(

@@ -36,7 +36,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     }
     if form.is_valid():
         cases = selectors.case_list_for(user=user, filters=form.filters())
-        page = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = CappedPaginator(cases, PAGE_SIZE, count_in_order=False).get_page(request.GET.get("page"))
         context.update(page=page, rows=presenters.case_rows(user=user, cases=list(page.object_list)))
     return render_page_or_partial(request, "cases/case_list.html", context, partial="results")
 
