@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
+from django.db import reset_queries
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -172,6 +173,9 @@ class _Batch:
             (ClosureRequest, self.closures),
         ):
             model._default_manager.bulk_create(rows, batch_size=1_000)  # type: ignore[arg-type]
+        # demo_data runs with DEBUG on, when Django keeps every query's SQL: a million rows of
+        # inserts would otherwise stay in memory until the command ends.
+        reset_queries()
 
 
 class _Builder:
