@@ -14,6 +14,7 @@ urlpatterns = [
     path("audit/", include("shield.audit.urls")),
     path("people/", include("shield.people.urls")),
     path("cases/", include("shield.cases.urls")),
+    path("intake/", include("shield.intake.urls")),
     path("api/v1/", include("config.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "shield.accounts",
     "shield.people",
     "shield.cases",
+    "shield.intake",
 ]
 
 MIDDLEWARE = [

@@ -53,9 +53,11 @@ PERMISSION_LABELS: dict[str, Promise] = {
     "people.see_child_names": _("See children's names in lists and exports"),
     "intake.screen": _("Screen travellers at border gates"),
     "intake.triage_tips": _("Receive and triage hotline tips"),
+    "intake.publish_instruments": _("Publish new versions of the screening instrument"),
     "cases.view": _("See cases in your scope"),
     "cases.edit": _("Manage cases: identification, assessment, care plans, notes"),
     "cases.supervise": _("Approve care plans and case closures"),
+    "cases.refer": _("Refer a possible victim to an agency, opening a case there"),
     "referrals.make": _("Refer people to service providers"),
     "referrals.deliver": _("Record services delivered to referred people"),
     "justice.view": _("See justice proceedings involving children"),
@@ -91,10 +93,19 @@ _ADMIN_MODEL_PERMISSIONS = {
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.FRONTLINE_OFFICER: frozenset(
-        {"people.view", "people.register", "people.see_child_names", "intake.screen", "intake.triage_tips"}
+        {
+            "people.view",
+            "people.register",
+            "people.see_child_names",
+            "intake.screen",
+            "intake.triage_tips",
+            "cases.refer",
+        }
     ),
-    Role.CASE_WORKER: frozenset(_CASE_WORK | {"intake.triage_tips"}),
-    Role.SUPERVISOR: frozenset(_CASE_WORK | {"intake.triage_tips", "cases.supervise", "linkage.review"}),
+    Role.CASE_WORKER: frozenset(_CASE_WORK | {"intake.triage_tips", "cases.refer"}),
+    Role.SUPERVISOR: frozenset(
+        _CASE_WORK | {"intake.triage_tips", "cases.refer", "cases.supervise", "linkage.review"}
+    ),
     Role.SERVICE_PROVIDER: frozenset({"referrals.deliver"}),
     Role.JUSTICE_OFFICER: frozenset(
         {"people.view", "people.see_child_names", "justice.view", "justice.edit", "cases.view"}
@@ -102,7 +113,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.STATISTICIAN: frozenset({"statistics.view", "statistics.export"}),
     Role.AGENCY_ADMIN: frozenset({"accounts.manage_agency"}),
     Role.SYSTEM_ADMIN: frozenset(
-        {"accounts.manage_agency", "accounts.manage_system"} | _ADMIN_MODEL_PERMISSIONS
+        {"accounts.manage_agency", "accounts.manage_system", "intake.publish_instruments"}
+        | _ADMIN_MODEL_PERMISSIONS
     ),
     Role.AUDITOR: frozenset({"audit.view_events"}),
 }

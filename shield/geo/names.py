@@ -7,6 +7,7 @@ first and folded text second.
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 # NFD leaves đ/Đ as single letters (the stroke is not a combining mark), so they need mapping by hand.
 _D_STROKE = str.maketrans({"đ": "d", "Đ": "D"})
@@ -16,6 +17,16 @@ _NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
 # in "ha tinh" or "thanh" in "thanh hoa" is never taken for one.
 _PROVINCE_PREFIXES = ("thanh pho ", "tinh ", "t p ", "tp ")
 _PROVINCE_SUFFIXES = (" city", " province")
+
+# Short and colloquial forms that neither the package nor the former names cover, by the codename
+# of today's province. Spaces are optional when matching ("Hanoi", "Danang"), so only forms whose
+# letters differ from a known name need listing.
+PROVINCE_ALIASES: dict[str, tuple[str, ...]] = {
+    "ho_chi_minh": ("HCM", "HCMC", "TP HCM", "TPHCM", "Sài Gòn", "Vũng Tàu", "BR-VT"),
+    "ha_noi": ("HN", "Hà Tây"),  # Hà Tây merged into Hà Nội in 2008; old papers still name it.
+    "dak_lak": ("Đắc Lắc",),
+    "lam_dong": ("Đắc Nông",),
+}
 
 
 def _strip_marks(text: str) -> str:
@@ -44,3 +55,24 @@ def province_key(text: str) -> str:
             key = key.removesuffix(suffix)
             break
     return key
+
+
+def squeeze(key: str) -> str:
+    """A province key without its spaces, so that "Hanoi" and "Danang" find "ha noi", "da nang"."""
+    return key.replace(" ", "")
+
+
+def province_lookup_from(candidates: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Province key (spaced and squeezed) → province id, from (text, id) pairs naming provinces."""
+    lookup: dict[str, str] = {}
+    ambiguous: set[str] = set()
+    for text, code in candidates:
+        key = province_key(text)
+        for form in {key, squeeze(key)}:
+            if lookup.setdefault(form, code) != code:
+                ambiguous.add(form)
+    # A form that two provinces share would be a guess; resolving nothing is safer than
+    # filing a record under the wrong province.
+    for form in ambiguous:
+        del lookup[form]
+    return lookup

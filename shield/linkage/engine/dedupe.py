@@ -1,0 +1,330 @@
+"""Deduplicating records: features, training, scoring, clustering, and the pairs left for people.
+
+`dedupe(records)` is the whole engine in one call; the CLI and (later) the Django task call it.
+Pairs at or above `match_threshold` are linked into clusters (connected components); pairs in
+`[review_threshold, match_threshold)` whose records did not end up in one cluster are returned
+as `review_pairs`, with the evidence of each field, for a person to confirm or reject.
+"""
+
+import copy
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from shield.linkage.engine.clustering import CONFLICT_FIELDS, cluster
+from shield.linkage.engine.model import ModelSpec, vietnamese_model
+from shield.linkage.engine.normalise import FEATURE_COLUMNS, Record, features
+
+# Splink logs every step at INFO; the engine reports its own progress instead.
+logging.getLogger("splink").setLevel(logging.WARNING)
+
+ProgressCallback = Callable[[str, float], None]
+
+# Below this many records there are too few pairs to train on (EM needs thousands) and too few
+# names to count frequencies from: the run uses the reference model instead (see below).
+MIN_TRAINING_RECORDS = 2_000
+REFERENCE_MODEL = Path(__file__).resolve().parent / "reference_model.json"
+
+
+@dataclass(frozen=True)
+class LinkageSettings:
+    # Pairs at or above this probability are the same person (high: a wrong merge hides a victim).
+    match_threshold: float = 0.95
+    # Pairs from here up to the match threshold go to human review instead of merging.
+    review_threshold: float = 0.5
+    # Random pairs sampled to estimate how often fields agree by chance (the u probabilities).
+    u_sample_pairs: int = 2_000_000
+    # Records the EM training sees at most (a random sample beyond), to bound training time.
+    max_training_records: int = 300_000
+    seed: int = 20250701
+    # DuckDB only. threads None = all cores. DuckDB would take 80% of the machine's memory; a
+    # limit makes it spill to disk instead, which keeps a million-record run well under 8 GB
+    # (the Python side holds the records and their features beside it). None = DuckDB's default.
+    threads: int | None = None
+    memory_limit: str | None = "3GB"
+
+
+@dataclass(frozen=True)
+class FieldEvidence:
+    """How one field compared in a pair: the level it reached and its weight in bits (log2 of the
+    Bayes factor, term-frequency adjustment included; positive speaks for a match)."""
+
+    field: str
+    level: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class ScoredPair:
+    left: str  # record_id
+    right: str
+    match_probability: float
+    match_weight: float
+    evidence: tuple[FieldEvidence, ...]
+
+
+@dataclass
+class DedupeResult:
+    # record_id → cluster_id; the cluster id is the record_id of the cluster's first record in
+    # input order, so it reads as "same as record X".
+    clusters: dict[str, str]
+    # Uncertain pairs between different clusters, most probable first.
+    review_pairs: list[ScoredPair]
+    # How many scored pairs were linked (at or above the match threshold).
+    linked_pair_count: int
+    # The trained model (Splink's JSON settings), to keep with a run for audit or reuse.
+    model: dict[str, Any] = field(default_factory=dict)
+
+    def cluster_members(self) -> dict[str, list[str]]:
+        members: dict[str, list[str]] = {}
+        for record_id, cluster_id in self.clusters.items():
+            members.setdefault(cluster_id, []).append(record_id)
+        return members
+
+
+def _noop(stage: str, fraction: float) -> None:
+    return None
+
+
+def feature_rows(records: Sequence[Record], progress: ProgressCallback = _noop) -> list[dict[str, Any]]:
+    rows = []
+    step = max(1, len(records) // 100)
+    for index, record in enumerate(records):
+        row = features(record)
+        row["unique_id"] = index
+        rows.append(row)
+        if index % step == 0:
+            progress("normalise", index / max(1, len(records)))
+    progress("normalise", 1.0)
+    return rows
+
+
+def features_frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(rows, columns=["unique_id", *FEATURE_COLUMNS])
+    # Explicit types: a column with gaps must stay integer (pandas would make it float), and one
+    # that is empty throughout must still be text (DuckDB would otherwise type it NULL).
+    for column in FEATURE_COLUMNS:
+        integer = column in ("birth_year", "birth_month", "birth_day")
+        frame[column] = frame[column].astype("Int64" if integer else "string")
+    return frame
+
+
+def conflict_rows(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Only the features the clustering's contradiction check reads, to hold less in memory."""
+    return [{key: row[key] for key in CONFLICT_FIELDS} for row in rows]
+
+
+def duckdb_api(settings: LinkageSettings) -> Any:
+    import duckdb
+    from splink import DuckDBAPI
+
+    connection = duckdb.connect()
+    if settings.threads:
+        connection.execute(f"SET threads = {int(settings.threads)}")
+    if settings.memory_limit:
+        connection.execute("SET memory_limit = ?", [settings.memory_limit])
+    # DuckDB would spill into the working directory (".tmp"); the system's temporary directory
+    # keeps repositories and users' folders clean.
+    connection.execute(
+        "SET temp_directory = ?", [os.path.join(tempfile.gettempdir(), "shield-linkage-duckdb")]
+    )
+    return DuckDBAPI(connection=connection)
+
+
+def train(linker: Any, spec: ModelSpec, settings: LinkageSettings) -> None:
+    linker.training.estimate_probability_two_random_records_match(
+        spec.deterministic_rules, recall=spec.deterministic_recall
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=settings.u_sample_pairs, seed=settings.seed)
+    for rule in spec.em_blocking_rules:
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True
+        )
+
+
+# EM drives the m probability of a level it rarely sees among matches to zero, which would make
+# that level veto a match outright (a single mistyped middle name). No level is that certain.
+MIN_M_PROBABILITY = 0.001
+
+
+def floor_m_probabilities(model: dict[str, Any]) -> dict[str, Any]:
+    """The model with every trained level's m probability at least `MIN_M_PROBABILITY`."""
+    for comparison in model["comparisons"]:
+        levels = [level for level in comparison["comparison_levels"] if not level.get("is_null_level")]
+        floored = [max(level.get("m_probability") or 0.0, MIN_M_PROBABILITY) for level in levels]
+        total = sum(floored)
+        for level, m in zip(levels, floored, strict=True):
+            if not level.get("fix_m_probability"):
+                level["m_probability"] = m / total
+    return model
+
+
+def reference_model(record_count: int) -> dict[str, Any]:
+    """The model for inputs too small to train on: parameters trained once on synthetic records
+    (`python -m shield.linkage.engine.reference` rewrites the file), without term-frequency
+    adjustments (frequencies counted in a handful of records mean nothing; the exact levels' u
+    values are the average frequencies instead), and the prior set for a file in which people have
+    about two records each (one matching pair per record), but never above 1%: in a file of ten
+    records that assumption would make one pair in nine a match before any evidence."""
+    model = json.loads(REFERENCE_MODEL.read_text(encoding="utf-8"))
+    model = copy.deepcopy(model)
+    for comparison in model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            for key in ("tf_adjustment_column", "tf_adjustment_weight", "tf_minimum_u_value"):
+                level.pop(key, None)
+    model["probability_two_random_records_match"] = min(0.01, 1 / max(1, record_count - 1))
+    return model
+
+
+def _level_labels(model: dict[str, Any]) -> dict[str, dict[int, str]]:
+    """comparison name → gamma value → level label (null level -1, then n-1 down to 0)."""
+    labels: dict[str, dict[int, str]] = {}
+    for comparison in model["comparisons"]:
+        levels = comparison["comparison_levels"]
+        non_null = [level for level in levels if not level.get("is_null_level")]
+        by_gamma = {-1: "missing on one side"}
+        for position, level in enumerate(non_null):
+            by_gamma[len(non_null) - 1 - position] = level.get("label_for_charts", "")
+        labels[comparison["output_column_name"]] = by_gamma
+    return labels
+
+
+def _evidence(row: dict[str, Any], labels: dict[str, dict[int, str]]) -> tuple[FieldEvidence, ...]:
+    out = []
+    for name, by_gamma in labels.items():
+        gamma = int(row[f"gamma_{name}"])
+        weight = float(row[f"mw_{name}"]) + float(row.get(f"mw_tf_adj_{name}") or 0.0)
+        out.append(FieldEvidence(name, by_gamma.get(gamma, str(gamma)), round(weight, 3)))
+    return tuple(out)
+
+
+def run_model(
+    records: Sequence[Record],
+    spec: ModelSpec,
+    frame: pd.DataFrame,
+    rows: Sequence[dict[str, Any]],
+    *,
+    settings: LinkageSettings,
+    db_api: Any = None,
+    progress: ProgressCallback = _noop,
+) -> DedupeResult:
+    """Train `spec` on `frame` (one row per record, `unique_id` = position in `records`), score the
+    candidate pairs, cluster (`rows`: the records' features, for the contradiction check) and
+    collect the review band."""
+    from splink import Linker
+
+    record_ids = [record.record_id for record in records]
+    if len(records) < 2:
+        return DedupeResult({rid: rid for rid in record_ids}, [], 0)
+    api = db_api if db_api is not None else duckdb_api(settings)
+    table = api.register(frame, dataset_display_name="records")
+    linker = Linker(table, spec.settings, log_level=None)
+    progress("train", 0.0)
+    if len(frame) < MIN_TRAINING_RECORDS:
+        model = reference_model(len(frame))
+    elif len(frame) > settings.max_training_records:
+        sample = frame.sample(n=settings.max_training_records, random_state=settings.seed)
+        trainer = Linker(api.register(sample, dataset_display_name="sample"), spec.settings, log_level=None)
+        train(trainer, spec, settings)
+        model = trainer.misc.save_model_to_json()
+    else:
+        train(linker, spec, settings)
+        model = linker.misc.save_model_to_json()
+    model = floor_m_probabilities(model)
+    linker = Linker(table, model, log_level=None)
+    progress("predict", 0.0)
+    predictions = linker.inference.predict(
+        threshold_match_probability=settings.review_threshold, warning_mode="never"
+    )
+    progress("cluster", 0.0)
+    links = predictions.query_sql(
+        # Only numbers and column names of our own are formatted into this SQL.
+        f"SELECT unique_id_l, unique_id_r, match_probability FROM {{this}} "  # noqa: S608
+        f"WHERE match_probability >= {settings.match_threshold}"
+    ).as_pandas_dataframe()
+    roots = cluster(
+        len(records),
+        zip(
+            links["match_probability"].astype(float),
+            links["unique_id_l"].astype(int),
+            links["unique_id_r"].astype(int),
+            strict=True,
+        ),
+        rows if spec.refuse_contradictions else None,
+    )
+    # The cluster id is the record_id of its first record in input order.
+    first_member: dict[int, str] = {}
+    clusters = {
+        record_id: first_member.setdefault(roots[i], record_id) for i, record_id in enumerate(record_ids)
+    }
+    linked = int(
+        sum(
+            roots[int(a)] == roots[int(b)]
+            for a, b in zip(links["unique_id_l"], links["unique_id_r"], strict=True)
+        )
+    )
+
+    progress("review", 0.0)
+    labels = _level_labels(model)
+    wanted = ", ".join(
+        ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
+        + [f"{prefix}_{name}" for name in labels for prefix in ("gamma", "mw")]
+        + [f"mw_tf_adj_{name}" for name in _tf_comparisons(model)]
+    )
+    # Links refused because they would join contradicting records come back for review too.
+    query = f"SELECT {wanted} FROM {{this}} ORDER BY match_probability DESC"  # noqa: S608 (our columns)
+    band = predictions.query_sql(query).as_pandas_dataframe()
+    review: list[ScoredPair] = []
+    for row in band.to_dict("records"):
+        left, right = record_ids[int(row["unique_id_l"])], record_ids[int(row["unique_id_r"])]
+        if clusters[left] == clusters[right]:
+            continue
+        review.append(
+            ScoredPair(
+                left=left,
+                right=right,
+                match_probability=float(row["match_probability"]),
+                match_weight=float(row["match_weight"]),
+                evidence=_evidence(row, labels),
+            )
+        )
+    progress("done", 1.0)
+    return DedupeResult(clusters=clusters, review_pairs=review, linked_pair_count=int(linked), model=model)
+
+
+def _tf_comparisons(model: dict[str, Any]) -> list[str]:
+    return [
+        comparison["output_column_name"]
+        for comparison in model["comparisons"]
+        if any(level.get("tf_adjustment_column") for level in comparison["comparison_levels"])
+    ]
+
+
+def dedupe(
+    records: Sequence[Record],
+    *,
+    settings: LinkageSettings | None = None,
+    db_api: Any = None,
+    progress: ProgressCallback = _noop,
+) -> DedupeResult:
+    """Which records are the same person. `db_api` is a Splink database API (DuckDB on its own
+    in-memory database when None; a `SparkAPI` for Spark); `progress(stage, fraction)` is called
+    as the work advances."""
+    settings = settings or LinkageSettings()
+    rows = feature_rows(records, progress)
+    return run_model(
+        records,
+        vietnamese_model(),
+        features_frame(rows),
+        rows,
+        settings=settings,
+        db_api=db_api,
+        progress=progress,
+    )

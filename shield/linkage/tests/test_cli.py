@@ -1,0 +1,106 @@
+"""The command line's contract: `python -m shield.linkage dedupe INPUT.csv --output OUTPUT.csv`."""
+
+import csv
+import subprocess
+import sys
+
+import pytest
+
+from shield.linkage.__main__ import main
+from shield.linkage.engine.contract import InputError, parse_records
+
+HEADER = "record_id,full_name,sex,birth_date,id_number,province,source\n"
+ROWS = (
+    "1,Nguyễn Thị Hoa,F,1990-02-03,001190012345,Hà Nội,police\n"
+    "2,HOA THI NGUYEN,F,1990,001190012345,Ha Noi,border_post\n"
+    "3,NGUYEN<<THI<HOA,F,1990-02,,TP Hà Nội,shelter\n"
+    "4,Trần Văn Nam,M,1985-05-06,,Hà Giang,police\n"
+    '5,"Tran, Van Nam",M,1985-05-06,,Tuyên Quang,shelter\n'
+    "6,Lê Thị Mai,F,2001,,Lào Cai,womens_union\n"
+    "7,,,,,,hotline\n"
+)
+
+
+def _run(tmp_path, content: bytes, capsys):
+    source = tmp_path / "in.csv"
+    source.write_bytes(content)
+    output = tmp_path / "out.csv"
+    status = main(["dedupe", str(source), "--output", str(output)])
+    return status, output, capsys.readouterr().err
+
+
+def _clusters(path):
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        assert next(reader) == ["record_id", "cluster_id"]
+        return [tuple(row) for row in reader]
+
+
+def test_every_record_comes_out_exactly_once_with_its_cluster(tmp_path, capsys):
+    status, output, _ = _run(tmp_path, (HEADER + ROWS).encode(), capsys)
+    rows = _clusters(output)
+    assert status == 0
+    assert [record_id for record_id, _ in rows] == ["1", "2", "3", "4", "5", "6", "7"]
+    cluster = dict(rows)
+    assert cluster["1"] == cluster["2"] == cluster["3"] == "1"
+    assert cluster["4"] == cluster["5"] == "4"
+    assert len({cluster["1"], cluster["4"], cluster["6"], cluster["7"]}) == 4
+
+
+def test_columns_may_come_in_any_order_with_a_byte_order_mark_and_extra_columns(tmp_path, capsys):
+    content = "\ufeffsource,province,id_number,birth_date,sex,full_name,record_id,note\nx,,,,,Lan,a,n\n"
+    status, output, _ = _run(tmp_path, content.encode(), capsys)
+    assert status == 0
+    assert _clusters(output) == [("a", "a")]
+
+
+@pytest.mark.parametrize(
+    ("content", "line", "words"),
+    [
+        (b"record_id,full_name,sex,birth_date,id_number,source\n1,a,,,,x\n", 1, "missing column(s) province"),
+        (
+            (HEADER + "1,a,,,,,\n2,b,,,,,\n1,c,,,,,\n").encode(),
+            4,
+            "duplicate record_id '1' (first on line 2)",
+        ),
+        ((HEADER + "1,a,,,,,\n").encode() + b"2,Nguy\xe1n,,,,,\n", 3, "not UTF-8"),
+        ((HEADER + "1,a,,,,,\n2,b,,\n").encode(), 3, "4 fields where the header has 7"),
+        ((HEADER + "1,a,,,,,\n,b,,,,,\n").encode(), 3, "empty record_id"),
+        (b"", 1, "empty"),
+    ],
+)
+def test_bad_input_names_the_line_and_writes_nothing(tmp_path, capsys, content, line, words):
+    status, output, err = _run(tmp_path, content, capsys)
+    assert status == 2
+    assert f"line {line}: " in err
+    assert words in err
+    assert not output.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+
+
+def test_a_quoted_line_break_keeps_line_numbers_true():
+    content = (HEADER + '1,"Nguyễn\nHoa",,,,,\n2,b,,,,,\n2,c,,,,,\n').encode()
+    with pytest.raises(InputError) as error:
+        parse_records(content)
+    assert error.value.line == 5
+
+
+def test_a_failed_run_leaves_an_existing_output_untouched(tmp_path, capsys):
+    (tmp_path / "out.csv").write_text("precious\n")
+    status, output, _ = _run(tmp_path, b"record_id\n1\n", capsys)
+    assert status == 2
+    assert output.read_text() == "precious\n"
+
+
+def test_the_module_runs_from_the_command_line(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text(HEADER + ROWS, encoding="utf-8")
+    output = tmp_path / "out.csv"
+    done = subprocess.run(
+        [sys.executable, "-m", "shield.linkage", "dedupe", str(source), "--output", str(output)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(_clusters(output)) == 7
