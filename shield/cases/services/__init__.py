@@ -8,6 +8,7 @@ Split by concern; import from here (`from shield.cases import services`):
   `care_plan_action_complete`, `care_plan_action_cancel`, `care_plan_submit`,
   `care_plan_approve`, `care_plan_return`;
 - notes: `note_add`;
+- referrals: `case_open_on_referral` (a frontline officer opens a case at a receiving agency);
 - consent: `consent_record`, `consent_withdraw`;
 - transfer: `transfer_request`, `transfer_accept`, `transfer_decline`, `transfer_cancel`,
   `case_access_grant`, `case_access_revoke`.
@@ -48,6 +49,7 @@ from shield.cases.services.plans import (
     care_plan_return,
     care_plan_submit,
 )
+from shield.cases.services.referrals import case_open_on_referral
 from shield.cases.services.transfer import (
     case_access_grant,
     case_access_revoke,
@@ -72,6 +74,7 @@ __all__ = [
     "case_access_revoke",
     "case_assign",
     "case_open",
+    "case_open_on_referral",
     "case_reopen",
     "case_risk_set",
     "case_transition",

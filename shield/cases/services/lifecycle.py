@@ -134,14 +134,43 @@ def case_open(
         # agency received it by transfer), may get another case here.
         if not Case.objects.filter(selectors.visible_q(actor), person_id=person.pk).exists():
             raise NotFound(_("Person not found.")) from exc
-    now = timezone.now()
     errors: dict[str, list[str]] = {}
+    if not owner_agency.is_active:
+        errors["owner_agency"] = [_("This agency is no longer active.")]
+    return register_case(
+        actor=actor,
+        person=person,
+        case_type=case_type,
+        owner_agency=owner_agency,
+        reported_at=reported_at,
+        risk_level=risk_level,
+        assigned_worker=assigned_worker,
+        errors=errors,
+    )
+
+
+def register_case(
+    *,
+    actor: User,
+    person: Person,
+    case_type: str,
+    owner_agency: Agency,
+    reported_at: datetime.datetime | None,
+    risk_level: str,
+    assigned_worker: User | None = None,
+    errors: dict[str, list[str]] | None = None,
+    reason: str = "",
+) -> Case:
+    """Validate and create a case at `registered`, with its reference and audit event: the part of
+    opening a case that `case_open` and a referral (`referrals.case_open_on_referral`) share once
+    each has checked who may open it. `errors` carries the caller's own field errors, so that the
+    user sees every problem at once."""
+    now = timezone.now()
+    errors = dict(errors or {})
     if case_type not in CaseType.values:
         errors["case_type"] = [_("Choose a type of case.")]
     if risk_level not in RiskLevel.values:
         errors["risk_level"] = [_("Choose a risk level.")]
-    if not owner_agency.is_active:
-        errors["owner_agency"] = [_("This agency is no longer active.")]
     reported = reported_at or now
     if reported > now:
         errors["reported_at"] = [_("The report cannot come from the future.")]
@@ -177,6 +206,7 @@ def case_open(
             "reported_at",
             "opened_at",
         ],
+        reason=reason,
     )
     return case
 

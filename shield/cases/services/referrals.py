@@ -21,17 +21,14 @@ import datetime
 from typing import cast
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shield import audit
 from shield.accounts.models import Agency, Membership, User
 from shield.accounts.roles import ROLE_PERMISSIONS
-from shield.audit.models import AuditAction
 from shield.cases.models import Case, CaseType, RiskLevel, Stage
-from shield.cases.services.lifecycle import move, next_reference
+from shield.cases.services.lifecycle import move, register_case
 from shield.core.access import AccessSubject
-from shield.core.errors import PermissionRefused, ValidationFailed
+from shield.core.errors import PermissionRefused
 from shield.people import selectors as people_selectors
 from shield.people.models import Person
 
@@ -71,41 +68,16 @@ def case_open_on_referral(
     errors: dict[str, list[str]] = {}
     if not agency_takes_referrals(receiving_agency):
         errors["receiving_agency"] = [_("This agency cannot take referrals: it has no active case worker.")]
-    if case_type not in CaseType.values:
-        errors["case_type"] = [_("Choose a type of case.")]
-    if risk_level not in RiskLevel.values:
-        errors["risk_level"] = [_("Choose a risk level.")]
-    now = timezone.now()
-    if reported_at > now:
-        errors["reported_at"] = [_("The report cannot come from the future.")]
-    if errors:
-        raise ValidationFailed(field_errors=errors)
-    case = Case.objects.create(
-        reference=next_reference(receiving_agency, now),
+    case = register_case(
+        actor=actor,
         person=person,
         case_type=case_type,
         owner_agency=receiving_agency,
-        risk_level=risk_level,
-        stage=Stage.REGISTERED,
         reported_at=reported_at,
-        opened_at=now,
-        created_by=actor,
-    )
-    audit.record(
-        action=AuditAction.CREATE,
-        actor=actor,
-        agency=receiving_agency,
-        obj=case,
-        changed_fields=[
-            "reference",
-            "person",
-            "case_type",
-            "owner_agency",
-            "risk_level",
-            "stage",
-            "reported_at",
-        ],
+        risk_level=risk_level,
+        errors=errors,
         reason=reason,
     )
-    move(actor=actor, case=case, to_stage=Stage.UNDERGOING_IDENTIFICATION, reason=reason, at=now)
+    # At the moment of opening: the timeline reads "registered, then at once under identification".
+    move(actor=actor, case=case, to_stage=Stage.UNDERGOING_IDENTIFICATION, reason=reason, at=case.opened_at)
     return case

@@ -97,6 +97,19 @@ SCENARIOS = {
             "update",
         ),
     ),
+    "case_open_on_referral": (
+        lambda t, c: c,
+        lambda t, c: (
+            services.case_open_on_referral(
+                actor=t.worker,
+                person=c.person,
+                receiving_agency=t.agency,
+                reported_at=timezone.now(),
+                reason="Referred after a screening",
+            ),
+            "create",
+        ),
+    ),
     "identification_decide": (
         lambda t, c: c,
         lambda t, c: (
