@@ -171,18 +171,25 @@ def load(*, options: dict[str, Any], out: TextIO) -> None:
     receiver = agencies["spc-ha-noi"]
     laocai = officers["bg-lao-cai"]
     # People of the post's registry without a case yet (one case per person, as the cases' demo has it).
-    known = list(
+    pool = list(
         Person.objects.filter(owner_agency=agencies["bg-lao-cai"], cases__isnull=True).order_by(
             "name_folded", "id"
-        )[:4]
+        )[:40]
     )
-    referrals = [
+    referrals: list[dict[str, Any]] = [
         {"traveller_age": 22, "answers": {"documents_held": True}},
         {"traveller_age": 24, "answers": {"scam_destination": True, "online_offer": True}, "purpose": "work"},
         {"traveller_age": 15, "purpose": "work"},
     ]
-    for person, fields in zip(known, referrals, strict=False):
-        _referral(laocai, receiver, person, **fields)
+    known: list[Person] = []
+    for fields in referrals:
+        # A person whose registered age agrees with the screening's: a child for the child's referral.
+        child = fields["traveller_age"] < 18
+        person = next((p for p in pool if p not in known and p.is_child() is child), None)
+        if person is not None:
+            known.append(person)
+            _referral(laocai, receiver, person, **fields)
+    tip_person = next((p for p in pool if p not in known), None)
     draft = services.screening_start(actor=officers["bg-lao-cai"])
     services.screening_save_draft(
         actor=officers["bg-lao-cai"],
@@ -213,14 +220,14 @@ def load(*, options: dict[str, Any], out: TextIO) -> None:
             )
         elif index % 4 == 1:
             services.tip_assign(actor=author, tip=tip, expected_version=tip.version, agency=receiver)
-        elif index == 3 and len(known) > len(referrals):
+        elif index == 3 and tip_person is not None:
             # The post's officer sees the post's people: a case opened from the tip for one of them.
             services.tip_open_case(
                 actor=laocai,
                 tip=tip,
                 expected_version=tip.version,
                 receiving_agency=receiver,
-                person=known[-1],
+                person=tip_person,
             )
     out.write(
         f"Intake: {len(rows) + len(known)} screenings at {len(gates)} gates "

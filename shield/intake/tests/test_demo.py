@@ -23,3 +23,9 @@ def test_demo_data_has_a_year_of_screenings_and_tips(settings):
     assert Person.objects.count() == 200
     assert Tip.objects.filter(status="new").exists()
     assert "bg.mongcai" in out.getvalue()
+    # Each referral links a demo person whose registered age agrees with the screening's.
+    referred = Screening.objects.filter(person__isnull=False, traveller_age__isnull=False)
+    assert referred.exists()
+    for screening in referred:
+        assert screening.person.is_child() is (screening.traveller_age < 18), screening.traveller_age
+    assert Tip.objects.filter(case__isnull=False).exists()
