@@ -9,7 +9,14 @@ class IntakeConfig(AppConfig):
 
     def ready(self) -> None:
         from shield.accounts import home_panels
+        from shield.cases import case_panels
         from shield.intake import panels
+
+        case_panels.register(
+            case_panels.CasePanel(
+                key="intake_origin", template_name="intake/case_origin.html", context=panels.case_origin_panel
+            )
+        )
 
         home_panels.register(
             home_panels.HomePanel(

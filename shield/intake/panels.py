@@ -3,6 +3,7 @@
 from typing import Any
 
 from shield.accounts.models import User
+from shield.cases.models import Case
 from shield.intake import selectors
 
 
@@ -16,6 +17,14 @@ def gate_panel(user: User) -> dict[str, Any]:
 def overdue_tips_panel(user: User) -> dict[str, Any]:
     tips, total = selectors.tips_overdue_for(user=user)
     return {"tips": tips, "total": total, "more": max(total - len(tips), 0)}
+
+
+def case_origin_panel(user: User, case: Case) -> dict[str, Any] | None:
+    """On a case's overview: the screening or tip it came from, if the user may see them."""
+    screenings, tips = selectors.origins_of_case(user=user, case=case)
+    if not screenings and not tips:
+        return None
+    return {"screenings": screenings, "tips": tips}
 
 
 def referral_notices_panel(user: User) -> dict[str, Any]:

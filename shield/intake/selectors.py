@@ -29,6 +29,7 @@ from django.utils import timezone
 from shield.accounts import policy
 from shield.accounts.models import Agency, Membership, User
 from shield.accounts.roles import ROLE_PERMISSIONS
+from shield.cases.models import Case
 from shield.core.errors import NotFound
 from shield.geo.models import BorderGate
 from shield.intake.models import (
@@ -272,6 +273,13 @@ def tips_overdue_for(*, user: Viewer, limit: int = 10) -> tuple[list[Tip], int]:
     """The overdue tips this user's agencies can act on, most overdue first, and how many in all."""
     tips = Tip.objects.filter(tip_visible_q(user)).filter(overdue_q()).select_related("agency")
     return list(tips.order_by("triage_due_at")[:limit]), tips.count()
+
+
+def origins_of_case(*, user: Viewer, case: Case) -> tuple[list[Screening], list[Tip]]:
+    """The screenings and tips, among those the user may see, that a case came from."""
+    screenings = Screening.objects.filter(screening_visible_q(user), case=case).select_related("border_gate")
+    tips = Tip.objects.filter(tip_visible_q(user), case=case)
+    return list(screenings.order_by("started_at")), list(tips.order_by("received_at"))
 
 
 # --- Notices -------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.utils import timezone
 
 from shield.accounts.models import User
-from shield.cases import forms, presenters, selectors, value_sets
+from shield.cases import case_panels, forms, presenters, selectors, value_sets
 from shield.cases.models import (
     WORKING_PLAN_STATUSES,
     CarePlanStatus,
@@ -60,6 +60,7 @@ def overview(user: User, case: Case, context: Context, extra: Context) -> Contex
         "pending_closure": pending_closure.first(),
         "pending_plan": pending_plan.first(),
         "pending_transfer": pending_transfer.first(),
+        "case_panels": case_panels.panels_for(user, case),
     }
 
 

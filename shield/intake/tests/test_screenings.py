@@ -339,6 +339,9 @@ def test_the_receiving_agency_sees_the_referral_on_its_home_page_and_can_read_wh
     detail = client.get(reverse("intake:screening_detail", args=[screening.pk]))
     assert detail.status_code == 200
     assert "Documents held by someone else" in detail.content.decode()
+    case_page = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    assert "Where this case came from" in case_page
+    assert reverse("intake:screening_detail", args=[screening.pk]) in case_page
     notice = ReferralNotice.objects.get()
     client.post(reverse("intake:notice_acknowledge", args=[notice.pk]))
     notice.refresh_from_db()
