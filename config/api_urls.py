@@ -11,6 +11,7 @@ urlpatterns = [
     path("persons/", include("shield.people.api.urls")),
     path("cases/", include("shield.cases.api.urls")),
     path("", include("shield.intake.api.urls")),
+    path("linkage/", include("shield.linkage.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file, so the strict CSP needs no exception.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -63,6 +63,7 @@ PERMISSION_LABELS: dict[str, Promise] = {
     "justice.view": _("See justice proceedings involving children"),
     "justice.edit": _("Record proceedings, interviews and diversion"),
     "linkage.review": _("Review possible duplicate people"),
+    "linkage.run": _("Run record linkage over the whole registry"),
     "statistics.view": _("See national statistics (aggregates only)"),
     "statistics.export": _("Export statistics (GLOTIP, HTCDS)"),
     "accounts.manage_agency": _("Manage your agency's members and security settings"),
@@ -113,7 +114,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.STATISTICIAN: frozenset({"statistics.view", "statistics.export"}),
     Role.AGENCY_ADMIN: frozenset({"accounts.manage_agency"}),
     Role.SYSTEM_ADMIN: frozenset(
-        {"accounts.manage_agency", "accounts.manage_system", "intake.publish_instruments"}
+        {"accounts.manage_agency", "accounts.manage_system", "intake.publish_instruments", "linkage.run"}
         | _ADMIN_MODEL_PERMISSIONS
     ),
     Role.AUDITOR: frozenset({"audit.view_events"}),

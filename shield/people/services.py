@@ -248,6 +248,12 @@ def _index_names(person: Person) -> None:
     )
 
 
+def person_search_keys_refresh(*, person: Person) -> None:
+    """Rewrite a person's search keys after rows moved to or from them by another app (a merge
+    of two persons moves aliases): the one way other apps touch the key table."""
+    _index_names(person)
+
+
 def _birth_year_tolerance(person: Person) -> int:
     if person.birth_date_precision == BirthDatePrecision.ESTIMATED_AGE:
         return ESTIMATED_BIRTH_YEAR_TOLERANCE

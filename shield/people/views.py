@@ -31,9 +31,9 @@ from shield.core.forms import add_application_error
 from shield.core.htmx import is_htmx, render_page_or_partial
 from shield.core.pagination import CappedPaginator
 from shield.geo import selectors as geo
-from shield.people import birth_dates, selectors, services
+from shield.people import birth_dates, candidates, selectors, services
+from shield.people import notices as person_notices
 from shield.people.forms import (
-    NAME_PARTS,
     AliasForm,
     DocumentForm,
     PersonEditForm,
@@ -62,6 +62,10 @@ class PersonRow:
     name_hidden: bool
     birth: str
     birth_note: str
+    # "Possibly the same person": what resembles (candidates.Evidence), when listed as a candidate.
+    evidence: tuple[candidates.Evidence, ...] = ()
+    # What other apps say about the person (notices.PersonNotice): "merged into ...".
+    notices: tuple[person_notices.PersonNotice, ...] = ()
 
 
 def _user(request: HttpRequest) -> User:
@@ -102,12 +106,16 @@ def describe_birth(person: Person, today: datetime.date | None = None) -> tuple[
     return person.birth_date.strftime("%d/%m/%Y"), ""
 
 
-def _row(user: User, person: Person) -> PersonRow:
+def _row(user: User, person: Person, **extra: Any) -> PersonRow:
     name = selectors.display_name_for(user=_viewer(user), person=person)
     birth, note = describe_birth(person)
     return PersonRow(
-        person=person, name=name, name_hidden=name != person.full_name, birth=birth, birth_note=note
+        person=person, name=name, name_hidden=name != person.full_name, birth=birth, birth_note=note, **extra
     )
+
+
+def _candidate_rows(user: User, found: list[candidates.Candidate]) -> list[PersonRow]:
+    return [_row(user, c.person, evidence=c.evidence) for c in found]
 
 
 def _get_person(user: User, person_id: uuid.UUID) -> Person:
@@ -139,7 +147,9 @@ def person_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         persons = selectors.person_list_for(user=_viewer(user), **form.filters())
         page = CappedPaginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
-        context.update(page=page, rows=[_row(user, p) for p in page.object_list])
+        shown = list(page.object_list)
+        said = person_notices.notices_for(_viewer(user), shown)
+        context.update(page=page, rows=[_row(user, p, notices=tuple(said.get(p.pk, ()))) for p in shown])
     return render_page_or_partial(request, "people/person_list.html", context, partial="results")
 
 
@@ -152,27 +162,25 @@ def _registering_agency(user: User) -> Agency:
 
 
 def _possible_duplicates(user: User, values: dict[str, Any]) -> tuple[list[PersonRow], int, str]:
-    """Persons the user can see with the same name and year of birth: (shown, how many, key).
+    """Persons the user can see who may be the one being registered (`people.candidates`: the
+    same family and given name born within a year, or the same document): (shown, how many, key).
 
     The key changes when the matches change, so a confirmation given for one list does not
     carry over to another.
     """
-    parts = [values.get(part) for part in NAME_PARTS]
-    name = " ".join(p for p in parts if p) if any(parts) else parse_name(values["full_name"]).full
     born = birth_dates.stored_birth(
         precision=values["birth_date_precision"],
         birth_date=values.get("birth_date"),
         estimated_age=values.get("estimated_age"),
         age_estimated_on=values.get("age_estimated_on") or timezone.localdate(),
     )
-    matches = selectors.person_list_for(user=_viewer(user), q=name, birth_year=born.birth_year)
-    total = matches.count()
-    if not total:
+    probe = candidates.probe_for_values(values, birth_year=born.birth_year)
+    found = candidates.candidates_for(user=_viewer(user), probe=probe, limit=CANDIDATES_SHOWN)
+    if not found:
         return [], 0, ""
-    shown = list(matches[:CANDIDATES_SHOWN])
-    fingerprint = f"{total}|{'|'.join(str(p.pk) for p in shown)}"
+    fingerprint = f"{len(found)}|{'|'.join(str(c.person.pk) for c in found)}"
     key = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
-    return [_row(user, p) for p in shown], total, key
+    return _candidate_rows(user, found), len(found), key
 
 
 def _form_page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
@@ -297,6 +305,10 @@ def _detail_context(user: User, person: Person, **extra: Any) -> dict[str, Any]:
         "alias_form": AliasForm(),
         "relationship_form": RelationshipForm(person=person),
         "related_options": [],
+        "notices": person_notices.notices_for(_viewer(user), [person]).get(person.pk, []),
+        "same_person_candidates": _candidate_rows(
+            user, candidates.candidates_for_person(user=_viewer(user), person=person)
+        ),
     }
     context.update(extra)
     return context

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LinkageConfig(AppConfig):
+    name = "shield.linkage"
+    label = "linkage"
+    verbose_name = _("Record linkage")
+
+    def ready(self) -> None:
+        from shield.linkage import notices
+
+        notices.register()

@@ -1,0 +1,104 @@
+"""How a pair is shown: the two records side by side (names masked as the registry masks them)
+and the engine's evidence, field by field, in words a reviewer reads."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from shield.core.access import AccessSubject
+from shield.linkage.models import ReviewPair
+from shield.people import selectors as people_selectors
+from shield.people.models import IdentityDocument, Person
+from shield.people.views import describe_birth
+
+FIELD_LABELS: dict[str, Promise] = {
+    "family": _("Family name"),
+    "given": _("Given name"),
+    "middle": _("Middle name"),
+    "birth": _("Date of birth"),
+    "id_number": _("Identity number"),
+    "sex": _("Sex"),
+    "province": _("Home province"),
+}
+# Weights in bits (log2 Bayes factor): 4 bits = 16 times likelier if the same person.
+STRONG_BITS = 4.0
+SOME_BITS = 1.0
+
+
+@dataclass(frozen=True)
+class Side:
+    person: Person
+    name: str
+    name_hidden: bool
+    birth: str
+    birth_note: str
+    documents: list[IdentityDocument]
+    individual: str
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    field: str
+    label: str
+    level: str
+    weight: float
+    strength: str  # strong-for, some-for, neutral, against
+    strength_label: str
+    bar: int  # 0 to 100, for the width of a bar
+
+
+def side(user: AccessSubject, person: Person, individual: str = "") -> Side:
+    name = people_selectors.display_name_for(user=user, person=person)
+    birth, note = describe_birth(person)
+    documents = list(people_selectors.document_list(person=person))
+    return Side(
+        person=person,
+        name=name,
+        name_hidden=name != person.full_name,
+        birth=birth,
+        birth_note=note,
+        documents=documents,
+        individual=individual,
+    )
+
+
+def _strength(weight: float) -> tuple[str, str]:
+    if weight >= STRONG_BITS:
+        return "strong-for", str(_("strongly for the same person"))
+    if weight >= SOME_BITS:
+        return "some-for", str(_("for the same person"))
+    if weight > -SOME_BITS:
+        return "neutral", str(_("little either way"))
+    return "against", str(_("against the same person"))
+
+
+def evidence_rows(pair: ReviewPair) -> list[EvidenceRow]:
+    rows = []
+    for item in pair.evidence or []:
+        weight = float(item.get("weight", 0.0))
+        key, label = _strength(weight)
+        field = str(item.get("field", ""))
+        rows.append(
+            EvidenceRow(
+                field=field,
+                label=str(FIELD_LABELS.get(field, field)),
+                level=str(item.get("level", "")),
+                weight=weight,
+                strength=key,
+                strength_label=label,
+                bar=min(100, round(abs(weight) / 8 * 100)),
+            )
+        )
+    return rows
+
+
+def pair_row(user: AccessSubject, pair: ReviewPair) -> dict[str, Any]:
+    """A pair in the queue: both names as this user may see them."""
+    return {
+        "pair": pair,
+        "left": people_selectors.display_name_for(user=user, person=pair.person_low),
+        "right": people_selectors.display_name_for(user=user, person=pair.person_high),
+        "percent": round(pair.match_probability * 100),
+    }
