@@ -61,4 +61,4 @@ def review_pair(
 
 
 def home_agency(code: str = "spc-home", province_code: str = "01") -> Agency:
-    return AgencyFactory(code=code, name_en=f"Agency {code}", province=province(province_code))
+    return AgencyFactory.create(code=code, name_en=f"Agency {code}", province=province(province_code))
