@@ -54,7 +54,7 @@ class ReviewPairSerializer(serializers.Serializer):
         return self._person(pair.person_high)
 
 
-class DecisionSerializer(serializers.Serializer):
+class PairDecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=Decision.choices)
     reason = serializers.CharField(max_length=2000)
     version = serializers.IntegerField(

@@ -28,7 +28,7 @@ from shield.core.api.pagination import NewestFirstCursorPagination
 from shield.core.api.versioning import expected_version, with_etag
 from shield.core.errors import VersionRequired
 from shield.linkage import selectors, services
-from shield.linkage.api.serializers import DecisionSerializer, ReviewPairSerializer, RunSerializer
+from shield.linkage.api.serializers import PairDecisionSerializer, ReviewPairSerializer, RunSerializer
 from shield.linkage.models import LinkageRun, PairStatus, ReviewPair
 from shield.people.api.serializers import ErrorSerializer
 from shield.people.api.views import ETAG_HEADER, IF_MATCH
@@ -151,7 +151,7 @@ class ReviewPairDecisionView(_PairAPIView):
         operation_id="linkage_review_pairs_decide",
         summary="Decide a pair: the same person, or different people",
         description="Name the version: If-Match or `version`. A reason is required.",
-        request=DecisionSerializer,
+        request=PairDecisionSerializer,
         parameters=[IF_MATCH, ETAG_HEADER],
         responses={200: ReviewPairSerializer, **ERRORS},
     )
@@ -160,7 +160,7 @@ class ReviewPairDecisionView(_PairAPIView):
         version = expected_version(request, pair)  # a stale If-Match answers 412 here already
         if version is None:
             raise VersionRequired()
-        payload = DecisionSerializer(data=request.data)
+        payload = PairDecisionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         pair = services.pair_decide(
             actor=self.user(),
