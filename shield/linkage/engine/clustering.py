@@ -43,12 +43,21 @@ def _one_edit(a: str, b: str) -> bool:
     )
 
 
+def _date_digits(row: Mapping[str, Any]) -> str:
+    return f"{row['birth_year']:04d}{row['birth_month']:02d}{row['birth_day']:02d}"
+
+
 def _dates_conflict(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     if a["birth_year"] is None or b["birth_year"] is None:
         return False
+    both_full = a["birth_precision"] == "day" and b["birth_precision"] == "day"
+    # One keystroke in a full date (a digit, or two neighbours swapped: 1986 / 1916, 1968 / 1986)
+    # is a typo however far apart it puts the years.
+    if both_full and _one_edit(_date_digits(a), _date_digits(b)):
+        return False
     if abs(a["birth_year"] - b["birth_year"]) > MAX_BIRTH_YEARS_APART:
         return True
-    if a["birth_precision"] != "day" or b["birth_precision"] != "day":
+    if not both_full:
         return False
     ya, ma, da = a["birth_year"], a["birth_month"], a["birth_day"]
     yb, mb, db = b["birth_year"], b["birth_month"], b["birth_day"]
@@ -65,10 +74,11 @@ def _same_fitting_number(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
 
 def conflict(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     """Whether two records contradict each other too plainly to be one person: both sexes known
-    and different; birth dates more than a typo apart; or two valid numbers of the same kind of
-    document, each fitting its record, more than a typo apart. A number both records share and
-    both fit outweighs the rest (a date or sex can be mistyped; a shared valid number is rarely
-    chance)."""
+    and different; birth dates more than a typo apart (a typo: one keystroke in a full date, one
+    part of it, day and month swapped, or an estimated year within 3); or two valid numbers of the
+    same kind of document, each fitting its record, more than a typo apart. A number both records
+    share and both fit outweighs the rest (a date or sex can be mistyped; a shared valid number is
+    rarely chance)."""
     if _same_fitting_number(a, b):
         return False
     if a["sex"] and b["sex"] and a["sex"] != b["sex"]:

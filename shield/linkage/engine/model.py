@@ -8,7 +8,8 @@ Design, field by field (DOMAIN.md §4):
   `Nguyễn` (≈38% of people) is almost no evidence and a rare clan name is strong evidence.
 - given name: accented with tone placement normalised first (Hòa ≠ Hoa), folded second (folding
   merges real names), then the whole name's tokens regardless of order (a parse that went the
-  other way), then a typo; term-frequency adjusted on each exact level.
+  other way), then a typo, then all the words close in any order (another order and a typo);
+  term-frequency adjusted on each exact level.
 - middle name: Văn/Thị are dropped before comparing (weak and often omitted); a missing middle
   name is no evidence either way.
 - birth date: exact day; one part wrong; consistent when one side is only a year or a month; a
@@ -94,6 +95,11 @@ def given_comparison() -> ComparisonCreator:
             _custom("name_tokens_l = name_tokens_r", "same names in another order"),
             cll.DamerauLevenshteinLevel("given_folded", 1).configure(label_for_charts="given name one typo"),
             cll.JaroWinklerLevel("given_folded", 0.88).configure(label_for_charts="given name close"),
+            # The parses disagree on the order and a word is mistyped (`kaminskas isabele` /
+            # `Isabelle Kaminskas`): all the words, sorted, nearly the same.
+            cll.JaroWinklerLevel("name_tokens", 0.92).configure(
+                label_for_charts="names close in another order"
+            ),
             cll.ElseLevel().configure(label_for_charts="given name differs"),
         ],
     )
@@ -207,6 +213,8 @@ def blocking_rules() -> list[BlockingRuleCreator]:
         # A typo anywhere in the name but its first letters: Nguyễn Văn Dũng / Nguyễn, Văn Udng.
         block_on("initials", "birth_year", "province"),
         block_on("initials", "birth_date"),
+        # Both names mistyped or written in another order, the rest intact.
+        block_on("birth_date", "province"),
     ]
 
 
