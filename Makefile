@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 
 demo: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py demo_data
+	$(BIN)/python manage.py demo_data --linkage-duplicates 12
 	@echo "Serving Shield on http://127.0.0.1:8000 (Ctrl+C to stop)"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
