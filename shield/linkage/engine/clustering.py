@@ -24,8 +24,10 @@ CONFLICT_FIELDS = (
     "id_status",
 )
 
-# Years apart beyond which two birth dates cannot be one person's, however estimated.
-MAX_BIRTH_YEARS_APART = 3
+# Years apart beyond which two birth dates cannot be one person's, however estimated: an
+# estimated age is rarely more than two years off, and a chain through a vague record
+# (`Nguyễn My, 1994`) must not join two people three years apart that the model did not link.
+MAX_BIRTH_YEARS_APART = 2
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -75,7 +77,7 @@ def _same_fitting_number(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
 def conflict(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     """Whether two records contradict each other too plainly to be one person: both sexes known
     and different; birth dates more than a typo apart (a typo: one keystroke in a full date, one
-    part of it, day and month swapped, or an estimated year within 3); or two valid numbers of the
+    part of it, day and month swapped, or an estimated year within 2); or two valid numbers of the
     same kind of document, each fitting its record, more than a typo apart. A number both records
     share and both fit outweighs the rest (a date or sex can be mistyped; a shared valid number is
     rarely chance)."""

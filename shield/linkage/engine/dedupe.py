@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from shield.linkage.engine.clustering import CONFLICT_FIELDS, cluster
+from shield.linkage.engine.frequencies import tf_tables
 from shield.linkage.engine.model import ModelSpec, vietnamese_model
 from shield.linkage.engine.normalise import FEATURE_COLUMNS, Record, features
 
@@ -168,19 +169,51 @@ def floor_m_probabilities(model: dict[str, Any]) -> dict[str, Any]:
 
 def reference_model(record_count: int) -> dict[str, Any]:
     """The model for inputs too small to train on: parameters trained once on synthetic records
-    (`python -m shield.linkage.engine.reference` rewrites the file), without term-frequency
-    adjustments (frequencies counted in a handful of records mean nothing; the exact levels' u
-    values are the average frequencies instead), and the prior set for a file in which people have
-    about two records each (one matching pair per record), but never above 1%: in a file of ten
-    records that assumption would make one pair in nine a match before any evidence."""
+    (`python -m shield.linkage.engine.reference` rewrites the file), and the prior set for a file
+    in which people have about two records each (one matching pair per record), but never above
+    1%: in a file of ten records that assumption would make one pair in nine a match before any
+    evidence.
+
+    Term frequencies come from `frequencies` (the file's counts blended with known shares, see
+    `small_file_tf_tables`), and each term-frequency level is floored at its own average (its u
+    probability): a small file may show that a value is common (Nguyễn, the agency's own
+    province) and take weight away from it, but a value seen once in it is not thereby rare.
+    The province is adjusted on both of its levels (the former province too: most of an
+    agency's records name its own)."""
     model = json.loads(REFERENCE_MODEL.read_text(encoding="utf-8"))
     model = copy.deepcopy(model)
     for comparison in model["comparisons"]:
         for level in comparison["comparison_levels"]:
-            for key in ("tf_adjustment_column", "tf_adjustment_weight", "tf_minimum_u_value"):
-                level.pop(key, None)
+            if level.get("sql_condition") == "province_former_l = province_former_r":
+                level["tf_adjustment_column"] = "province_former"
+                level["tf_adjustment_weight"] = 1.0
+            if level.get("tf_adjustment_column"):
+                level["tf_minimum_u_value"] = level["u_probability"]
     model["probability_two_random_records_match"] = min(0.01, 1 / max(1, record_count - 1))
     return model
+
+
+def tf_averages(model: dict[str, Any]) -> dict[str, float]:
+    """Each term-frequency column → the u probability of its exact level (the average frequency)."""
+    averages: dict[str, float] = {}
+    for comparison in model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            column = level.get("tf_adjustment_column")
+            if column and level.get("u_probability"):
+                averages.setdefault(column, float(level["u_probability"]))
+    return averages
+
+
+def register_small_file_tf_tables(
+    linker: Any, api: Any, model: dict[str, Any], rows: Sequence[dict[str, Any]]
+) -> None:
+    """Register the blended term-frequency tables (`frequencies.tf_tables`) for a reference run."""
+    for column, table in tf_tables(rows, tf_averages(model)).items():
+        frame = pd.DataFrame(
+            {column: pd.Series(list(table), dtype="string"), f"tf_{column}": list(table.values())}
+        )
+        registered = api.register(frame, dataset_display_name=f"tf_{column}")
+        linker.table_management.register_term_frequency_lookup(registered, column)
 
 
 def _level_labels(model: dict[str, Any]) -> dict[str, dict[int, str]]:
@@ -239,6 +272,8 @@ def run_model(
         model = linker.misc.save_model_to_json()
     model = floor_m_probabilities(model)
     linker = Linker(table, model, log_level=None)
+    if len(frame) < MIN_TRAINING_RECORDS:
+        register_small_file_tf_tables(linker, api, model, rows)
     progress("predict", 0.0)
     predictions = linker.inference.predict(
         threshold_match_probability=settings.review_threshold, warning_mode="never"

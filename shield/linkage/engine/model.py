@@ -13,7 +13,8 @@ Design, field by field (DOMAIN.md §4):
 - middle name: Văn/Thị are dropped before comparing (weak and often omitted); a missing middle
   name is no evidence either way.
 - birth date: exact day; one part wrong; consistent when one side is only a year or a month; a
-  year apart (estimates); far apart.
+  year or two apart (estimates); three years apart (a year remembered badly: against, with a
+  fixed m); far apart.
 - identity number: exact and fitting both records (strong); exact but contradicting the sex or
   birth year of either record (borrowed or forged papers: the level's weight is fixed at zero, so
   such a number can never merge two people by itself); one typo; different.
@@ -31,6 +32,10 @@ from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
 from shield.linkage.engine.normalise import ID_OK
+
+# Share of true pairs (one date partial) whose years are three apart: a remembered year that far
+# off is rare; with u ≈ 2.5% of random pairs this weighs about 2.3 bits against.
+THREE_YEARS_APART_M = 0.005
 
 
 @dataclass(frozen=True)
@@ -150,10 +155,19 @@ def birth_comparison() -> ComparisonCreator:
                 "within a year, one date partial",
             ),
             _custom(
+                "abs(birth_year_l - birth_year_r) <= 2"
+                " AND (birth_precision_l <> 'day' OR birth_precision_r <> 'day')",
+                "within two years, one date partial",
+            ),
+            # A year told from memory three years off happens, but rarely: m is fixed (EM on a
+            # file whose estimates all fall within two years would make it a veto, and on a file
+            # full of siblings a few years apart it could make it evidence for). Against, though
+            # not so much that the pair escapes review.
+            _custom(
                 "abs(birth_year_l - birth_year_r) <= 3"
                 " AND (birth_precision_l <> 'day' OR birth_precision_r <> 'day')",
-                "within three years, one date partial",
-            ),
+                "three years apart, one date partial",
+            ).configure(m_probability=THREE_YEARS_APART_M, fix_m_probability=True),
             cll.ElseLevel().configure(label_for_charts="birth dates differ"),
         ],
     )

@@ -33,3 +33,10 @@ def test_a_chain_through_a_vague_record_does_not_join_two_contradicting_people()
     assert roots[2] != roots[0]
     # Without the records' features it is plain connected components.
     assert len(set(cluster(3, [(0.99, 0, 1), (0.98, 0, 2)]))) == 1
+
+
+def test_an_estimated_year_three_off_contradicts_a_chain_end():
+    assert conflict(_row("1994"), _row("1997-07-01"))
+    rows = [_row("1994-07-01"), _row("1994"), _row("1997")]
+    roots = cluster(3, [(0.99, 0, 1), (0.98, 1, 2)], rows)
+    assert roots[0] == roots[1] != roots[2]

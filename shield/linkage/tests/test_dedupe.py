@@ -111,3 +111,52 @@ def test_the_same_settings_compile_for_duckdb_and_spark(dialect):
         "sex",
         "province",
     ]
+
+
+# Pairs the demo registry once merged on a common name alone (issue 5: never merge two different
+# people on weak evidence). Among ~200 other records, as in a small registry.
+WEAK_PAIRS = [
+    # Another middle name (Kim; Thị is weak), no birth date on one side.
+    [
+        Record("q1", "Nguyễn Thị Quỳnh", "F", "1993", "", "Hà Nội"),
+        Record("q2", "Nguyễn Kim Quỳnh", "F", "", "", "Hà Nội"),
+    ],
+    # A year three off, no number.
+    [
+        Record("h1", "Nguyễn Hương", "F", "1992", "", "Hà Nội"),
+        Record("h2", "Nguyễn Hương", "F", "1995-02-14", "", "Hà Nội"),
+    ],
+    [
+        Record("o1", "Nguyễn Oanh", "F", "1974", "", "Hà Nội"),
+        Record("o2", "Nguyễn Thị Oanh", "F", "1977-11-16", "", "Hà Nội"),
+    ],
+    [
+        Record("t1", "Lê Văn Tâm", "M", "1985-11-11", "", "Hà Nội"),
+        Record("t2", "Lê Tâm", "M", "1982", "", "Hà Nội"),
+    ],
+]
+# A chain through a vague record: its ends are three years apart.
+CHAIN = [
+    Record("m1", "Nguyễn Thị My", "F", "1994-07-01", "", "Hà Nội"),
+    Record("m2", "Nguyễn My", "F", "1994", "", "Hà Nội"),
+    Record("m3", "Nguyễn My", "F", "1997-07-01", "", "Hà Nội"),
+]
+SAME = [
+    Record("s1", "Nguyễn Thị Hoa", "F", "1990-03-12", "001190012345", "Hà Nội"),
+    Record("s2", "Nguyễn Thị Hoa", "F", "1990-03-12", "001190012345", "Hà Nội"),
+]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_common_name_alone_does_not_merge_people_in_a_small_file(seed):
+    background = Generator(seed).dataset(200).records
+    records = [*background, *(r for pair in WEAK_PAIRS for r in pair), *CHAIN, *SAME]
+    result = dedupe(records, settings=LinkageSettings(threads=1))
+    clusters = result.clusters
+    reviewed = {frozenset((p.left, p.right)) for p in result.review_pairs}
+    for left, right in WEAK_PAIRS:
+        assert clusters[left.record_id] != clusters[right.record_id], (left, right)
+        assert frozenset((left.record_id, right.record_id)) in reviewed  # asked, not dropped
+    assert clusters["m3"] not in (clusters["m1"], clusters["m2"])
+    # Same full name, same full date of birth, same valid CCCD: still one person.
+    assert clusters["s1"] == clusters["s2"]
