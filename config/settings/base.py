@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "shield.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "shield.accounts.middleware.SlidingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -118,7 +119,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Idle timeout: the session expires after this many minutes without a request.
 SHIELD_IDLE_TIMEOUT_MINUTES = env.int("SHIELD_IDLE_TIMEOUT_MINUTES", default=30)
 SESSION_COOKIE_AGE = SHIELD_IDLE_TIMEOUT_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# The expiry slides with use, refreshed at most this often (shield.accounts.middleware).
+SHIELD_SESSION_REFRESH_SECONDS = env.int("SHIELD_SESSION_REFRESH_SECONDS", default=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,8 +1,11 @@
+import time
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -93,6 +96,25 @@ def test_idle_session_expires_and_sends_user_to_sign_in(client):
     response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN)
+
+
+def test_the_expiry_slides_at_most_once_a_minute(client, monkeypatch):
+    member(Role.CASE_WORKER, username="cw.slide")
+    _sign_in(client, "cw.slide")
+    key = client.session.session_key
+    client.get(reverse("home"))
+    first = Session.objects.get(session_key=key).expire_date
+    # Within the minute: no write to the session table at all.
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("home"))
+    assert not [q for q in queries.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    assert Session.objects.get(session_key=key).expire_date == first
+    # A minute later the next request pushes the expiry forward.
+    later = time.time() + settings.SHIELD_SESSION_REFRESH_SECONDS + 1
+    monkeypatch.setattr("shield.accounts.middleware.time.time", lambda: later)
+    Session.objects.filter(session_key=key).update(expire_date=first - timedelta(minutes=5))
+    client.get(reverse("home"))
+    assert Session.objects.get(session_key=key).expire_date > first - timedelta(minutes=1)
 
 
 def test_password_change_enforces_twelve_characters_and_is_audited(client):
