@@ -31,7 +31,7 @@ from shield.cases.models import (
 )
 from shield.cases.selectors import CaseFilters
 from shield.cases.services import NeedInput
-from shield.core.forms import QuickSelect, VersionedForm
+from shield.core.forms import QuickSelect, ShortModelChoiceField, VersionedForm
 from shield.geo import selectors as geo
 from shield.geo.models import Commune, Province
 
@@ -163,20 +163,15 @@ class CaseFilterForm(Form):
         choices=_with_blank(CaseType.choices, _("Any type")),
         widget=QuickSelect,
     )
-    agency: "forms.ModelChoiceField[Agency]" = forms.ModelChoiceField(
-        label=_("Owning agency"),
-        queryset=Agency.objects.none(),
-        required=False,
-        empty_label=_("Any agency"),
-        widget=QuickSelect,
+    agency: "forms.ModelChoiceField[Agency]" = ShortModelChoiceField(
+        label=_("Owning agency"), queryset=Agency.objects.none(), required=False, empty_label=_("Any agency")
     )
-    province: "forms.ModelChoiceField[Province]" = forms.ModelChoiceField(
+    province: "forms.ModelChoiceField[Province]" = ShortModelChoiceField(
         label=_("Province"),
         queryset=Province.objects.none(),
         to_field_name="code",
         required=False,
         empty_label=_("Any province"),
-        widget=QuickSelect,
     )
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)
     overdue = forms.BooleanField(label=_("With overdue actions"), required=False)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from shield.core.forms import QuickSelect, VersionedForm
+from shield.core.forms import ShortModelChoiceField, VersionedForm
 from shield.geo import selectors as geo
 from shield.geo.models import Commune, Province
 from shield.people.ethnicities import ethnicity_choices
@@ -149,13 +149,12 @@ class PersonSearchForm(_BootstrapForm):
             }
         ),
     )
-    province: "forms.ModelChoiceField[Province]" = forms.ModelChoiceField(
+    province: "forms.ModelChoiceField[Province]" = ShortModelChoiceField(
         label=_("Home province"),
         queryset=Province.objects.none(),
         to_field_name="code",
         required=False,
         empty_label=_("Any province"),
-        widget=QuickSelect,
     )
     birth_year = forms.IntegerField(
         label=_("Year of birth"),
