@@ -247,9 +247,12 @@ def case_list_for(*, user: Viewer, filters: CaseFilters | None = None) -> QueryS
     text = f.search.strip()
     if text:
         cases = cases.filter(_search_q(user, text))
-    return cases.select_related(
-        "person", "owner_agency", "owner_agency__province", "assigned_worker"
-    ).order_by("-opened_at", "-id")
+    # The person's contact details are encrypted: a list neither shows nor decrypts them.
+    return (
+        cases.select_related("person", "owner_agency", "owner_agency__province", "assigned_worker")
+        .defer("person__contact")
+        .order_by("-opened_at", "-id")
+    )
 
 
 def overdue_case_ids(*, cases: Iterable[Case], today: datetime.date | None = None) -> set[uuid.UUID]:

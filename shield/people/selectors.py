@@ -93,6 +93,7 @@ def person_list_for(
     return (
         persons.annotate(**sort)
         .select_related("home_province", "home_commune", "owner_agency")
+        .defer("contact")  # encrypted; a list neither shows nor decrypts it
         .order_by(*SORT_ORDER)
     )
 

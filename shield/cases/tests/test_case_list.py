@@ -169,3 +169,10 @@ def test_another_agency_lists_nothing_of_ours():
     outsider = member(Role.CASE_WORKER, agency=AgencyFactory())
     assert not selectors.case_list_for(user=outsider).exists()
     assert Case.objects.count() == 1
+
+
+def test_the_list_does_not_load_the_persons_encrypted_contact():
+    team = f.team()
+    f.open_case(actor=team.worker)
+    case = selectors.case_list_for(user=team.worker)[0]
+    assert "contact" in case.person.get_deferred_fields()
