@@ -144,10 +144,27 @@ def train(linker: Any, spec: ModelSpec, settings: LinkageSettings) -> None:
         spec.deterministic_rules, recall=spec.deterministic_recall
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=settings.u_sample_pairs, seed=settings.seed)
+    comparisons = {comparison.output_column_name for comparison in linker._settings_obj.comparisons}
+    trained: set[str] = set()
     for rule in spec.em_blocking_rules:
-        linker.training.estimate_parameters_using_expectation_maximisation(
+        trained |= _em_session(linker, rule)
+    for rule in spec.em_fallback_rules:
+        if trained >= comparisons:
+            break
+        trained |= _em_session(linker, rule)
+
+
+def _em_session(linker: Any, rule: Any) -> set[str]:
+    """One EM session; the comparisons it trained (none when its rule gave no pairs)."""
+    from splink.internals.exceptions import EMTrainingException
+
+    try:
+        session = linker.training.estimate_parameters_using_expectation_maximisation(
             rule, estimate_without_term_frequencies=True
         )
+    except EMTrainingException:
+        return set()
+    return {comparison.output_column_name for comparison in session.core_model_settings.comparisons}
 
 
 # EM drives the m probability of a level it rarely sees among matches to zero, which would make

@@ -18,7 +18,8 @@ Design, field by field (DOMAIN.md §4):
 - identity number: exact and fitting both records (strong); exact but contradicting the sex or
   birth year of either record (borrowed or forged papers: the level's weight is fixed at zero, so
   such a number can never merge two people by itself); one typo; different.
-- sex and province (today's 34, with the former 63 as a finer level): plain agreement.
+- sex and province (today's 34, with the former 63 as a finer level): agreement; two different
+  former provinces now merged into one are told apart from one record naming today's province.
 """
 
 from dataclasses import dataclass, field
@@ -49,6 +50,9 @@ class ModelSpec:
     deterministic_recall: float
     # One EM session per rule; each trains the comparisons its rule does not block on.
     em_blocking_rules: list[BlockingRuleCreator]
+    # Sessions run only while some comparison has not been trained yet (a file without full
+    # birth dates or without identity numbers gives the sessions above no pairs).
+    em_fallback_rules: list[BlockingRuleCreator] = field(default_factory=list)
     # Refuse links that would put contradicting records in one cluster (see `clustering`).
     refuse_contradictions: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
@@ -206,6 +210,14 @@ def province_comparison() -> ComparisonCreator:
         [
             _null("province"),
             _custom("province_former_l = province_former_r", "same former province"),
+            # Two former provinces merged into one since 2025: the same province today, but the
+            # records name different ones. Kept apart from the next level, where one record names
+            # today's province (or an unknown place) and the agreement is as good as it can be:
+            # together, an agency writing today's names would see agreement count against a match.
+            _custom(
+                "province_former_l <> province_former_r AND province_l = province_r",
+                "same province today, different former provinces",
+            ),
             _exact_tf("province", "same province"),
             cll.ElseLevel().configure(label_for_charts="province differs"),
         ],
@@ -258,9 +270,17 @@ def vietnamese_model() -> ModelSpec:
             block_on("given_folded", "family", "birth_date"),
         ],
         deterministic_recall=0.7,
+        # No session is blocked on a rule that namesakes satisfy in numbers (same name, birth
+        # year and province): EM would count them as matches and learn that true matches often
+        # have different identity numbers and provinces, weakening those levels (docs/linkage.md).
         em_blocking_rules=[
-            block_on("given_folded", "family", "birth_year"),
+            block_on("given_folded", "family", "birth_date"),
             block_on("birth_date", "province"),
             block_on("id_number"),
+        ],
+        # Namesake-prone (see above), so only for what the sessions above could not train.
+        em_fallback_rules=[
+            block_on("given_folded", "family", "birth_year"),
+            block_on("given_folded", "family", "province"),
         ],
     )
