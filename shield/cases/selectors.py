@@ -36,7 +36,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -62,6 +61,7 @@ from shield.cases.models import (
     TransferStatus,
 )
 from shield.core.errors import NotFound
+from shield.core.lookups import one_or_not_found
 from shield.people import selectors as people_selectors
 
 VIEW = "cases.view"
@@ -275,19 +275,10 @@ def case_get_for(*, user: Viewer, case_id: uuid.UUID | str) -> Case:
 
     Views record the `view` audit event themselves after this call (see the module docstring).
     """
-    try:
-        case = (
-            Case.objects.filter(visible_q(user), pk=case_id)
-            .select_related(
-                "person", "owner_agency", "owner_agency__province", "assigned_worker", "created_by"
-            )
-            .first()
-        )
-    except (ValueError, ValidationError):
-        case = None
-    if case is None:
-        raise NotFound()
-    return case
+    cases = Case.objects.filter(visible_q(user)).select_related(
+        "person", "owner_agency", "owner_agency__province", "assigned_worker", "created_by"
+    )
+    return one_or_not_found(cases, case_id)
 
 
 def _ensure_visible(user: Viewer, case: Case) -> None:
@@ -379,18 +370,10 @@ def care_plans_for(*, user: Viewer, case: Case) -> QuerySet[CarePlan]:
 
 def care_plan_get_for(*, user: Viewer, plan_id: uuid.UUID | str) -> CarePlan:
     """One care plan of a case the user may see, else NotFound."""
-    try:
-        plan = (
-            CarePlan.objects.filter(pk=plan_id)
-            .filter(case__in=Case.objects.filter(visible_q(user)))
-            .select_related("case", "created_by", "submitted_by", "approved_by", "returned_by")
-            .first()
-        )
-    except (ValueError, ValidationError):
-        plan = None
-    if plan is None:
-        raise NotFound()
-    return plan
+    plans = CarePlan.objects.filter(case__in=Case.objects.filter(visible_q(user))).select_related(
+        "case", "created_by", "submitted_by", "approved_by", "returned_by"
+    )
+    return one_or_not_found(plans, plan_id)
 
 
 def consents_for(*, user: Viewer, case: Case) -> QuerySet[Consent]:

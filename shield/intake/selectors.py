@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -30,7 +29,7 @@ from shield.accounts import policy
 from shield.accounts.models import Agency, Membership, User
 from shield.accounts.roles import ROLE_PERMISSIONS
 from shield.cases.models import Case
-from shield.core.errors import NotFound
+from shield.core.lookups import one_or_not_found
 from shield.geo.models import BorderGate
 from shield.intake.models import (
     ReferralNotice,
@@ -72,13 +71,7 @@ def instrument_list() -> QuerySet[ScreeningInstrument]:
 
 
 def instrument_get(*, instrument_id: uuid.UUID | str) -> ScreeningInstrument:
-    try:
-        instrument = ScreeningInstrument.objects.filter(pk=instrument_id).first()
-    except (ValueError, ValidationError):
-        instrument = None
-    if instrument is None:
-        raise NotFound()
-    return instrument
+    return one_or_not_found(ScreeningInstrument.objects.all(), instrument_id)
 
 
 # --- Screenings ----------------------------------------------------------------------------------
@@ -133,19 +126,10 @@ def screening_list_for(*, user: Viewer, filters: ScreeningFilters | None = None)
 
 
 def screening_get_for(*, user: Viewer, screening_id: uuid.UUID | str) -> Screening:
-    try:
-        screening = (
-            Screening.objects.filter(screening_visible_q(user), pk=screening_id)
-            .select_related(
-                "instrument", "border_gate", "officer", "agency", "receiving_agency", "case", "group"
-            )
-            .first()
-        )
-    except (ValueError, ValidationError):
-        screening = None
-    if screening is None:
-        raise NotFound()
-    return screening
+    screenings = Screening.objects.filter(screening_visible_q(user)).select_related(
+        "instrument", "border_gate", "officer", "agency", "receiving_agency", "case", "group"
+    )
+    return one_or_not_found(screenings, screening_id)
 
 
 def group_members(*, user: Viewer, screening: Screening) -> list[Screening]:
@@ -254,19 +238,10 @@ def tip_list_for(*, user: Viewer, filters: TipFilters | None = None) -> QuerySet
 
 
 def tip_get_for(*, user: Viewer, tip_id: uuid.UUID | str) -> Tip:
-    try:
-        tip = (
-            Tip.objects.filter(tip_visible_q(user), pk=tip_id)
-            .select_related(
-                "agency", "assigned_agency", "province", "commune", "person", "case", "received_by"
-            )
-            .first()
-        )
-    except (ValueError, ValidationError):
-        tip = None
-    if tip is None:
-        raise NotFound()
-    return tip
+    tips = Tip.objects.filter(tip_visible_q(user)).select_related(
+        "agency", "assigned_agency", "province", "commune", "person", "case", "received_by"
+    )
+    return one_or_not_found(tips, tip_id)
 
 
 def tips_overdue_for(*, user: Viewer, limit: int = 10) -> tuple[list[Tip], int]:
@@ -299,13 +274,7 @@ def notices_for(*, user: Viewer, limit: int = 10) -> list[ReferralNotice]:
 
 def notice_get_for(*, user: Viewer, notice_id: uuid.UUID | str) -> ReferralNotice:
     agencies = {m.agency_id for m in policy.memberships_with(user, CASES_VIEW)}
-    try:
-        notice = ReferralNotice.objects.filter(agency_id__in=agencies, pk=notice_id).first()
-    except (ValueError, ValidationError):
-        notice = None
-    if notice is None:
-        raise NotFound()
-    return notice
+    return one_or_not_found(ReferralNotice.objects.filter(agency_id__in=agencies), notice_id)
 
 
 # --- Figures for statistics ----------------------------------------------------------------------

@@ -8,11 +8,10 @@ records side by side. Missing and out-of-scope pairs both raise NotFound.
 import uuid
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from shield.core.access import AccessSubject
-from shield.core.errors import NotFound
+from shield.core.lookups import one_or_not_found
 from shield.linkage.models import LinkageRun, PairStatus, PersonIndividual, PersonMerge, ReviewPair
 from shield.people import selectors as people_selectors
 from shield.people.models import Person
@@ -64,13 +63,7 @@ def review_pair_list_for(
 
 def review_pair_get_for(*, user: AccessSubject, pair_id: uuid.UUID | str) -> ReviewPair:
     """One pair whose two persons the user may see; anything else raises NotFound."""
-    try:
-        pair = review_pair_list_for(user=user, status=None).filter(pk=pair_id).first()
-    except (ValueError, ValidationError):
-        pair = None
-    if pair is None:
-        raise NotFound()
-    return pair
+    return one_or_not_found(review_pair_list_for(user=user, status=None), pair_id)
 
 
 def run_list() -> QuerySet[LinkageRun]:
@@ -79,13 +72,7 @@ def run_list() -> QuerySet[LinkageRun]:
 
 
 def run_get(*, run_id: uuid.UUID | str) -> LinkageRun:
-    try:
-        run = run_list().filter(pk=run_id).first()
-    except (ValueError, ValidationError):
-        run = None
-    if run is None:
-        raise NotFound()
-    return run
+    return one_or_not_found(run_list(), run_id)
 
 
 def run_latest() -> LinkageRun | None:
@@ -108,10 +95,4 @@ def merges_of_pair(pair: ReviewPair) -> QuerySet[PersonMerge]:
 
 
 def merge_get_for_pair(*, pair: ReviewPair, merge_id: uuid.UUID | str) -> PersonMerge:
-    try:
-        merge = merges_of_pair(pair).filter(pk=merge_id).first()
-    except (ValueError, ValidationError):
-        merge = None
-    if merge is None:
-        raise NotFound()
-    return merge
+    return one_or_not_found(merges_of_pair(pair), merge_id)

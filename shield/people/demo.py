@@ -44,6 +44,7 @@ from shield.people.models import (
     Sex,
 )
 from shield.people.names import fold_name
+from shield.people.surname_shares import KINH_SURNAME_SHARES
 
 BATCH_SIZE = 5_000
 DEFAULT_PERSONS = 200
@@ -59,45 +60,6 @@ OWNER_AGENCIES = {
     "police-ha-noi": 15,
 }
 
-# Kinh family names with their approximate share (%) among Vietnamese people.
-KINH_SURNAMES: list[tuple[str, float]] = [
-    ("Nguyễn", 38.0),
-    ("Trần", 11.0),
-    ("Lê", 9.5),
-    ("Phạm", 7.1),
-    ("Hoàng", 3.3),
-    ("Huỳnh", 1.8),
-    ("Phan", 4.5),
-    ("Vũ", 2.4),
-    ("Võ", 1.5),
-    ("Đặng", 2.1),
-    ("Bùi", 2.0),
-    ("Đỗ", 1.4),
-    ("Hồ", 1.3),
-    ("Ngô", 1.3),
-    ("Dương", 1.0),
-    ("Lý", 0.5),
-    ("Đào", 0.5),
-    ("Đoàn", 0.4),
-    ("Trương", 0.4),
-    ("Trịnh", 0.4),
-    ("Đinh", 0.4),
-    ("Lương", 0.3),
-    ("Lâm", 0.3),
-    ("Mai", 0.3),
-    ("Cao", 0.3),
-    ("Phùng", 0.2),
-    ("Vương", 0.2),
-    ("Tạ", 0.2),
-    ("Hà", 0.2),
-    ("Tô", 0.2),
-    ("Chu", 0.2),
-    ("Lưu", 0.2),
-    ("Châu", 0.2),
-    ("Kiều", 0.1),
-    ("Quách", 0.1),
-    ("Triệu", 0.1),
-]
 MALE_MIDDLE = ["Đức", "Minh", "Quốc", "Hữu", "Công", "Thanh", "Xuân", "Ngọc", "Quang", "Trọng"]
 FEMALE_MIDDLE = ["Ngọc", "Thu", "Thanh", "Minh", "Kim", "Phương", "Hồng", "Mai", "Bích", "Diệu"]
 MALE_GIVEN = [
@@ -228,8 +190,8 @@ class _Generator:
         for code, successor_id in FormerProvince.objects.values_list("code", "successor_id"):
             self.former_codes.setdefault(successor_id, []).append(code)
         self.all_former_codes = [c for codes in self.former_codes.values() for c in codes]
-        self.kinh_names = [n for n, _w in KINH_SURNAMES]
-        self.kinh_weights = [w for _n, w in KINH_SURNAMES]
+        self.kinh_names = [n for n, _w in KINH_SURNAME_SHARES]
+        self.kinh_weights = [w for _n, w in KINH_SURNAME_SHARES]
 
     def uuid(self) -> uuid.UUID:
         return uuid.UUID(int=self.rng.getrandbits(128), version=4)

@@ -10,13 +10,12 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shield.core.access import AccessSubject
-from shield.core.errors import NotFound
+from shield.core.lookups import one_or_not_found
 from shield.geo.models import Province
 from shield.people import birth_dates
 from shield.people.identity_numbers import normalize_number
@@ -145,17 +144,10 @@ def person_get_for(*, user: AccessSubject, person_id: uuid.UUID | str) -> Person
 
     Views and API views call this before any service that changes the person.
     """
-    try:
-        person = (
-            Person.objects.filter(_scope(user), pk=person_id)
-            .select_related("home_province", "home_commune", "owner_agency", "registered_by")
-            .first()
-        )
-    except (ValueError, ValidationError):
-        person = None
-    if person is None:
-        raise NotFound()
-    return person
+    persons = Person.objects.filter(_scope(user)).select_related(
+        "home_province", "home_commune", "owner_agency", "registered_by"
+    )
+    return one_or_not_found(persons, person_id)
 
 
 def masked_name(person: Person) -> str:

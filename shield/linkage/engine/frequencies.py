@@ -20,10 +20,11 @@ from functools import cache
 from typing import Any
 
 from shield.linkage.engine.normalise import Record, features
+from shield.people.surname_shares import KINH_SURNAME_SHARES, PUBLISHED_SHARE_COUNT
 
-# DOMAIN.md §4: the shares of the commonest Vietnamese family names among people. Not derived
-# from the synthetic generator, which only imitates them.
-FAMILY_NAME_SHARES = {"Nguyễn": 0.38, "Trần": 0.11, "Lê": 0.095, "Phạm": 0.071}
+# DOMAIN.md §4: the shares of the commonest Vietnamese family names among people, as published
+# (the rest of the shared table is an approximation, so it is not trusted here).
+FAMILY_NAME_SHARES = {name: percent / 100 for name, percent in KINH_SURNAME_SHARES[:PUBLISHED_SHARE_COUNT]}
 
 # How many records' worth of belief the prior frequencies carry against the file's own counts.
 PRIOR_RECORDS = 200

@@ -21,44 +21,13 @@ from dataclasses import dataclass
 from shield.geo.names import fold
 from shield.linkage.engine.normalise import Record
 from shield.people.cccd import FORMER_PROVINCES_CSV
+from shield.people.surname_shares import KINH_SURNAME_SHARES
 
 
 def _words(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 
 
-KINH_SURNAMES = (
-    ("Nguyễn", 38.0),
-    ("Trần", 11.0),
-    ("Lê", 9.5),
-    ("Phạm", 7.1),
-    ("Hoàng", 3.0),
-    ("Huỳnh", 2.1),
-    ("Phan", 4.5),
-    ("Vũ", 2.4),
-    ("Võ", 1.5),
-    ("Đặng", 2.1),
-    ("Bùi", 2.0),
-    ("Đỗ", 1.4),
-    ("Hồ", 1.3),
-    ("Ngô", 1.3),
-    ("Dương", 1.0),
-    ("Lý", 0.5),
-    ("Đào", 0.5),
-    ("Đoàn", 0.5),
-    ("Trương", 0.5),
-    ("Trịnh", 0.4),
-    ("Đinh", 0.4),
-    ("Lương", 0.3),
-    ("Lâm", 0.3),
-    ("Mai", 0.3),
-    ("Tạ", 0.2),
-    ("Cao", 0.2),
-    ("Tô", 0.2),
-    ("Hà", 0.2),
-    ("Châu", 0.1),
-    ("Quách", 0.1),
-)
 MINORITY_SURNAMES = ("Giàng", "Sùng", "Vàng", "Thào", "Mùa", "Hờ", "Lầu", "Vừ", "Lò", "Cầm", "Lường", "Nông")
 FEMALE_MIDDLES = (
     "Thu",
@@ -147,7 +116,7 @@ class Generator:
     def _surname(self, minority: bool) -> str:
         if minority:
             return self.rng.choice(MINORITY_SURNAMES)
-        names, weights = zip(*KINH_SURNAMES, strict=True)
+        names, weights = zip(*KINH_SURNAME_SHARES, strict=True)
         return self.rng.choices(names, weights)[0]
 
     def _zipf_choice(self, options: tuple[str, ...] | list[str]) -> str:
