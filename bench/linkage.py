@@ -131,6 +131,7 @@ def plain_dedupe(input_path: str, output_path: str) -> None:
         deterministic_recall=0.7,
         em_blocking_rules=[block_on("first_name", "surname"), block_on("dob")],
         refuse_contradictions=False,  # Splink's connected components, as its tutorials cluster
+        calibrate=False,  # Splink's own estimates of λ and u
     )
     result = run_model(
         records,

@@ -5,8 +5,16 @@ Plain connected components merge through a vague record: `Hoa Nguyen, 1990` link
 links are taken strongest first, and a link is refused when it would put into one cluster two
 records that contradict each other outright (`conflict`) and that the model did not link itself;
 the refused pair goes to review.
+
+Which fields may contradict is the data's to say (`hard_conflicts`): a field counts only where the
+trained model has true matches rarely disagree on it. In Vietnamese records an identity number or
+a full birth date seldom differs between two records of one person, so a difference there is a
+contradiction; in a file whose sources corrupt numbers and dates wholesale (FEBRL: one true pair
+in fifteen with different numbers) it is weak evidence, already weighed by the model, and a hard
+rule would split people the evidence holds together.
 """
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -28,6 +36,14 @@ CONFLICT_FIELDS = (
 # estimated age is rarely more than two years off, and a chain through a vague record
 # (`Nguyễn My, 1994`) must not join two people three years apart that the model did not link.
 MAX_BIRTH_YEARS_APART = 2
+
+# The fields a contradiction can be found in, each with the model comparison whose last level
+# ("differs") says how often true matches disagree on it.
+CONFLICT_COMPARISONS = {"sex": "sex", "birth": "birth", "id": "id_number"}
+ALL_CONFLICTS = frozenset(CONFLICT_COMPARISONS)
+# A field's difference is a contradiction when it weighs at least this much against a match
+# (true pairs differ there 32 times less often than random pairs: m/u ≤ 1/32).
+HARD_CONFLICT_BITS = 5.0
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -74,21 +90,37 @@ def _same_fitting_number(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     )
 
 
-def conflict(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+def hard_conflicts(model: Mapping[str, Any]) -> frozenset[str]:
+    """The fields (of `ALL_CONFLICTS`) on which a difference contradicts a match, from a trained
+    Splink model: those whose "differs" level weighs `HARD_CONFLICT_BITS` or more against."""
+    comparisons = {c["output_column_name"]: c["comparison_levels"] for c in model["comparisons"]}
+    hard = set()
+    for name, comparison in CONFLICT_COMPARISONS.items():
+        levels = [level for level in comparisons.get(comparison, []) if not level.get("is_null_level")]
+        m = levels[-1].get("m_probability") if levels else None
+        u = levels[-1].get("u_probability") if levels else None
+        # Untrained (the file never has the field on both sides): the default, a contradiction.
+        if not m or not u or math.log2(m / u) <= -HARD_CONFLICT_BITS:
+            hard.add(name)
+    return frozenset(hard)
+
+
+def conflict(a: Mapping[str, Any], b: Mapping[str, Any], hard: frozenset[str] = ALL_CONFLICTS) -> bool:
     """Whether two records contradict each other too plainly to be one person: both sexes known
     and different; birth dates more than a typo apart (a typo: one keystroke in a full date, one
     part of it, day and month swapped, or an estimated year within 2); or two valid numbers of the
     same kind of document, each fitting its record, more than a typo apart. A number both records
     share and both fit outweighs the rest (a date or sex can be mistyped; a shared valid number is
-    rarely chance)."""
+    rarely chance). Only the `hard` fields (`sex`, `birth`, `id`) are looked at."""
     if _same_fitting_number(a, b):
         return False
-    if a["sex"] and b["sex"] and a["sex"] != b["sex"]:
+    if "sex" in hard and a["sex"] and b["sex"] and a["sex"] != b["sex"]:
         return True
-    if _dates_conflict(a, b):
+    if "birth" in hard and _dates_conflict(a, b):
         return True
     return bool(
-        a["id_number"]
+        "id" in hard
+        and a["id_number"]
         and b["id_number"]
         and a["id_kind"] == b["id_kind"]
         and a["id_status"] == ID_OK
@@ -101,10 +133,12 @@ def cluster(
     count: int,
     links: Iterable[tuple[float, int, int]],
     rows: Sequence[Mapping[str, Any]] | None = None,
+    hard: frozenset[str] = ALL_CONFLICTS,
 ) -> list[int]:
     """The cluster (a root record's index) of each of `count` records, from (probability, left,
-    right) links; with the records' features as `rows`, links that would join contradicting
-    records are refused (without, this is plain connected components)."""
+    right) links; with the records' features as `rows`, links that would join records
+    contradicting each other on the `hard` fields are refused (without, this is plain connected
+    components)."""
     links = sorted(links, key=lambda link: -link[0])
     # Pairs the model linked directly were judged on all their evidence; the contradiction check
     # guards only the pairs a chain would join without the model having linked them.
@@ -124,7 +158,7 @@ def cluster(
             continue
         group_a, group_b = members.get(a, [a]), members.get(b, [b])
         if rows is not None and any(
-            (min(x, y), max(x, y)) not in judged and conflict(rows[x], rows[y])
+            (min(x, y), max(x, y)) not in judged and conflict(rows[x], rows[y], hard)
             for x in group_a
             for y in group_b
         ):

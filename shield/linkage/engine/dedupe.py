@@ -18,7 +18,8 @@ from typing import Any
 
 import pandas as pd
 
-from shield.linkage.engine.clustering import CONFLICT_FIELDS, cluster
+from shield.linkage.engine.calibration import calibrate
+from shield.linkage.engine.clustering import CONFLICT_FIELDS, cluster, hard_conflicts
 from shield.linkage.engine.frequencies import tf_tables
 from shield.linkage.engine.model import ModelSpec, vietnamese_model
 from shield.linkage.engine.normalise import FEATURE_COLUMNS, Record, features
@@ -44,6 +45,9 @@ class LinkageSettings:
     u_sample_pairs: int = 2_000_000
     # Records the EM training sees at most (a random sample beyond), to bound training time.
     max_training_records: int = 300_000
+    # Records λ and u are estimated again on after training (`calibration`; a random sample
+    # beyond: both are the same on a uniform sample).
+    max_calibration_records: int = 100_000
     seed: int = 20250701
     # DuckDB only. threads None = all cores. DuckDB would take 80% of the machine's memory; a
     # limit makes it spill to disk instead, which keeps a million-record run well under 8 GB
@@ -158,11 +162,17 @@ def _em_session(linker: Any, rule: Any) -> set[str]:
     """One EM session; the comparisons it trained (none when its rule gave no pairs)."""
     from splink.internals.exceptions import EMTrainingException
 
+    # Splink takes the comparisons a session blocks on out of the linker's own settings and puts
+    # them back only when the session succeeds: a session without pairs would leave the model
+    # without them (a year-only file lost its names, dates and provinces).
+    settings = linker._settings_obj
+    before = settings.core_model_settings.copy()
     try:
         session = linker.training.estimate_parameters_using_expectation_maximisation(
             rule, estimate_without_term_frequencies=True
         )
     except EMTrainingException:
+        settings.core_model_settings = before
         return set()
     return {comparison.output_column_name for comparison in session.core_model_settings.comparisons}
 
@@ -288,6 +298,16 @@ def run_model(
         train(linker, spec, settings)
         model = linker.misc.save_model_to_json()
     model = floor_m_probabilities(model)
+    if spec.calibrate and len(frame) >= MIN_TRAINING_RECORDS:
+        progress("calibrate", 0.0)
+        model = calibrate(
+            _linker_factory(api),
+            frame,
+            model,
+            max_records=settings.max_calibration_records,
+            pairs=settings.u_sample_pairs,
+            seed=settings.seed,
+        )
     linker = Linker(table, model, log_level=None)
     if len(frame) < MIN_TRAINING_RECORDS:
         register_small_file_tf_tables(linker, api, model, rows)
@@ -310,6 +330,7 @@ def run_model(
             strict=True,
         ),
         rows if spec.refuse_contradictions else None,
+        hard_conflicts(model),
     )
     # The cluster id is the record_id of its first record in input order.
     first_member: dict[int, str] = {}
@@ -349,6 +370,21 @@ def run_model(
         )
     progress("done", 1.0)
     return DedupeResult(clusters=clusters, review_pairs=review, linked_pair_count=int(linked), model=model)
+
+
+def _linker_factory(api: Any) -> Callable[[pd.DataFrame, dict[str, Any]], Any]:
+    """Linkers over frames registered with `api`, each under a name of its own."""
+    from splink import Linker
+
+    made = 0
+
+    def linker_for(frame: pd.DataFrame, model: dict[str, Any]) -> Any:
+        nonlocal made
+        made += 1
+        table = api.register(frame, dataset_display_name=f"calibration_{made}")
+        return Linker(table, model, log_level=None)
+
+    return linker_for
 
 
 def _tf_comparisons(model: dict[str, Any]) -> list[str]:

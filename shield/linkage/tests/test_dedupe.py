@@ -11,6 +11,7 @@ from shield.linkage.engine.synthetic import Generator
 
 # Every pair scored, so that the tests can read the evidence of pairs far below the match.
 ALL_PAIRS = LinkageSettings(review_threshold=0.0)
+COMPARISONS = ["family", "given", "middle", "birth", "id_number", "sex", "province"]
 
 
 def _pair(result, left, right):
@@ -103,9 +104,12 @@ def test_a_file_without_full_birth_dates_still_trains():
     records = [dataclasses.replace(r, birth_date=r.birth_date[:4]) for r in dataset.records]
     result = dedupe(records, settings=LinkageSettings(threads=1))
     assert set(result.clusters) == {r.record_id for r in records}
+    # A session without pairs must not take its comparisons out of the model (Splink removes
+    # the ones a session blocks on and restores them only when the session succeeds).
+    assert [c["output_column_name"] for c in result.model["comparisons"]] == COMPARISONS
     # Without dates, namesakes of one year and province are hard to tell apart: no precision
-    # target here, only that the run trains and merges some of the people.
-    assert pairwise_scores(result.clusters, dataset.person_of).correct_pairs > 0
+    # target here, only that the run trains and merges most of the people.
+    assert pairwise_scores(result.clusters, dataset.person_of).recall > 0.5
 
 
 def test_the_generator_is_seedable():
@@ -116,15 +120,7 @@ def test_the_generator_is_seedable():
 @pytest.mark.parametrize("dialect", ["duckdb", "spark"])
 def test_the_same_settings_compile_for_duckdb_and_spark(dialect):
     settings = vietnamese_model().settings.create_settings_dict(dialect)
-    assert [c["output_column_name"] for c in settings["comparisons"]] == [
-        "family",
-        "given",
-        "middle",
-        "birth",
-        "id_number",
-        "sex",
-        "province",
-    ]
+    assert [c["output_column_name"] for c in settings["comparisons"]] == COMPARISONS
 
 
 # Pairs the demo registry once merged on a common name alone (issue 5: never merge two different
