@@ -26,6 +26,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from shield.linkage.engine.model import levels_by_gamma
+
 # Evidence (bits) below which a candidate pair counts as no match at all when summing λ: such
 # pairs have a match probability under λ/2^20, millions of them add up to nothing that matters.
 LAMBDA_MIN_EVIDENCE = -20.0
@@ -36,7 +38,7 @@ def _logit2(probability: float) -> float:
     return math.log2(probability / (1 - probability))
 
 
-def _without_matches(model: dict[str, Any], rule: str) -> dict[str, Any]:
+def _blocked_on(model: dict[str, Any], rule: str) -> dict[str, Any]:
     candidate = copy.deepcopy(model)
     candidate["blocking_rules_to_generate_predictions"] = [{"blocking_rule": rule, "sql_dialect": "duckdb"}]
     return candidate
@@ -76,7 +78,7 @@ def estimate_u(
     buckets = max(1, round(count * (count - 1) / 2 / pairs))
     rng = np.random.default_rng(seed)
     sampled = frame.assign(random_bucket=rng.integers(0, buckets, size=count).astype(str))
-    linker = linker_for(sampled, _without_matches(model, "l.random_bucket = r.random_bucket"))
+    linker = linker_for(sampled, _blocked_on(model, "l.random_bucket = r.random_bucket"))
     names = [comparison["output_column_name"] for comparison in model["comparisons"]]
     columns = ", ".join(["match_probability", *(f"gamma_{name}" for name in names)])
     scored = (
@@ -94,11 +96,9 @@ def estimate_u(
         known = float(non_match[gamma >= 0].sum())
         if known <= 0:
             continue
-        levels = [level for level in comparison["comparison_levels"] if not level.get("is_null_level")]
-        for position, level in enumerate(levels):
+        for value, level in levels_by_gamma(comparison):
             if level.get("fix_u_probability"):
                 continue
-            value = len(levels) - 1 - position
             at_level = gamma == value
             # A level no sampled pair reached (a feature this file does not have, say) keeps
             # Splink's estimate: the floor would make it strong evidence it has never shown.

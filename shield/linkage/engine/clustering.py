@@ -18,6 +18,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from shield.linkage.engine.model import levels_by_gamma
 from shield.linkage.engine.normalise import ID_OK
 
 # The features `conflict` reads.
@@ -93,12 +94,11 @@ def _same_fitting_number(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
 def hard_conflicts(model: Mapping[str, Any]) -> frozenset[str]:
     """The fields (of `ALL_CONFLICTS`) on which a difference contradicts a match, from a trained
     Splink model: those whose "differs" level weighs `HARD_CONFLICT_BITS` or more against."""
-    comparisons = {c["output_column_name"]: c["comparison_levels"] for c in model["comparisons"]}
+    differs = {c["output_column_name"]: levels_by_gamma(c)[-1][1] for c in model["comparisons"]}
     hard = set()
     for name, comparison in CONFLICT_COMPARISONS.items():
-        levels = [level for level in comparisons.get(comparison, []) if not level.get("is_null_level")]
-        m = levels[-1].get("m_probability") if levels else None
-        u = levels[-1].get("u_probability") if levels else None
+        m = differs.get(comparison, {}).get("m_probability")
+        u = differs.get(comparison, {}).get("u_probability")
         # Untrained (the file never has the field on both sides): the default, a contradiction.
         if not m or not u or math.log2(m / u) <= -HARD_CONFLICT_BITS:
             hard.add(name)

@@ -21,7 +21,7 @@ import pandas as pd
 from shield.linkage.engine.calibration import calibrate
 from shield.linkage.engine.clustering import CONFLICT_FIELDS, cluster, hard_conflicts
 from shield.linkage.engine.frequencies import tf_tables
-from shield.linkage.engine.model import ModelSpec, vietnamese_model
+from shield.linkage.engine.model import ModelSpec, levels_by_gamma, vietnamese_model
 from shield.linkage.engine.normalise import FEATURE_COLUMNS, Record, features
 
 # Splink logs every step at INFO; the engine reports its own progress instead.
@@ -185,7 +185,7 @@ MIN_M_PROBABILITY = 0.001
 def floor_m_probabilities(model: dict[str, Any]) -> dict[str, Any]:
     """The model with every trained level's m probability at least `MIN_M_PROBABILITY`."""
     for comparison in model["comparisons"]:
-        levels = [level for level in comparison["comparison_levels"] if not level.get("is_null_level")]
+        levels = [level for _, level in levels_by_gamma(comparison)]
         floored = [max(level.get("m_probability") or 0.0, MIN_M_PROBABILITY) for level in levels]
         total = sum(floored)
         for level, m in zip(levels, floored, strict=True):
@@ -247,11 +247,9 @@ def _level_labels(model: dict[str, Any]) -> dict[str, dict[int, str]]:
     """comparison name → gamma value → level label (null level -1, then n-1 down to 0)."""
     labels: dict[str, dict[int, str]] = {}
     for comparison in model["comparisons"]:
-        levels = comparison["comparison_levels"]
-        non_null = [level for level in levels if not level.get("is_null_level")]
         by_gamma = {-1: "missing on one side"}
-        for position, level in enumerate(non_null):
-            by_gamma[len(non_null) - 1 - position] = level.get("label_for_charts", "")
+        for gamma, level in levels_by_gamma(comparison):
+            by_gamma[gamma] = level.get("label_for_charts", "")
         labels[comparison["output_column_name"]] = by_gamma
     return labels
 

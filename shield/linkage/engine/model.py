@@ -22,6 +22,7 @@ Design, field by field (DOMAIN.md §4):
   former provinces now merged into one are told apart from one record naming today's province.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +60,13 @@ class ModelSpec:
     # Estimate λ and u again after training, not counting matches as chance (`calibration`).
     calibrate: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def levels_by_gamma(comparison: Mapping[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    """A saved model comparison's levels but the null level, each with the gamma value Splink's
+    predictions give it (the first, strongest, highest; the last, "differs", 0)."""
+    levels = [level for level in comparison["comparison_levels"] if not level.get("is_null_level")]
+    return [(len(levels) - 1 - position, level) for position, level in enumerate(levels)]
 
 
 class SwappedJaroWinklerLevel(ComparisonLevelCreator):
