@@ -46,3 +46,20 @@ KINH_SURNAME_SHARES: tuple[tuple[str, float], ...] = (
 
 # The shares DOMAIN.md publishes; the rest of the table is an approximation for demo data.
 PUBLISHED_SHARE_COUNT = 4
+
+# Family names of ethnic minorities (Hmong `Sùng A Páo`, `Giàng Thị Mai`; Tày, Thái, Dao), which
+# the Kinh table above does not hold. No shares: these are for recognising names, not weighing them.
+MINORITY_SURNAMES: tuple[str, ...] = (
+    "Giàng",
+    "Sùng",
+    "Vàng",
+    "Thào",
+    "Mùa",
+    "Hờ",
+    "Lầu",
+    "Vừ",
+    "Lò",
+    "Cầm",
+    "Lường",
+    "Nông",
+)

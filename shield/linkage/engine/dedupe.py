@@ -20,7 +20,7 @@ import pandas as pd
 
 from shield.linkage.engine.calibration import calibrate
 from shield.linkage.engine.clustering import CONFLICT_FIELDS, cluster, hard_conflicts
-from shield.linkage.engine.frequencies import tf_tables
+from shield.linkage.engine.frequencies import tf_tables, vietnamese_name_share
 from shield.linkage.engine.model import ModelSpec, levels_by_gamma, vietnamese_model
 from shield.linkage.engine.normalise import FEATURE_COLUMNS, Record, features
 
@@ -29,9 +29,17 @@ logging.getLogger("splink").setLevel(logging.WARNING)
 
 ProgressCallback = Callable[[str, float], None]
 
-# Below this many records there are too few pairs to train on (EM needs thousands) and too few
-# names to count frequencies from: the run uses the reference model instead (see below).
-MIN_TRAINING_RECORDS = 2_000
+# Below this many records there are too few pairs to train on at all and too few names to count
+# frequencies from: the run uses the reference model instead (see `reference_model`).
+MIN_TRAINING_RECORDS = 100
+# A file of Vietnamese names trains its own model from this many records; a smaller one does
+# better on the reference model, which was trained on Vietnamese records (docs/linkage.md, "Small
+# files", has the measurements). A file of other names trains its own from `MIN_TRAINING_RECORDS`:
+# the reference model knows nothing of its names (FEBRL3, 500 records: F1 0.86 on the reference,
+# 0.99 on its own).
+MIN_VIETNAMESE_TRAINING_RECORDS = 1_000
+# A file is of Vietnamese names when at least this share of its family names are known ones.
+VIETNAMESE_FILE_SHARE = 0.5
 REFERENCE_MODEL = Path(__file__).resolve().parent / "reference_model.json"
 
 
@@ -194,6 +202,16 @@ def floor_m_probabilities(model: dict[str, Any]) -> dict[str, Any]:
     return model
 
 
+def trains_own_model(rows: Sequence[dict[str, Any]]) -> bool:
+    """Whether a file (its records' features) is large enough to train its own model on, rather
+    than take the reference model."""
+    if len(rows) < MIN_TRAINING_RECORDS:
+        return False
+    if len(rows) >= MIN_VIETNAMESE_TRAINING_RECORDS:
+        return True
+    return vietnamese_name_share(rows) < VIETNAMESE_FILE_SHARE
+
+
 def reference_model(record_count: int) -> dict[str, Any]:
     """The model for inputs too small to train on: parameters trained once on synthetic records
     (`python -m shield.linkage.engine.reference` rewrites the file), and the prior set for a file
@@ -285,7 +303,8 @@ def run_model(
     table = api.register(frame, dataset_display_name="records")
     linker = Linker(table, spec.settings, log_level=None)
     progress("train", 0.0)
-    if len(frame) < MIN_TRAINING_RECORDS:
+    own_model = trains_own_model(rows)
+    if not own_model:
         model = reference_model(len(frame))
     elif len(frame) > settings.max_training_records:
         sample = frame.sample(n=settings.max_training_records, random_state=settings.seed)
@@ -296,7 +315,11 @@ def run_model(
         train(linker, spec, settings)
         model = linker.misc.save_model_to_json()
     model = floor_m_probabilities(model)
-    if spec.calibrate and len(frame) >= MIN_TRAINING_RECORDS:
+    # EM on a small file can end at λ = 1 (or 0), with which Splink cannot score a pair; the
+    # calibration below estimates it again from there.
+    lam = float(model["probability_two_random_records_match"])
+    model["probability_two_random_records_match"] = min(max(lam, 1e-12), 0.5)
+    if spec.calibrate and own_model:
         progress("calibrate", 0.0)
         model = calibrate(
             _linker_factory(api),
@@ -307,7 +330,7 @@ def run_model(
             seed=settings.seed,
         )
     linker = Linker(table, model, log_level=None)
-    if len(frame) < MIN_TRAINING_RECORDS:
+    if not own_model:
         register_small_file_tf_tables(linker, api, model, rows)
     progress("predict", 0.0)
     predictions = linker.inference.predict(

@@ -20,7 +20,7 @@ from functools import cache
 from typing import Any
 
 from shield.linkage.engine.normalise import Record, features
-from shield.people.surname_shares import KINH_SURNAME_SHARES, PUBLISHED_SHARE_COUNT
+from shield.people.surname_shares import KINH_SURNAME_SHARES, MINORITY_SURNAMES, PUBLISHED_SHARE_COUNT
 
 # DOMAIN.md §4: the shares of the commonest Vietnamese family names among people, as published
 # (the rest of the shared table is an approximation, so it is not trusted here).
@@ -37,6 +37,20 @@ def prior_shares() -> dict[str, dict[str, float]]:
         features(Record("prior", f"{name} An"))["family"]: share for name, share in FAMILY_NAME_SHARES.items()
     }
     return {"family": family}
+
+
+@cache
+def vietnamese_family_names() -> frozenset[str]:
+    """The family-name feature of every Kinh and minority family name Shield knows."""
+    names = [name for name, _ in KINH_SURNAME_SHARES] + list(MINORITY_SURNAMES)
+    return frozenset(features(Record("known", f"{name} An"))["family"] for name in names)
+
+
+def vietnamese_name_share(rows: Sequence[Mapping[str, Any]]) -> float:
+    """The share of records with a family name whose family name is a known Vietnamese one."""
+    known = vietnamese_family_names()
+    named = [row["family"] for row in rows if row["family"]]
+    return sum(family in known for family in named) / len(named) if named else 0.0
 
 
 def blended_frequencies(

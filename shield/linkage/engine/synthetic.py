@@ -8,8 +8,10 @@ estimated; CCCD and CMND numbers, typos, borrowed papers; provinces in many form
 names included). Hard negatives are planted on purpose: namesakes (same full name, same birth
 year, same province), siblings, and people carrying a relative's papers.
 
-Frequencies follow DOMAIN.md §4 where it gives them (Nguyễn ≈ 38%, Trần 11%, Lê 9.5%, Phạm 7.1%);
-the rest are plausible guesses, not measurements.
+Frequencies follow DOMAIN.md §4 where it gives them (Nguyễn ≈ 38%, Trần 11%, Lê 9.5%, Phạm 7.1%),
+given names a published count of Vietnamese names (see `FEMALE_GIVEN`); the rest (middle names,
+how often a date, number or province is missing or wrong) are plausible guesses, not
+measurements.
 """
 
 import csv
@@ -21,14 +23,13 @@ from dataclasses import dataclass
 from shield.geo.names import fold
 from shield.linkage.engine.normalise import Record
 from shield.people.cccd import FORMER_PROVINCES_CSV
-from shield.people.surname_shares import KINH_SURNAME_SHARES
+from shield.people.surname_shares import KINH_SURNAME_SHARES, MINORITY_SURNAMES
 
 
 def _words(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 
 
-MINORITY_SURNAMES = ("Giàng", "Sùng", "Vàng", "Thào", "Mùa", "Hờ", "Lầu", "Vừ", "Lò", "Cầm", "Lường", "Nông")
 FEMALE_MIDDLES = (
     "Thu",
     "Ngọc",
@@ -57,18 +58,35 @@ MALE_MIDDLES = (
     "Tuấn",
     "Hoàng",
 )
+# Given names, commonest first (the order of the folded counts in a public list of 115,000
+# Vietnamese full names, toanluu/vietname `first_names.tsv`), drawn with Zipf weights of exponent
+# `GIVEN_NAME_ZIPF`. In that list the commonest given name (Anh) is 3.4% of people and two random
+# people share a folded given name about 0.75% of the time; these pools give 3.4% and 0.80%.
+# (Until November 2026: about 55 names a sex at exponent 0.9, which made two random people
+# share a given name 3.4% of the time, four to five times the measured rate.)
 FEMALE_GIVEN = _words(
-    "Hoa Lan Linh Hương Trang Mai Anh Ngọc Thảo Hằng Huyền Nhung Hà Phương Thủy Yến Nga Dung Hạnh "
-    "Loan Vân Hiền Thúy Giang Oanh Nhi Vy My Chi Thư Hòa Hóa Quyên Tâm Uyên Xuân Hồng Liên Nhàn "
-    "Tuyết Diệp Khánh Ngân Quỳnh Trâm Duyên Lệ Hiên Châu Thoa Thắm Lụa Đào Hậu Ly Sương"
+    "Anh Linh Phương Nhi Trang Thủy Ngọc Vy Tiên Thảo Thu Hà Hương Hoa Ngân My Khánh Hiền Uyên "
+    "Quỳnh Giang Như Trinh Tâm Huyền Quyên Yến Tuyền Mai Chi Trâm Hằng Ly Duyên Nga Hạnh Châu Hân "
+    "Trúc Lan Vi Nhung Thương Hồng Loan Hậu Oanh Huệ Xuân Liên Đào Diệp Nghi Thy Nguyệt Tuyết "
+    "Diễm Kiều Dung Vân Bích Sương Thoa Cúc Hoài Trà Nhàn Diệu Nhã Thùy Ánh Hảo Lụa Thắm Phượng "
+    "Hường Huế Lam Ngà Khuê Dịu Gấm Lài Mơ Xoan Quế Lành Nụ Thêu Ngoan Huyên An Hạ Băng Đan Điệp "
+    "Thoại Tươi Lựu Mến Vui Xinh Nương Yên Ái Sen Nhạn Thơ Hòa Thúy Lệ Hiên Bình Tú Mỹ Thanh"
 )
 MALE_GIVEN = _words(
-    "Nam Hùng Dũng Tuấn Minh Hải Long Sơn Quang Thắng Cường Hiếu Đức Phong Huy Khánh Bình Trung "
-    "Tùng Thành Hưng Toàn Việt Hoàng Kiên Lâm Tài Phúc Lộc Thịnh Hòa Khoa Đạt Vinh Tú Trí Nghĩa "
-    "Hậu Tiến Quân Hoan Thái Tâm Chiến Công Bảo Duy Định Khải Lợi"
+    "Minh Hùng Dũng Huy Tuấn Anh Đức Nam Hiếu Duy Sơn Hoàng Đạt Long Dương Phúc Cường Hải Tiến "
+    "Thắng Trung Quang Nhân Bình Phong Hào Quân Vinh Toàn Bảo Vũ Trường Thiện Khoa Nghĩa Tùng Sang "
+    "Tài Thịnh Thuận Khang Tân Lộc Phát Phú Hậu Việt Thái Hiệp Nhật Trí Kiên Thông Khôi Quý Phước "
+    "Đăng Định Thọ Mạnh Luân Chính Tín Chiến Vương Công Khải Kiệt Lợi Hoan Lâm Thành Hưng Tú "
+    "Khánh Tâm Hòa Lực Tường Trọng Ninh Danh Đông Quốc Tuệ Bắc Huấn Kha Lương Triều Hiển Hoàn "
+    "Hội Khiêm Lập Lưu Phụng Quyết Sỹ Tạo Thạch Thiệu Tuyên Uy Vĩnh Vượng Bằng Cảnh Chung Doanh "
+    "Giáp Thanh An"
 )
-MINORITY_GIVEN_MALE = ("Páo", "Sử", "Chứ", "Dế", "Pó", "Chính", "Lềnh", "Tủa", "Vảng", "Xá")
-MINORITY_GIVEN_FEMALE = ("Mai", "Sinh", "Pà", "Chía", "Dua", "Mỷ", "Say", "Xúa", "Lìa", "Dợ")
+GIVEN_NAME_ZIPF = 0.45
+# Minority given names: no counts found; pools of about twenty a sex, the same weights.
+MINORITY_GIVEN_MALE = _words(
+    "Páo Sử Chứ Dế Pó Chính Lềnh Tủa Vảng Xá Sính Chá Dình Sình Lử Tráng Dúa Cở Phử Chu Của Nủ"
+)
+MINORITY_GIVEN_FEMALE = _words("Mai Sinh Pà Chía Dua Mỷ Say Xúa Lìa Dợ Máy Dở Súa Vá Sua Ly Dinh Lan Xì Pằng")
 AGENCIES = ("border_post", "police", "shelter", "womens_union", "hotline", "social_protection")
 NEW_PROVINCE_FORMS = {"ha_noi": "Hà Nội", "ho_chi_minh": "Hồ Chí Minh", "hai_phong": "Hải Phòng"}
 SHORT_FORMS = {"Hồ Chí Minh": ("TP HCM", "HCM", "Sài Gòn", "TP.HCM"), "Hà Nội": ("HN", "Ha Noi", "Hanoi")}
@@ -120,8 +138,7 @@ class Generator:
         return self.rng.choices(names, weights)[0]
 
     def _zipf_choice(self, options: tuple[str, ...] | list[str]) -> str:
-        # Given names are concentrated too: a few are very common.
-        weights = [1 / (rank + 1) ** 0.9 for rank in range(len(options))]
+        weights = [1 / (rank + 1) ** GIVEN_NAME_ZIPF for rank in range(len(options))]
         return self.rng.choices(list(options), weights)[0]
 
     def _birth(self, year: int | None = None) -> tuple[int, int, int]:
