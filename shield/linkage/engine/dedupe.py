@@ -303,7 +303,7 @@ def run_model(
     table = api.register(frame, dataset_display_name="records")
     linker = Linker(table, spec.settings, log_level=None)
     progress("train", 0.0)
-    own_model = trains_own_model(rows)
+    own_model = not spec.reference_for_small_files or trains_own_model(rows)
     if not own_model:
         model = reference_model(len(frame))
     elif len(frame) > settings.max_training_records:

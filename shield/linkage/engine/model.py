@@ -59,6 +59,9 @@ class ModelSpec:
     refuse_contradictions: bool = True
     # Estimate λ and u again after training, not counting matches as chance (`calibration`).
     calibrate: bool = True
+    # Small files take the shipped reference model, which only fits this engine's own model
+    # (`dedupe.trains_own_model`); a model without one always trains.
+    reference_for_small_files: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -1,7 +1,7 @@
 """`python -m shield.linkage.engine.reference`: retrain the reference model on synthetic records.
 
-The reference model (`reference_model.json`) only serves inputs too small to train on; any input
-of `MIN_TRAINING_RECORDS` or more trains its own model from its own data.
+The reference model (`reference_model.json`) only serves inputs too small to train on (see
+`dedupe.trains_own_model`); any larger input trains its own model from its own data.
 """
 
 import json
