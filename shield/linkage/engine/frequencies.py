@@ -30,12 +30,15 @@ FAMILY_NAME_SHARES = {name: percent / 100 for name, percent in KINH_SURNAME_SHAR
 PRIOR_RECORDS = 200
 
 
+def _family_key(family_name: str) -> str:
+    """A family name as the `family` feature holds it (folded, Hoàng/Huỳnh and Vũ/Võ as one)."""
+    return str(features(Record("known", f"{family_name} An"))["family"])
+
+
 @cache
 def prior_shares() -> dict[str, dict[str, float]]:
     """feature column → {feature value: known share among people}."""
-    family = {
-        features(Record("prior", f"{name} An"))["family"]: share for name, share in FAMILY_NAME_SHARES.items()
-    }
+    family = {_family_key(name): share for name, share in FAMILY_NAME_SHARES.items()}
     return {"family": family}
 
 
@@ -43,7 +46,7 @@ def prior_shares() -> dict[str, dict[str, float]]:
 def vietnamese_family_names() -> frozenset[str]:
     """The family-name feature of every Kinh and minority family name Shield knows."""
     names = [name for name, _ in KINH_SURNAME_SHARES] + list(MINORITY_SURNAMES)
-    return frozenset(features(Record("known", f"{name} An"))["family"] for name in names)
+    return frozenset(_family_key(name) for name in names)
 
 
 def vietnamese_name_share(rows: Sequence[Mapping[str, Any]]) -> float:
