@@ -4,6 +4,7 @@
     .venv/bin/python bench/linkage.py --synthetic 20000     # a quicker synthetic size
     .venv/bin/python bench/linkage.py --million             # also 1,000,000 synthetic records
     .venv/bin/python bench/linkage.py --synthetic 0 --small # samples of 150, 500 and 999 records
+    .venv/bin/python bench/linkage.py --ceiling             # also the supervised ceiling per file
 
 Every run is a separate process on a CSV file in the command line's contract: the engine through
 `python -m shield.linkage dedupe`, the plain setup through this script's `--plain` mode (what a
@@ -35,10 +36,27 @@ SMALL_SIZES = (150, 500, 999)
 
 
 # --- data -------------------------------------------------------------------------------------
-def write_synthetic(directory: Path, records: int, seed: int) -> tuple[Path, dict[str, object]]:
+def parse_rates(text: str) -> Any:
+    """`--rates date_year_only=0.1,id_left_out=0.2`: the generator's rates with these changed."""
+    import dataclasses
+
+    from shield.linkage.engine.synthetic import Rates
+
+    changes = {}
+    for item in filter(None, text.split(",")):
+        name, _, value = item.partition("=")
+        if name.strip() not in {f.name for f in dataclasses.fields(Rates)}:
+            raise SystemExit(f"--rates: no rate named {name.strip()!r}")
+        changes[name.strip()] = float(value)
+    return dataclasses.replace(Rates(), **changes)
+
+
+def write_synthetic(
+    directory: Path, records: int, seed: int, rates: Any = None
+) -> tuple[Path, dict[str, object]]:
     from shield.linkage.engine.synthetic import Generator, write_csv
 
-    dataset = Generator(seed).dataset(records)
+    dataset = Generator(seed, rates).dataset(records)
     path = directory / f"synthetic_{records}.csv"
     write_csv(dataset.records, str(path))
     return path, dict(dataset.person_of)
@@ -163,7 +181,23 @@ def score(output: Path, truth: dict[str, object]) -> dict[str, Any]:
     return pairwise_scores(clusters, truth).as_dict()
 
 
-def compare(name: str, path: Path, truth: dict[str, object], directory: Path, plain: bool) -> dict[str, Any]:
+def supervised_ceiling(name: str, path: Path, truth: dict[str, object], directory: Path) -> dict[str, Any]:
+    """`linkage_ceiling.py` on the file, in its own process: the engine at several thresholds and
+    a classifier trained on the truth over the engine's comparison vectors."""
+    truth_path, output = directory / f"{name}.truth.csv", directory / f"{name}.ceiling.json"
+    with truth_path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([("record_id", "person"), *truth.items()])
+    script = str(Path(__file__).resolve().parent / "linkage_ceiling.py")
+    run = timed([sys.executable, script, str(path), "--truth", str(truth_path), "--output", str(output)])
+    if run["exit"] == 0:
+        run.update(json.loads(output.read_text(encoding="utf-8")))
+    print(f"{name} ceiling: {json.dumps(run)}", file=sys.stderr)
+    return run
+
+
+def compare(
+    name: str, path: Path, truth: dict[str, object], directory: Path, plain: bool, ceiling: bool = False
+) -> dict[str, Any]:
     setups = {"shield": [sys.executable, "-m", "shield.linkage", "dedupe"]}
     if plain:
         setups["plain_splink"] = [sys.executable, str(Path(__file__).resolve()), "--plain"]
@@ -177,6 +211,8 @@ def compare(name: str, path: Path, truth: dict[str, object], directory: Path, pl
         print(f"{name} {setup}: {json.dumps(run)}", file=sys.stderr)
     if plain and "f1" in result["shield"] and "f1" in result["plain_splink"]:
         result["f1_gain"] = round(result["shield"]["f1"] - result["plain_splink"]["f1"], 4)
+    if ceiling:
+        result["ceiling"] = supervised_ceiling(name, path, truth, directory)
     return result
 
 
@@ -187,6 +223,16 @@ def main() -> None:
     parser.add_argument("--million", action="store_true", help="also deduplicate 1,000,000 records (long)")
     parser.add_argument("--no-febrl", action="store_true")
     parser.add_argument("--small", action="store_true", help="also samples of 150, 500 and 999 records")
+    parser.add_argument(
+        "--rates",
+        default="",
+        help="the synthetic files' rates changed, e.g. date_year_only=0.1,id_left_out=0.2 (synthetic.Rates)",
+    )
+    parser.add_argument(
+        "--ceiling",
+        action="store_true",
+        help="also the best a classifier trained on the truth gets from the engine's comparisons",
+    )
     # The plain setup's own process: --plain INPUT.csv --output OUTPUT.csv, like the engine's CLI.
     parser.add_argument("--plain", metavar="INPUT", help=argparse.SUPPRESS)
     parser.add_argument("--output", help=argparse.SUPPRESS)
@@ -195,26 +241,31 @@ def main() -> None:
         plain_dedupe(arguments.plain, arguments.output)
         return
 
-    report: dict[str, Any] = {}
+    rates = parse_rates(arguments.rates)
+    report: dict[str, Any] = {"synthetic_rates": vars(rates)}
     with tempfile.TemporaryDirectory(prefix="linkage-bench-") as temporary:
         directory = Path(temporary)
         if arguments.synthetic:
-            path, truth = write_synthetic(directory, arguments.synthetic, arguments.seed)
+            path, truth = write_synthetic(directory, arguments.synthetic, arguments.seed, rates)
             report[f"synthetic_{arguments.synthetic}"] = compare(
-                "synthetic", path, truth, directory, plain=True
+                "synthetic", path, truth, directory, plain=True, ceiling=arguments.ceiling
             )
         if not arguments.no_febrl:
             path, truth = write_febrl(directory, "febrl3", ["dataset3.csv"])
-            report["febrl3"] = compare("febrl3", path, truth, directory, plain=True)
+            report["febrl3"] = compare(
+                "febrl3", path, truth, directory, plain=True, ceiling=arguments.ceiling
+            )
             path, truth = write_febrl(directory, "febrl4", ["dataset4a.csv", "dataset4b.csv"])
-            report["febrl4"] = compare("febrl4", path, truth, directory, plain=True)
+            report["febrl4"] = compare(
+                "febrl4", path, truth, directory, plain=True, ceiling=arguments.ceiling
+            )
         if arguments.small:
             # Small files: under 1,000 records a file of Vietnamese names takes the reference
             # model, a file of other names trains its own from 100 (docs/linkage.md).
             sources = {
                 "febrl3": write_febrl(directory, "febrl3", ["dataset3.csv"]),
                 "febrl4": write_febrl(directory, "febrl4", ["dataset4a.csv", "dataset4b.csv"]),
-                "synthetic": write_synthetic(directory, 5_000, arguments.seed),
+                "synthetic": write_synthetic(directory, 5_000, arguments.seed, rates),
             }
             for name, (path, truth) in sources.items():
                 for size in SMALL_SIZES:
@@ -223,7 +274,7 @@ def main() -> None:
                         f"{name}_{size}", sample, sample_truth, directory, plain=True
                     )
         if arguments.million:
-            path, truth = write_synthetic(directory, 1_000_000, arguments.seed + 1)
+            path, truth = write_synthetic(directory, 1_000_000, arguments.seed + 1, rates)
             report["synthetic_1000000"] = compare("million", path, truth, directory, plain=False)
     print(json.dumps(report, indent=2))
 

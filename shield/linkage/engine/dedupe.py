@@ -281,39 +281,32 @@ def _evidence(row: dict[str, Any], labels: dict[str, dict[int, str]]) -> tuple[F
     return tuple(out)
 
 
-def run_model(
-    records: Sequence[Record],
+def scoring_linker(
+    api: Any,
     spec: ModelSpec,
     frame: pd.DataFrame,
     rows: Sequence[dict[str, Any]],
     *,
     settings: LinkageSettings,
-    db_api: Any = None,
     progress: ProgressCallback = _noop,
-) -> DedupeResult:
-    """Train `spec` on `frame` (one row per record, `unique_id` = position in `records`), score the
-    candidate pairs, cluster (`rows`: the records' features, for the contradiction check) and
-    collect the review band."""
+) -> tuple[Any, dict[str, Any]]:
+    """A Splink linker over `frame`, registered with `api`, holding the model `spec` trained on it
+    (or the reference model for a small file), ready to score pairs; and that model."""
     from splink import Linker
 
-    record_ids = [record.record_id for record in records]
-    if len(records) < 2:
-        return DedupeResult({rid: rid for rid in record_ids}, [], 0)
-    api = db_api if db_api is not None else duckdb_api(settings)
     table = api.register(frame, dataset_display_name="records")
-    linker = Linker(table, spec.settings, log_level=None)
     progress("train", 0.0)
     own_model = not spec.reference_for_small_files or trains_own_model(rows)
     if not own_model:
         model = reference_model(len(frame))
-    elif len(frame) > settings.max_training_records:
-        sample = frame.sample(n=settings.max_training_records, random_state=settings.seed)
-        trainer = Linker(api.register(sample, dataset_display_name="sample"), spec.settings, log_level=None)
+    else:
+        training_table = table
+        if len(frame) > settings.max_training_records:
+            sample = frame.sample(n=settings.max_training_records, random_state=settings.seed)
+            training_table = api.register(sample, dataset_display_name="sample")
+        trainer = Linker(training_table, spec.settings, log_level=None)
         train(trainer, spec, settings)
         model = trainer.misc.save_model_to_json()
-    else:
-        train(linker, spec, settings)
-        model = linker.misc.save_model_to_json()
     model = floor_m_probabilities(model)
     # EM on a small file can end at λ = 1 (or 0), with which Splink cannot score a pair; the
     # calibration below estimates it again from there.
@@ -332,6 +325,28 @@ def run_model(
     linker = Linker(table, model, log_level=None)
     if not own_model:
         register_small_file_tf_tables(linker, api, model, rows)
+    return linker, model
+
+
+def run_model(
+    records: Sequence[Record],
+    spec: ModelSpec,
+    frame: pd.DataFrame,
+    rows: Sequence[dict[str, Any]],
+    *,
+    settings: LinkageSettings,
+    db_api: Any = None,
+    progress: ProgressCallback = _noop,
+) -> DedupeResult:
+    """Train `spec` on `frame` (one row per record, `unique_id` = position in `records`), score the
+    candidate pairs, cluster (`rows`: the records' features, for the contradiction check) and
+    collect the review band."""
+
+    record_ids = [record.record_id for record in records]
+    if len(records) < 2:
+        return DedupeResult({rid: rid for rid in record_ids}, [], 0)
+    api = db_api if db_api is not None else duckdb_api(settings)
+    linker, model = scoring_linker(api, spec, frame, rows, settings=settings, progress=progress)
     progress("predict", 0.0)
     predictions = linker.inference.predict(
         threshold_match_probability=settings.review_threshold, warning_mode="never"

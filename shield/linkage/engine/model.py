@@ -178,6 +178,13 @@ def birth_comparison() -> ComparisonCreator:
                 " OR (birth_month_l = birth_day_r AND birth_day_l = birth_month_r))",
                 "same year, one of day and month differs",
             ),
+            # A month agreeing is evidence of its own (one in twelve by chance): a year-month
+            # record against a full date weighs more than a year alone does.
+            _custom(
+                "birth_year_l = birth_year_r AND birth_month_l = birth_month_r"
+                " AND (birth_day_l IS NULL OR birth_day_r IS NULL)",
+                "same year and month, one date without the day",
+            ),
             _custom(
                 "birth_year_l = birth_year_r AND (birth_month_l IS NULL OR birth_month_r IS NULL"
                 " OR ((birth_day_l IS NULL OR birth_day_r IS NULL) AND birth_month_l = birth_month_r))",
@@ -277,6 +284,9 @@ def blocking_rules() -> list[BlockingRuleCreator]:
         # A typo anywhere in the name but its first letters: Nguyễn Văn Dũng / Nguyễn, Văn Udng.
         block_on("initials", "birth_year", "province"),
         block_on("initials", "birth_date"),
+        # A typo in the name and one date without its day: Nguyễn Thị Thunog 2003-09 / Nguyễn
+        # Thị Thương 2003-09-16, with no province on one side.
+        block_on("initials", "birth_year", "birth_month"),
         # Both names mistyped or written in another order, the rest intact.
         block_on("birth_date", "province"),
     ]

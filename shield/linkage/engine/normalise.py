@@ -183,6 +183,16 @@ def id_status(number: str, *, sex: str | None, birth: BirthDate) -> str:
     return ID_OK
 
 
+def birth_year_from_id(number: str) -> BirthDate:
+    """The birth year a CCCD carries, as a year-only date, for a record that gives no date (none
+    for other numbers or a CCCD of no known province). Only a year: the number may be borrowed, and
+    a year compared with the other records' dates is evidence the model weighs, not a merge."""
+    facts = cccd_facts(number) if id_kind(number) == "cccd" else None
+    if facts is None or facts.province_code not in province_codes():
+        return BirthDate(None, None, None)
+    return BirthDate(facts.birth_year, None, None)
+
+
 def features(record: Record) -> dict[str, Any]:
     """The model's input row for a record (every value a str, an int or None)."""
     name = name_features(record.full_name)
@@ -190,6 +200,7 @@ def features(record: Record) -> dict[str, Any]:
     birth = parse_birth_date(record.birth_date)
     number = normalize_number(record.id_number)
     kind = id_kind(number)
+    birth = birth if birth.year is not None else birth_year_from_id(number)
     province = resolve_province(record.province)
     return {
         "family": name.family,

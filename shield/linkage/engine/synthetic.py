@@ -91,8 +91,37 @@ AGENCIES = ("border_post", "police", "shelter", "womens_union", "hotline", "soci
 NEW_PROVINCE_FORMS = {"ha_noi": "Hà Nội", "ho_chi_minh": "Hồ Chí Minh", "hai_phong": "Hải Phòng"}
 SHORT_FORMS = {"Hồ Chí Minh": ("TP HCM", "HCM", "Sài Gòn", "TP.HCM"), "Hà Nội": ("HN", "Ha Noi", "Hanoi")}
 
-# Share of people who get a planted look-alike (half namesakes, half siblings).
-HARD_NEGATIVE_RATE = 0.05
+
+@dataclass(frozen=True)
+class Rates:
+    """How often each kind of record is incomplete or wrong: guesses, not measurements (no count of
+    real agencies' records was at hand), gathered here so that a deployment that can count its own
+    records sets them from those counts (`Generator(seed, rates=Rates(...))`, `bench/linkage.py
+    --rates`). Shares of records unless said otherwise."""
+
+    # People who get a planted look-alike (half namesakes, half siblings), on top of the
+    # collisions the name frequencies make by themselves.
+    hard_negatives: float = 0.05
+    # People born in 2010 or before who hold a CCCD; people born before 1995 who hold a CMND.
+    cccd_holders: float = 0.85
+    cmnd_holders: float = 0.5
+    # Records of a person with papers that leave the number out; numbers with one digit wrong.
+    id_left_out: float = 0.4
+    id_typo: float = 0.03
+    # Birth dates: none, a year only, an estimated year one or two off, a year and month, a mistyped
+    # part; the rest are full and right.
+    date_missing: float = 0.06
+    date_year_only: float = 0.18
+    date_estimated: float = 0.06
+    date_year_month: float = 0.05
+    date_mistyped: float = 0.03
+    # Provinces: none; where the agency met the person instead of their home.
+    province_missing: float = 0.06
+    province_elsewhere: float = 0.04
+    # Sex: not written; written wrong.
+    sex_missing: float = 0.08
+    sex_wrong: float = 0.005
+
 
 _OLD_TONE = {"òa": "oà", "óa": "oá", "ỏa": "oả", "õa": "oã", "ọa": "oạ", "úy": "uý", "ùy": "uỳ", "ủy": "uỷ"}
 _VARIANT_SWAP = {"Hoàng": "Huỳnh", "Huỳnh": "Hoàng", "Vũ": "Võ", "Võ": "Vũ"}
@@ -123,8 +152,9 @@ class Dataset:
 class Generator:
     """`Generator(seed).dataset(n_records)`: the same seed gives the same records."""
 
-    def __init__(self, seed: int = 0) -> None:
+    def __init__(self, seed: int = 0, rates: Rates | None = None) -> None:
         self.rng = random.Random(seed)  # noqa: S311 (test data, reproducible by seed)
+        self.rates = rates or Rates()
         with FORMER_PROVINCES_CSV.open(encoding="utf-8", newline="") as handle:
             self.provinces = [(row["code"], row["name"]) for row in csv.DictReader(handle)]
         self._serials: set[str] = set()
@@ -197,7 +227,7 @@ class Generator:
             given = self._zipf_choice(pool)
         year, month, day = self._birth(birth_year)
         code, name = province or rng.choice(self.provinces)
-        has_cccd = year <= 2010 and rng.random() < 0.85
+        has_cccd = year <= 2010 and rng.random() < self.rates.cccd_holders
         person = Person(
             person_id=self._next_person,
             family=family,
@@ -210,7 +240,7 @@ class Generator:
             province_code=code,
             province_name=name,
             cccd=self._cccd(sex, year, code) if has_cccd else None,
-            cmnd=self._cmnd() if year < 1995 and rng.random() < 0.5 else None,
+            cmnd=self._cmnd() if year < 1995 and rng.random() < self.rates.cmnd_holders else None,
         )
         self._next_person += 1
         return person
@@ -298,17 +328,18 @@ class Generator:
 
     def _write_birth(self, person: Person) -> str:
         rng = self.rng
+        rates = self.rates
         y, m, d = person.birth_year, person.birth_month, person.birth_day
         r = rng.random()
-        if r < 0.06:
+        if r < (bound := rates.date_missing):
             return ""
-        if r < 0.24:
+        if r < (bound := bound + rates.date_year_only):
             return str(y)
-        if r < 0.30:  # an estimated age, written as a year
+        if r < (bound := bound + rates.date_estimated):  # an estimated age, written as a year
             return str(y + rng.choice([-2, -1, -1, 1, 1, 2]))
-        if r < 0.35:
+        if r < (bound := bound + rates.date_year_month):
             return f"{y:04d}-{m:02d}"
-        if r < 0.38:  # a mistyped part
+        if r < bound + rates.date_mistyped:
             if rng.random() < 0.5 and d <= 12:
                 return f"{y:04d}-{d:02d}-{m:02d}"
             return f"{y:04d}-{m:02d}-{rng.randint(1, 28):02d}"
@@ -319,10 +350,10 @@ class Generator:
         if lender is not None:  # carrying someone else's papers
             return lender.cccd or lender.cmnd or ""
         options = [n for n in (person.cccd, person.cmnd) if n]
-        if not options or rng.random() < 0.4:
+        if not options or rng.random() < self.rates.id_left_out:
             return ""
         number = rng.choice(options)
-        if rng.random() < 0.03:
+        if rng.random() < self.rates.id_typo:
             i = rng.randrange(len(number))
             number = number[:i] + str(rng.randint(0, 9)) + number[i + 1 :]
         if rng.random() < 0.1:
@@ -332,9 +363,9 @@ class Generator:
     def _write_province(self, person: Person) -> str:
         rng = self.rng
         r = rng.random()
-        if r < 0.06:
+        if r < self.rates.province_missing:
             return ""
-        if r < 0.1:  # where the agency met the person, not their home
+        if r < self.rates.province_missing + self.rates.province_elsewhere:  # where the agency met them
             return rng.choice(self.provinces)[1]
         name = person.province_name
         name = SHORT_FORMS.get(name, (name,))[0] if rng.random() < 0.1 else name
@@ -347,8 +378,8 @@ class Generator:
     def records_of(self, person: Person, count: int, lender: Person | None) -> Iterator[Record]:
         sources = self.rng.sample(AGENCIES, count)
         for index, source in enumerate(sources):
-            sex = person.sex if self.rng.random() > 0.08 else ""
-            if sex and self.rng.random() < 0.005:
+            sex = person.sex if self.rng.random() > self.rates.sex_missing else ""
+            if sex and self.rng.random() < self.rates.sex_wrong:
                 sex = "F" if sex == "M" else "M"
             yield Record(
                 record_id=f"{source[:3]}-{person.person_id}-{index}",
@@ -367,8 +398,7 @@ class Generator:
         person_of: dict[str, int] = {}
         while len(records) < n_records:
             people = [self.person()]
-            # Planted on top of the collisions the name frequencies make by themselves.
-            if rng.random() < HARD_NEGATIVE_RATE:
+            if rng.random() < self.rates.hard_negatives:
                 people.append(self.hard_negative(people[0]))
             for person in people:
                 count = min(rng.choices([1, 2, 3, 4], [40, 32, 18, 10])[0], n_records - len(records))

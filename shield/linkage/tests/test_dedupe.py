@@ -9,7 +9,7 @@ from shield.linkage.engine import LinkageSettings, Record, dedupe
 from shield.linkage.engine.dedupe import feature_rows, trains_own_model
 from shield.linkage.engine.evaluation import febrl_records, pairwise_scores
 from shield.linkage.engine.model import vietnamese_model
-from shield.linkage.engine.synthetic import Generator
+from shield.linkage.engine.synthetic import Generator, Rates
 
 # Every pair scored, so that the tests can read the evidence of pairs far below the match.
 ALL_PAIRS = LinkageSettings(review_threshold=0.0)
@@ -142,6 +142,17 @@ def test_a_small_file_of_other_names_is_served_by_its_own_model():
 def test_the_generator_is_seedable():
     assert Generator(seed=5).dataset(50) == Generator(seed=5).dataset(50)
     assert Generator(seed=5).dataset(50) != Generator(seed=6).dataset(50)
+    assert Generator(seed=5, rates=Rates()).dataset(50) == Generator(seed=5).dataset(50)
+
+
+def test_the_generators_rates_decide_how_complete_records_are():
+    # No look-alikes either: one carrying another's papers always shows them.
+    nothing = Rates(date_missing=1.0, id_left_out=1.0, sex_missing=1.0, hard_negatives=0)
+    bare = Generator(seed=5, rates=nothing).dataset(300)
+    assert {(r.birth_date, r.id_number, r.sex) for r in bare.records} == {("", "", "")}
+    complete = Rates(date_missing=0, date_year_only=0, date_estimated=0, date_year_month=0, date_mistyped=0)
+    dates = [r.birth_date for r in Generator(seed=5, rates=complete).dataset(300).records]
+    assert all(len(date) == len("1990-01-01") for date in dates)
 
 
 @pytest.mark.parametrize("dialect", ["duckdb", "spark"])
@@ -197,3 +208,24 @@ def test_a_common_name_alone_does_not_merge_people_in_a_small_file(seed):
     assert clusters["m3"] not in (clusters["m1"], clusters["m2"])
     # Same full name, same full date of birth, same valid CCCD: still one person.
     assert clusters["s1"] == clusters["s2"]
+
+
+def test_a_month_that_agrees_counts_and_a_name_typo_with_a_partial_date_is_still_scored():
+    # Neither record has a full date nor the same spelling, and one has no province: only the
+    # initials + year + month rule lets the pair through.
+    pair = [
+        Record("x1", "Nguyễn Thị Thunog", "F", "2003-09", "", "", "hotline"),
+        Record("x2", "Nguyễn Thị Thương", "F", "2003-09-16", "092303578873", "Cần Thơ", "police"),
+    ]
+    records = [*Generator(seed=8).dataset(1_500).records, *pair]
+    result = dedupe(records, settings=LinkageSettings(threads=1, review_threshold=0.0))
+    if result.clusters["x1"] != result.clusters["x2"]:
+        evidence = {e.field: e for e in _pair(result, "x1", "x2").evidence}
+        assert evidence["birth"].level == "same year and month, one date without the day"
+    birth = next(c for c in result.model["comparisons"] if c["output_column_name"] == "birth")
+    bayes = {
+        level["label_for_charts"]: level["m_probability"] / level["u_probability"]
+        for level in birth["comparison_levels"]
+        if not level.get("is_null_level")
+    }
+    assert bayes["same year and month, one date without the day"] > 2 * bayes["same year, one date partial"]

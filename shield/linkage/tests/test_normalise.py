@@ -147,3 +147,18 @@ def test_cmnd_and_foreign_numbers_say_nothing_of_their_holder():
     assert (cmnd["id_kind"], cmnd["id_status"]) == ("cmnd", ID_OK)
     assert (other["id_kind"], other["id_number"]) == ("other", "P1234567")
     assert short["id_number"] is None
+
+
+def test_a_record_without_a_birth_date_takes_the_year_its_cccd_carries():
+    row = features(Record("1", "Phạm Văn Hòa", "M", "", "015089214481", "Yên Bái"))
+    assert (row["birth_year"], row["birth_month"], row["birth_precision"]) == (1989, None, "year")
+    assert row["id_status"] == ID_OK
+
+
+def test_a_written_birth_date_wins_over_the_cccd_and_other_numbers_give_no_year():
+    written = features(Record("1", "Phạm Văn Hòa", "M", "1992-04-01", "015089214481", ""))
+    assert (written["birth_year"], written["id_status"]) == (1992, ID_CONTRADICTS)
+    cmnd = features(Record("2", "Phạm Văn Hòa", "M", "", "133505339", ""))
+    unknown_province = features(Record("3", "Phạm Văn Hòa", "M", "", "999089214481", ""))
+    assert cmnd["birth_year"] is None
+    assert unknown_province["birth_year"] is None
