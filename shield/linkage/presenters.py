@@ -22,6 +22,46 @@ FIELD_LABELS: dict[str, Promise] = {
     "sex": _("Sex"),
     "province": _("Home province"),
 }
+# The engine's level labels (`shield.linkage.engine.model`, the reference model, Splink's own for
+# the sex comparison) in words a reviewer reads, in their language. A test fails when the engine
+# has a level this does not name.
+LEVEL_LABELS: dict[str, Promise] = {
+    "missing on one side": _("missing on one side"),
+    "same family name (variants as one)": _("same family name (regional variants as one)"),
+    "same names in another order": _("same names in another order"),
+    "family name close": _("family name nearly the same"),
+    "family name close to the other's given name": _("family name nearly the other's given name"),
+    "family name differs": _("family name differs"),
+    "same given name, accents included": _("same given name, accents included"),
+    "same given name without accents": _("same given name without accents"),
+    "given name one typo": _("given name one letter off"),
+    "given name close": _("given name nearly the same"),
+    "names close in another order": _("names nearly the same, in another order"),
+    "given name differs": _("given name differs"),
+    "same middle name": _("same middle name"),
+    "one middle name contains the other": _("one middle name contains the other"),
+    "middle name differs": _("middle name differs"),
+    "same birth date": _("same date of birth"),
+    "same year, one of day and month differs": _("same year, day or month differs"),
+    "same year and month, one date without the day": _("same year and month, one date without the day"),
+    "same year, one date partial": _("same year, one date incomplete"),
+    "same day and month, year typo": _("same day and month, year mistyped"),
+    "within a year, one date partial": _("within a year, one date incomplete"),
+    "within two years, one date partial": _("within two years, one date incomplete"),
+    "three years apart, one date partial": _("three years apart, one date incomplete"),
+    "birth dates differ": _("dates of birth differ"),
+    "same identity number, fits both records": _("same identity number, fits both records"),
+    "same identity number, contradicts a record": _("same identity number, contradicts a record"),
+    "identity number one typo": _("identity number one digit off"),
+    "different kinds of document": _("different kinds of document"),
+    "different identity numbers": _("different identity numbers"),
+    "Exact match on sex": _("same sex"),
+    "All other comparisons": _("sex differs"),
+    "same former province": _("same former province"),
+    "same province today, different former provinces": _("same province today, different former provinces"),
+    "same province": _("same province"),
+    "province differs": _("province differs"),
+}
 # Weights in bits (log2 Bayes factor): 4 bits = 16 times likelier if the same person.
 STRONG_BITS = 4.0
 SOME_BITS = 1.0
@@ -84,7 +124,7 @@ def evidence_rows(pair: ReviewPair) -> list[EvidenceRow]:
             EvidenceRow(
                 field=field,
                 label=str(FIELD_LABELS.get(field, field)),
-                level=str(item.get("level", "")),
+                level=str(LEVEL_LABELS.get(level := str(item.get("level", "")), level)),
                 weight=weight,
                 strength=key,
                 strength_label=label,

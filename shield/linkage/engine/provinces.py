@@ -52,7 +52,22 @@ def resolve_province(text: str) -> ResolvedProvince:
     key = province_key(text)
     if not key:
         return ResolvedProvince(None, None)
+    current, former = _known(key)
+    if current is None and "," in text:
+        # An address, smallest place first (`Q. Hoàn Kiếm, Hà Nội`, `Xã Tả Van, Lào Cai, Việt
+        # Nam`): the last part that names a province.
+        for part in reversed(text.split(",")):
+            current, former = _known(province_key(part))
+            if current is not None:
+                break
+    return ResolvedProvince(current or key, former)
+
+
+def _known(key: str) -> tuple[str | None, str | None]:
+    """Today's province and the former one a key names, each None when it names none."""
+    if not key:
+        return None, None
     lookup = _lookup()
     current = lookup.current.get(key) or lookup.current.get(squeeze(key))
     former = lookup.former.get(key) or lookup.former.get(squeeze(key))
-    return ResolvedProvince(current or key, former)
+    return current, former

@@ -112,7 +112,12 @@ def test_sex_words():
         ("thanh pho ho chi minh", "ho_chi_minh", "ho chi minh"),
         ("Hanoi", "ha_noi", "ha noi"),
         ("Thành phố Huế", "hue", None),
+        # An address, smallest place first: the last part that names a province.
+        ("Q. Hoàn Kiếm, Hà Nội", "ha_noi", "ha noi"),
+        ("Xã Tả Van, Lào Cai, Việt Nam", "lao_cai", "lao cai"),
+        ("Ha Giang, Vietnam", "tuyen_quang", "ha giang"),
         ("vic", "vic", None),  # not a Vietnamese province: its key still compares
+        ("Sydney, NSW", "sydney nsw", None),
         ("", None, None),
     ],
 )

@@ -177,3 +177,29 @@ def test_the_schema_documents_the_linkage_api(client):
         "/api/v1/linkage/runs/",
     ):
         assert path in schema
+
+
+def test_every_level_the_engine_reports_has_words_for_the_reviewer():
+    from shield.linkage.engine.dedupe import REFERENCE_MODEL
+    from shield.linkage.engine.model import levels_by_gamma, vietnamese_model
+    from shield.linkage.presenters import LEVEL_LABELS
+
+    models = [
+        vietnamese_model().settings.create_settings_dict("duckdb"),
+        json.loads(REFERENCE_MODEL.read_text()),
+    ]
+    labels = {
+        level.get("label_for_charts")
+        for model in models
+        for comparison in model["comparisons"]
+        for _gamma, level in levels_by_gamma(comparison)
+    }
+    assert labels - set(LEVEL_LABELS) == set()
+
+
+def test_the_evidence_reads_in_vietnamese(client, setting):
+    reviewer, _a, _b, _c, pair, _hidden = setting
+    client.force_login(reviewer)
+    body = client.get(f"/linkage/pairs/{pair.pk}/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "cùng tên, kể cả dấu" in body
+    assert "same given name, accents included" not in body
