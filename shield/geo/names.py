@@ -9,8 +9,10 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-# NFD leaves đ/Đ as single letters (the stroke is not a combining mark), so they need mapping by hand.
-_D_STROKE = str.maketrans({"đ": "d", "Đ": "D"})
+# NFD leaves đ/Đ as single letters (the stroke is not a combining mark), so they need mapping by hand;
+# with them the look-alike Icelandic eth (ð/Ð), which keyboards and legacy-encoding converters put
+# in Vietnamese text for Đ.
+_D_STROKE = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
 _NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
 
 # Prefixes people put before a province's name; folded, each ending in a space so that "tinh"

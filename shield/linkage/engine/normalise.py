@@ -20,6 +20,11 @@ from shield.people.names import MIDDLE_MARKERS, fold_name, parse_name, search_ke
 # The other marks (ă â ê ô ơ ư) are part of the letter and stay where they are.
 _TONE_MARKS = frozenset("\u0300\u0301\u0309\u0303\u0323")
 
+# Characters that look like Vietnamese letters or nothing at all but would keep two equal spellings
+# apart: the eth (ð, casefolded Ð) typed or converted for đ, and zero-width spaces and joiners
+# copied from web pages and chat. (Folded forms drop them already: `shield.geo.names.fold`.)
+_LOOK_ALIKES = str.maketrans({"ð": "đ", "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None})
+
 # A year alone is often an estimate ("about 17 years old" written as a year): compared with a
 # tolerance of this many years; a CCCD's birth year is checked against it with the same slack.
 ESTIMATE_TOLERANCE_YEARS = 2
@@ -91,7 +96,8 @@ def tone_key(text: str) -> str:
     """Accented text that compares equal whichever syllable letter carries the tone mark (old
     `Hoà` and new `Hòa` style): per word, the tone mark is taken off its letter and put at the end."""
     words = []
-    for word in unicodedata.normalize("NFD", text.casefold().replace("đ", "\x00")).split():
+    text = text.casefold().translate(_LOOK_ALIKES)
+    for word in unicodedata.normalize("NFD", text.replace("đ", "\x00")).split():
         tones = "".join(ch for ch in word if ch in _TONE_MARKS)
         base = "".join(ch for ch in word if ch not in _TONE_MARKS)
         words.append(unicodedata.normalize("NFC", base + tones).replace("\x00", "đ"))

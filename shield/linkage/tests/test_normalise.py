@@ -167,3 +167,10 @@ def test_a_written_birth_date_wins_over_the_cccd_and_other_numbers_give_no_year(
     unknown_province = features(Record("3", "Phạm Văn Hòa", "M", "", "999089214481", ""))
     assert cmnd["birth_year"] is None
     assert unknown_province["birth_year"] is None
+
+
+def test_the_eth_typed_for_d_stroke_and_zero_width_spaces_change_nothing():
+    assert name_features("Ðỗ Văn Hùng") == name_features("Đỗ Văn Hùng")
+    assert name_features("ðỗ văn hùng") == name_features("Đỗ Văn Hùng")
+    assert name_features("Nguyễn Thị\u200b Hoa\ufeff") == name_features("Nguyễn Thị Hoa")
+    assert resolve_province("Ðà Nẵng").current == "da_nang"
