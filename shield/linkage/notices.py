@@ -25,6 +25,7 @@ def merge_notices(
                 text=_("This record was merged into another record of the same person."),
                 url=reverse("people:person_detail", args=[survivor_id]),
                 link_text=_("Open the kept record"),
+                superseded=True,
             )
         ]
         for merged_id, survivor_id in merges

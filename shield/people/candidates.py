@@ -24,7 +24,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from shield.core.access import AccessSubject
-from shield.people import search
+from shield.people import notices, search
 from shield.people.models import BirthDatePrecision, IdentityDocument, Person, PersonNameToken, Sex
 from shield.people.names import MIDDLE_MARKERS, fold_name, parse_name
 from shield.people.selectors import _adults_only_unless_allowed, _scope
@@ -204,6 +204,9 @@ def candidates_for(*, user: AccessSubject, probe: Probe, limit: int = SHOWN) -> 
     if not ids:
         return []
     persons = list(_persons(user, ids))
+    # A record merged into another is that other record now, which is found on its own.
+    superseded = notices.superseded_ids(user, persons)
+    persons = [person for person in persons if person.pk not in superseded]
     numbers: dict[uuid.UUID, set[str]] = {}
     if probe.numbers:
         rows = IdentityDocument.objects.filter(

@@ -18,6 +18,9 @@ class PersonNotice:
     text: str
     url: str = ""
     link_text: str = ""
+    # The person is no longer a record of their own (merged into another): lists of look-alikes
+    # ("possibly the same person") leave them out, since the record they point to is listed.
+    superseded: bool = False
 
 
 Provider = Callable[[AccessSubject, Sequence[Person]], dict[uuid.UUID, list[PersonNotice]]]
@@ -31,6 +34,15 @@ def register(key: str, provider: Provider) -> None:
 
 def unregister(key: str) -> None:
     _providers.pop(key, None)
+
+
+def superseded_ids(user: AccessSubject, persons: Sequence[Person]) -> set[uuid.UUID]:
+    """The persons among `persons` that a notice marks as superseded."""
+    return {
+        person_id
+        for person_id, items in notices_for(user, persons).items()
+        if any(item.superseded for item in items)
+    }
 
 
 def notices_for(user: AccessSubject, persons: Sequence[Person]) -> dict[uuid.UUID, list[PersonNotice]]:

@@ -65,3 +65,23 @@ def test_registering_shows_candidates_born_a_year_apart(client, police):
     assert 'data-testid="duplicate-candidates"' in body
     assert f"/people/{existing.pk}/" in body
     assert "born a year apart" in body
+
+
+def test_a_record_merged_into_another_is_no_longer_a_candidate(police):
+    from shield.linkage import services
+    from shield.linkage.models import Decision
+    from shield.linkage.tests.factories import review_pair
+
+    reviewer = supervisor(police, scope="national")
+    kept = registered("Nguyễn Thị Hoa", agency=police, number="001195012345")
+    merged = registered("NGUYEN HOA", agency=home_agency("shelter", "79"), number="001195012345")
+    third = registered("Nguyễn Thị Hoa", agency=police, number="001195012345")
+    assert {c.person for c in candidates_for_person(user=reviewer, person=third)} == {kept, merged}
+    pair = review_pair(kept, merged)
+    services.pair_decide(
+        actor=reviewer, pair=pair, decision=Decision.SAME, reason="Same CCCD", expected_version=1
+    )
+    merge = services.person_merge(actor=reviewer, survivor=kept, merged=merged, reason="Same CCCD")
+    assert [c.person for c in candidates_for_person(user=reviewer, person=third)] == [kept]
+    services.person_unmerge(actor=reviewer, merge=merge, reason="Two people after all")
+    assert {c.person for c in candidates_for_person(user=reviewer, person=third)} == {kept, merged}
