@@ -8,7 +8,7 @@ import uuid
 from collections import deque
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +17,7 @@ from shield.accounts.models import User
 from shield.audit.models import AuditAction
 from shield.core.concurrency import save_versioned
 from shield.core.errors import InvalidTransition, ValidationFailed, VersionRequired
-from shield.linkage.models import Decision, PairDecision, PairStatus, ReviewPair
+from shield.linkage.models import Decision, Individual, PairDecision, PairStatus, PersonIndividual, ReviewPair
 
 STATUS_FOR = {Decision.SAME: PairStatus.CONFIRMED, Decision.DIFFERENT: PairStatus.REJECTED}
 
@@ -58,6 +58,25 @@ def _check_consistent(low: str, high: str, decision: str) -> None:
                 _("Someone confirmed as this person was decided to be a different person from the other."),
                 field_errors={"decision": [_("Earlier decisions keep them apart.")]},
             )
+
+
+def _join_individuals(*, actor: User, low: str, high: str) -> None:
+    """A confirmed pair is one individual from now on, not from the next run: the persons of one
+    individual take the other's, the one a run would keep (held by more persons, else the oldest
+    number), so the next run changes nothing. Persons a run has not seen yet wait for it."""
+    held = dict(
+        PersonIndividual.objects.filter(person_id__in=[low, high]).values_list("person_id", "individual_id")
+    )
+    if len(held) < 2 or len(set(held.values())) < 2:
+        return
+    sizes = Individual.objects.filter(pk__in=held.values()).annotate(size=Count("persons"))
+    kept = max(sizes, key=lambda individual: (individual.size, -individual.number))
+    for row in PersonIndividual.objects.select_for_update().filter(individual_id__in=held.values()):
+        if row.individual_id == kept.pk:
+            continue
+        row.individual, row.run = kept, None
+        row.save(update_fields=["individual", "run", "updated_at"])
+        audit.record(action=AuditAction.UPDATE, actor=actor, obj=row, changed_fields=["individual"])
 
 
 @transaction.atomic
@@ -117,6 +136,8 @@ def pair_decide(
             fields=["decision", "decided_by", "decided_at", "reason"],
         )
         action = AuditAction.UPDATE
+    if decision == Decision.SAME:
+        _join_individuals(actor=actor, low=low, high=high)
     fields = ["status", "decided_by", "decided_at", "reason"]
     audit.record(action=AuditAction.UPDATE, actor=actor, obj=pair, changed_fields=fields)
     audit.record(action=action, actor=actor, obj=record, changed_fields=["decision", "decided_by", "reason"])

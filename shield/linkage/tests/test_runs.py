@@ -135,6 +135,26 @@ def test_a_confirmed_link_survives_later_runs(agencies, django_user_model):
     assert individual_of(a) == individual_of(b)
 
 
+def test_a_confirmation_joins_the_two_individuals_at_once_and_the_next_run_keeps_them(agencies):
+    from shield.linkage.tests.factories import review_pair, supervisor
+
+    a = registered("Lò Thị Xuân", agency=agencies[0], born=datetime.date(2009, 1, 1))
+    b = registered("Mai Anh", agency=agencies[0], born=None)
+    run_now()
+    older = min(individual_of(a), individual_of(b))
+    moved = b if individual_of(a) == older else a
+    reviewer = supervisor(agencies[0], scope="national", username="sup")
+    pair = review_pair(a, b)
+    services.pair_decide(actor=reviewer, pair=pair, decision=Decision.SAME, reason="r", expected_version=1)
+    # Both held one person each: the oldest number is kept, as a run would keep it.
+    assert individual_of(a) == individual_of(b) == older
+    assert AuditEvent.objects.filter(
+        object_type="linkage.personindividual", object_id=str(moved.pk), action="update", actor=reviewer
+    ).exists()
+    run_now()
+    assert individual_of(a) == individual_of(b) == older
+
+
 def test_a_rejected_pair_never_merges(twice, django_user_model):
     a, b = twice
     run_now()
