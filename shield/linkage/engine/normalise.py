@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from shield.geo.names import fold
 from shield.linkage.engine.provinces import resolve_province
 from shield.people.cccd import SEX_FEMALE, SEX_MALE, cccd_facts, normalize_number, province_codes
 from shield.people.names import MIDDLE_MARKERS, fold_name, parse_name, search_key
@@ -48,6 +49,14 @@ _DATE_PATTERNS = (
     (re.compile(r"^(\d{4})-(\d{1,2})$"), ("y", "m")),
     (re.compile(r"^(\d{1,2})[/.](\d{4})$"), ("m", "y")),
     (re.compile(r"^(\d{4})$"), ("y",)),
+)
+
+# The name of the document written before its number (`CCCD: 001190012345`, `Số CMND 0123…`,
+# `Hộ chiếu: C1234567`), folded; taken off only when something other than a letter or digit
+# follows it, so that a passport number's own letters (`PP1234567`, `C1234567`) stay.
+_ID_LABEL = re.compile(
+    r"^(?:so|no|id|cccd|cmnd|cmt|cmtnd|cc|can cuoc|the can cuoc|chung minh nhan dan|hc|ho chieu"
+    r"|passport|pp)(?![a-z0-9])[\s:.#/-]*"
 )
 
 # Identity numbers shorter than this are too easily shared by chance to count as one.
@@ -163,6 +172,14 @@ def parse_birth_date(text: str) -> BirthDate:
     return BirthDate(None, None, None)
 
 
+def identity_number(text: str) -> str:
+    """The number as `normalize_number` writes it, without the document's name before it."""
+    folded = fold(text)
+    for _ in range(3):  # `Số CCCD: …`: a word and a name
+        folded = _ID_LABEL.sub("", folded, count=1)
+    return normalize_number(folded)
+
+
 def id_kind(number: str) -> str | None:
     if len(number) < MIN_ID_LENGTH:
         return None
@@ -204,7 +221,7 @@ def features(record: Record) -> dict[str, Any]:
     name = name_features(record.full_name)
     sex = parse_sex(record.sex)
     birth = parse_birth_date(record.birth_date)
-    number = normalize_number(record.id_number)
+    number = identity_number(record.id_number)
     kind = id_kind(number)
     birth = birth if birth.year is not None else birth_year_from_id(number)
     province = resolve_province(record.province)

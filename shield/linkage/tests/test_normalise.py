@@ -174,3 +174,20 @@ def test_the_eth_typed_for_d_stroke_and_zero_width_spaces_change_nothing():
     assert name_features("ðỗ văn hùng") == name_features("Đỗ Văn Hùng")
     assert name_features("Nguyễn Thị\u200b Hoa\ufeff") == name_features("Nguyễn Thị Hoa")
     assert resolve_province("Ðà Nẵng").current == "da_nang"
+
+
+@pytest.mark.parametrize(
+    ("written", "number"),
+    [
+        ("CCCD: 001190012345", "001190012345"),
+        ("Số CCCD: 001 190 012345", "001190012345"),
+        ("CMND 012345678", "012345678"),
+        ("Hộ chiếu: C1234567", "C1234567"),
+        ("passport no. B7654321", "B7654321"),
+        # A passport number's own letters stay.
+        ("PP1234567", "PP1234567"),
+        ("C1234567", "C1234567"),
+    ],
+)
+def test_the_documents_name_before_its_number_is_not_part_of_it(written, number):
+    assert features(Record("1", id_number=written))["id_number"] == number
