@@ -63,15 +63,22 @@ def _check_consistent(low: str, high: str, decision: str) -> None:
 def _join_individuals(*, actor: User, low: str, high: str) -> None:
     """A confirmed pair is one individual from now on, not from the next run: the persons of one
     individual take the other's, the one a run would keep (held by more persons, else the oldest
-    number), so the next run changes nothing. Persons a run has not seen yet wait for it."""
+    number), so the next run changes nothing. Persons a run has not seen yet wait for it, and so
+    do two individuals holding a pair decided different (the run splits them properly)."""
     held = dict(
         PersonIndividual.objects.filter(person_id__in=[low, high]).values_list("person_id", "individual_id")
     )
     if len(held) < 2 or len(set(held.values())) < 2:
         return
+    rows = list(PersonIndividual.objects.select_for_update().filter(individual_id__in=held.values()))
+    members = [str(row.person_id) for row in rows]
+    if PairDecision.objects.filter(
+        decision=Decision.DIFFERENT, person_low_id__in=members, person_high_id__in=members
+    ).exists():
+        return
     sizes = Individual.objects.filter(pk__in=held.values()).annotate(size=Count("persons"))
     kept = max(sizes, key=lambda individual: (individual.size, -individual.number))
-    for row in PersonIndividual.objects.select_for_update().filter(individual_id__in=held.values()):
+    for row in rows:
         if row.individual_id == kept.pk:
             continue
         row.individual, row.run = kept, None

@@ -155,6 +155,24 @@ def test_a_confirmation_joins_the_two_individuals_at_once_and_the_next_run_keeps
     assert individual_of(a) == individual_of(b) == older
 
 
+def test_a_confirmation_across_a_rejection_waits_for_the_run_to_split(twice, agencies):
+    from shield.linkage.tests.factories import review_pair, supervisor
+
+    a, b = twice  # one individual, by the engine
+    d = registered("Mai Anh", agency=agencies[0], born=None)
+    run_now()
+    reviewer = supervisor(agencies[0], scope="national", username="sup")
+    decide(b, d, Decision.DIFFERENT, reviewer)
+    before = individual_of(a), individual_of(d)
+    # a and d the same person: joining the individuals now would put b and d together.
+    services.pair_decide(
+        actor=reviewer, pair=review_pair(a, d), decision=Decision.SAME, reason="r", expected_version=1
+    )
+    assert (individual_of(a), individual_of(d)) == before
+    run_now()
+    assert individual_of(a) == individual_of(d) != individual_of(b)
+
+
 def test_a_rejected_pair_never_merges(twice, django_user_model):
     a, b = twice
     run_now()
