@@ -54,6 +54,16 @@ def _english_by_default(settings):
     settings.LANGUAGE_CODE = "en"
 
 
+@pytest.fixture(autouse=True)
+def sign_in_delays(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The sign-in throttle's delays (shield.accounts.sign_in), recorded instead of slept."""
+    from shield.accounts import sign_in
+
+    delays: list[float] = []
+    monkeypatch.setattr(sign_in, "sleep", delays.append)
+    return delays
+
+
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[object]:
     """Debian's Chromium driven by Playwright; skipped (or failed when required) if absent."""

@@ -4,9 +4,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from shield.accounts import views as account_views
+from shield.accounts.forms import AdminSignInForm
 
 admin.site.site_header = "Shield"
 admin.site.site_title = "Shield"
+# The admin's sign-in goes through the same account lock and address throttle as the site's.
+admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
     path("", account_views.home, name="home"),

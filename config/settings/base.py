@@ -114,6 +114,9 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "shield.accounts.passwords.GuessabilityValidator"},
+    {"NAME": "shield.accounts.passwords.UsernameInPasswordValidator"},
+    {"NAME": "shield.accounts.passwords.PasswordReuseValidator"},
 ]
 
 # Idle timeout: the session expires after this many minutes without a request.
@@ -128,8 +131,8 @@ CSRF_COOKIE_HTTPONLY = True
 
 AXES_FAILURE_LIMIT = env.int("SHIELD_LOCKOUT_FAILURES", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("SHIELD_LOCKOUT_MINUTES", default=15))
-# Each parameter locks on its own: one account attacked from many places, or one place trying many accounts.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Lock per account, from any address (see shield.accounts.sign_in); the address has its own throttle below.
+AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 # The same client address audit events record (honours SHIELD_TRUST_X_FORWARDED_FOR behind nginx);
 # without it every client behind the proxy would share 127.0.0.1 and one lockout would lock all.
@@ -220,3 +223,23 @@ LOGGING = {
 SHIELD_TWO_FACTOR_ROLES: list[str] = env.list("SHIELD_TWO_FACTOR_ROLES", default=[])
 # Only behind a proxy that sets X-Forwarded-For itself: the client address comes from that header.
 SHIELD_TRUST_X_FORWARDED_FOR = env.bool("SHIELD_TRUST_X_FORWARDED_FOR", default=False)
+
+
+# --- signin: per-account lockout, per-address throttle, password rules ---
+# An attempt refused during a lock is not counted, so the lock ends SHIELD_LOCKOUT_MINUTES after
+# the failure that set it (by default axes would restart the lock at every refused attempt).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Failed sign-ins from one client address, whatever the usernames: each makes the next answer
+# slower (SHIELD_ADDRESS_DELAY_MS, doubling, at most SHIELD_ADDRESS_DELAY_MAX_MS); this many within
+# the window block the address for a few minutes (shield.accounts.sign_in).
+SHIELD_ADDRESS_DELAY_MS = env.int("SHIELD_ADDRESS_DELAY_MS", default=250)
+SHIELD_ADDRESS_DELAY_MAX_MS = env.int("SHIELD_ADDRESS_DELAY_MAX_MS", default=2000)
+SHIELD_ADDRESS_BLOCK_FAILURES = env.int("SHIELD_ADDRESS_BLOCK_FAILURES", default=20)
+SHIELD_ADDRESS_WINDOW_MINUTES = env.int("SHIELD_ADDRESS_WINDOW_MINUTES", default=15)
+SHIELD_ADDRESS_BLOCK_MINUTES = env.int("SHIELD_ADDRESS_BLOCK_MINUTES", default=5)
+# Passwords: a zxcvbn estimate of at least 10^N guesses (10 is zxcvbn's top score, 4), and none
+# of the current or SHIELD_PASSWORD_HISTORY previous passwords again (shield.accounts.passwords).
+SHIELD_PASSWORD_MIN_GUESSES_LOG10 = env.int("SHIELD_PASSWORD_MIN_GUESSES_LOG10", default=10)
+SHIELD_PASSWORD_HISTORY = env.int("SHIELD_PASSWORD_HISTORY", default=5)
+# axes warns when it does not key on the address; the address has its own throttle here instead.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]

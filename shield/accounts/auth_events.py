@@ -42,6 +42,10 @@ def _on_login_failed(
 
 
 def _on_locked_out(sender: Any, request: HttpRequest, username: str | None = None, **kwargs: Any) -> None:
+    # axes announces the failure that locks the account (it has just counted the failures) and
+    # again every attempt refused while the lock lasts (nothing counted): only the first is news.
+    if getattr(request, "axes_failures_since_start", None) is None:
+        return
     name, user = _attempted_user({"username": username})
     audit.record(
         action=AuditAction.LOCKED_OUT,

@@ -3,13 +3,40 @@
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from shield.accounts import sign_in
 from shield.accounts.roles import Role
 
 
-class SignInForm(AuthenticationForm):
+class GuardedSignInMixin(AuthenticationForm):
+    """Signs in through shield.accounts.sign_in, so the account lock and the address throttle apply."""
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            assert self.request is not None
+            try:
+                self.user_cache = sign_in.authenticate_guarded(
+                    self.request, username=username, password=password
+                )
+            except sign_in.SignInRefused as exc:
+                # AxesMiddleware answers with the lockout page (shield.accounts.lockout).
+                raise forms.ValidationError(exc.message, code="locked_out") from exc
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+class AdminSignInForm(GuardedSignInMixin, AdminAuthenticationForm):
+    pass
+
+
+class SignInForm(GuardedSignInMixin):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "class": "form-control"})

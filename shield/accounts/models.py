@@ -140,3 +140,43 @@ class Membership(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.agency}"
+
+
+class PasswordHistory(BaseModel):
+    """A password hash a user had, so a new password can be refused for re-using a recent one.
+
+    Only the hash (with its salt, as Django stores it) is kept, never the password.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="password_history", verbose_name=_("user")
+    )
+    password = models.CharField(_("password hash"), max_length=128)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("previous password")
+        verbose_name_plural = _("previous passwords")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%Y-%m-%d}"
+
+
+class SignInAddress(BaseModel):
+    """Failed sign-ins from one client address, across every username, in the current window.
+
+    Kept in the database (not a per-process cache) so every server worker sees the same count;
+    see shield.accounts.sign_in for the delay and the short block it drives.
+    """
+
+    ip_address = models.GenericIPAddressField(_("IP address"), unique=True)
+    failures = models.PositiveIntegerField(_("failures in the window"), default=0)
+    window_started_at = models.DateTimeField(_("window started at"))
+    blocked_until = models.DateTimeField(_("blocked until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in address")
+        verbose_name_plural = _("sign-in addresses")
+
+    def __str__(self) -> str:
+        return self.ip_address

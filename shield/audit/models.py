@@ -30,6 +30,7 @@ class AuditAction(models.TextChoices):
     PASSWORD_CHANGE = "password_change", _("Password change")
     TWO_FACTOR = "two_factor", _("Two-factor change")
     PERMISSION_DENIED = "permission_denied", _("Permission denied")
+    ADDRESS_BLOCKED = "address_blocked", _("Sign-in address blocked")
 
 
 class AppendOnlyError(Exception):

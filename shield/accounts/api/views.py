@@ -1,7 +1,5 @@
 """API sign-in (token) and "who am I"."""
 
-from axes.exceptions import AxesBackendPermissionDenied
-from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -13,7 +11,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from shield import audit
-from shield.accounts import policy
+from shield.accounts import policy, sign_in
 from shield.accounts.api.serializers import MeSerializer, TokenRequestSerializer, TokenResponseSerializer
 from shield.accounts.models import User
 from shield.accounts.two_factor import device_for_token
@@ -36,15 +34,15 @@ class TokenView(APIView):
         form = TokenRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         try:
-            user = authenticate(
+            user = sign_in.authenticate_guarded(
                 request._request,
                 username=form.validated_data["username"],
                 password=form.validated_data["password"],
             )
-        except AxesBackendPermissionDenied:
-            # AxesMiddleware answers locked-out requests (see shield.accounts.lockout).
+        except sign_in.SignInRefused:
+            # AxesMiddleware answers refused requests (see shield.accounts.lockout).
             return Response(status=status.HTTP_429_TOO_MANY_REQUESTS)
-        if not isinstance(user, User) or getattr(request._request, "axes_locked_out", False):
+        if user is None:
             return Response(
                 {"detail": _("Unable to sign in with that username and password.")},
                 status=status.HTTP_400_BAD_REQUEST,
