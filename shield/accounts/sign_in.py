@@ -17,6 +17,7 @@ speed. Real users behind the same address wait out a short block instead of bein
 their account, and they keep their own per-account count.
 """
 
+import ipaddress
 import math
 import time
 from collections.abc import Callable
@@ -64,7 +65,7 @@ def authenticate_guarded(request: HttpRequest, *, username: str, password: str) 
     Raises AddressBlocked or AccountLocked (and marks the request for AxesMiddleware, which turns
     it into the lockout answer, see shield.accounts.lockout) when the attempt is refused unread.
     """
-    address = client_ip(request)
+    address = throttle_key(client_ip(request))
     now = timezone.now()
     state = SignInAddress.objects.filter(ip_address=address).first() if address else None
     if state is not None and state.blocked_until is not None and state.blocked_until > now:
@@ -90,6 +91,22 @@ def authenticate_guarded(request: HttpRequest, *, username: str, password: str) 
         _mark_refused(request, address_blocked=False, retry_after=lockout_seconds)
         raise AccountLocked(retry_after=lockout_seconds)
     return None
+
+
+def throttle_key(address: str | None) -> str | None:
+    """The address the throttle counts for: an IPv6 client counts for its whole /64, which one
+    household or host usually gets, so rotating through it does not escape the count."""
+    if not address:
+        return None
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
+    return str(ip)
 
 
 def _mark_refused(request: HttpRequest, *, address_blocked: bool, retry_after: int) -> None:
@@ -130,6 +147,6 @@ def address_failure_record(*, address: str) -> SignInAddress:
         # The count starts again when the block ends.
         state.failures = 0
         state.window_started_at = state.blocked_until
-        audit.record(action=AuditAction.ADDRESS_BLOCKED, obj=state, ip_address=address)
+        audit.record(action=AuditAction.ADDRESS_BLOCKED, obj=state)
     state.save(update_fields=["failures", "window_started_at", "blocked_until", "updated_at"])
     return state

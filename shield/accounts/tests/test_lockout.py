@@ -258,3 +258,9 @@ def test_the_lock_is_not_extended_by_attempts_during_it():
     for _ in range(3):
         _web("sup.hanoi", WRONG, OFFICE)
     assert list(AccessAttempt.objects.values_list("attempt_time", "failures_since_start")) == before
+
+
+def test_an_ipv6_client_counts_for_its_whole_slash_64():
+    for n in range(3):
+        _web(f"ghost.{n}", WRONG, f"2001:db8:1:2::{n + 1}")
+    assert SignInAddress.objects.get(ip_address="2001:db8:1:2::").failures == 3
