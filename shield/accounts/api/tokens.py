@@ -31,6 +31,7 @@ TOKEN_TYPE = ApiToken._meta.label_lower
 class ApiTokenSerializer(serializers.ModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
     status = serializers.ChoiceField(choices=TokenStatus.choices, read_only=True)
+    revoke_reason = serializers.ChoiceField(choices=RevokeReason.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = ApiToken
