@@ -3,6 +3,7 @@
 
 import datetime
 import hashlib
+import ipaddress
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.ipv6 import clean_ipv6_address
 
 from shield import audit
 from shield.accounts import policy
@@ -40,6 +42,21 @@ def lifetime() -> datetime.timedelta:
     return datetime.timedelta(hours=settings.SHIELD_API_TOKEN_HOURS)
 
 
+def client_address(value: str | None) -> str | None:
+    """The address as the column stores it (IPv6 compressed), or None when it is not an address.
+
+    Compared with the stored last address, a differently written IPv6 form would count as a new
+    address on every request; a malformed one (a forged X-Forwarded-For) would fail the write.
+    """
+    if not value:
+        return None
+    try:
+        address = ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+    return clean_ipv6_address(str(address)) if address.version == 6 else str(address)
+
+
 def _owner_agency(user: User) -> Agency | None:
     # Token events belong to the owner's agency, so that agency's auditors see them whoever acted.
     return user.primary_agency
@@ -54,7 +71,7 @@ def api_token_issue(*, user: User, two_factor: bool, ip: str | None) -> IssuedTo
         user=user,
         prefix=prefix,
         key_hash=key_hash(key),
-        created_ip=ip,
+        created_ip=client_address(ip),
         expires_at=timezone.now() + lifetime(),
         two_factor=two_factor,
     )
@@ -75,6 +92,7 @@ def api_token_record_use(*, token: ApiToken, ip: str | None) -> None:
     from another address is always written and audited, as a stolen token would show.
     """
     now = timezone.now()
+    ip = client_address(ip)
     new_address = ip is not None and ip != (token.last_used_ip or token.created_ip)
     stale = token.last_used_at is None or (now - token.last_used_at).total_seconds() >= TOUCH_SECONDS
     if not (new_address or stale):

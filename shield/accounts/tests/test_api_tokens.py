@@ -307,10 +307,11 @@ def test_a_token_issued_after_a_two_factor_check_survives_the_role_change():
 
 
 def test_granting_a_role_that_requires_two_factor_revokes_tokens_issued_without_it(settings):
-    settings.SHIELD_TWO_FACTOR_ROLES = [Role.SUPERVISOR]
+    # A statistician reads no case data, so the grant takes effect at once (no second approval).
+    settings.SHIELD_TWO_FACTOR_ROLES = [Role.STATISTICIAN]
     user = member(Role.CASE_WORKER, username="tk.promoted")
     body = _issue("tk.promoted")
-    services.membership_grant(actor=None, user=user, agency=user.primary_agency, role=Role.SUPERVISOR)
+    services.membership_grant(actor=None, user=user, agency=user.primary_agency, role=Role.STATISTICIAN)
     assert _token_of(body).revoke_reason == RevokeReason.TWO_FACTOR_REQUIRED
     assert _me_status(body["token"]) == 401
 
@@ -412,3 +413,37 @@ def test_members_tokens_page_query_count_does_not_grow_with_tokens(django_assert
     with CaptureQueriesContext(connection) as fifteen:
         assert client.get(url).status_code == 200
     assert len(fifteen.captured_queries) == len(five.captured_queries)
+
+
+def test_addresses_are_compared_as_stored_and_a_malformed_one_is_not_written():
+    member(Role.CASE_WORKER, username="tk.v6")
+    body = _issue("tk.v6")
+    assert _me_status(body["token"], REMOTE_ADDR="2001:0db8:0000:0000:0000:0000:0000:0001") == 200
+    assert _token_of(body).last_used_ip == "2001:db8::1"
+    assert _me_status(body["token"], REMOTE_ADDR="2001:db8:0:0::1") == 200
+    assert AuditEvent.objects.filter(action=AuditAction.TOKEN_NEW_ADDRESS).count() == 1
+    assert _me_status(body["token"], REMOTE_ADDR="not-an-address") == 200
+    assert _token_of(body).last_used_ip == "2001:db8::1"
+
+
+def test_granting_a_two_factor_role_in_the_admin_site_revokes_tokens_issued_without_it(settings):
+    settings.SHIELD_TWO_FACTOR_ROLES = [Role.STATISTICIAN]
+    agency = AgencyFactory(code="tk-admin-2fa", province=province("01"))
+    admin = member(Role.SYSTEM_ADMIN, agency=agency, scope=Scope.NATIONAL, username="tk.sys.2fa")
+    user = member(Role.CASE_WORKER, agency=agency, username="tk.promoted.admin")
+    body = _issue("tk.promoted.admin")
+    client = Client()
+    client.force_login(admin)
+    response = client.post(
+        reverse("admin:accounts_membership_add"),
+        {
+            "user": str(user.pk),
+            "agency": str(agency.pk),
+            "role": Role.STATISTICIAN,
+            "scope": Scope.AGENCY,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    token = _token_of(body)
+    assert (token.revoke_reason, token.revoked_by) == (RevokeReason.TWO_FACTOR_REQUIRED, admin)
