@@ -3,10 +3,16 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from shield.accounts.api import tokens as token_api
 from shield.accounts.api import views as account_api
 
 urlpatterns = [
     path("auth/token/", account_api.TokenView.as_view(), name="api-token"),
+    path("auth/token/revoke/", token_api.TokenSignOutView.as_view(), name="api-token-sign-out"),
+    path("auth/tokens/", token_api.TokenListView.as_view(), name="api-token-list"),
+    path("auth/tokens/revoke-all/", token_api.TokenRevokeAllView.as_view(), name="api-token-revoke-all"),
+    path("auth/tokens/<uuid:token_id>/revoke/", token_api.TokenRevokeView.as_view(), name="api-token-revoke"),
+    path("auth/member-tokens/", token_api.MemberTokenListView.as_view(), name="api-member-token-list"),
     path("me/", account_api.MeView.as_view(), name="api-me"),
     path("persons/", include("shield.people.api.urls")),
     path("cases/", include("shield.cases.api.urls")),

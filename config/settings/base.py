@@ -23,7 +23,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -160,7 +159,7 @@ STORAGES = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "shield.accounts.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -243,3 +242,6 @@ SHIELD_PASSWORD_MIN_GUESSES_LOG10 = env.int("SHIELD_PASSWORD_MIN_GUESSES_LOG10",
 SHIELD_PASSWORD_HISTORY = env.int("SHIELD_PASSWORD_HISTORY", default=5)
 # axes warns when it does not key on the address; the address has its own throttle here instead.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# --- API tokens: hashed, expiring, revocable ---
+# Hours an API token lasts from its issue; the client then asks for a new one.
+SHIELD_API_TOKEN_HOURS = env.int("SHIELD_API_TOKEN_HOURS", default=8)

@@ -1,7 +1,8 @@
 """Audit events for sign-in, sign-out, failed sign-in and lockout.
 
 Django and django-axes announce these only through signals, so the receivers here are the
-one place they can be recorded; they write audit events and nothing else.
+one place they can be recorded; they write audit events, and a lockout also revokes the account's
+API tokens (through the token service).
 """
 
 from typing import Any
@@ -11,7 +12,9 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.http import HttpRequest
 
 from shield import audit
+from shield.accounts import token_services
 from shield.accounts.models import User
+from shield.accounts.token_models import RevokeReason
 from shield.audit.models import AuditAction
 
 
@@ -53,6 +56,9 @@ def _on_locked_out(sender: Any, request: HttpRequest, username: str | None = Non
         object_type="accounts.user",
         object_id=str(user.pk) if user else name,
     )
+    if user is not None:
+        # Someone is guessing this account's password: tokens already handed out end with it too.
+        token_services.api_tokens_revoke(actor=None, user=user, reason=RevokeReason.LOCKED_OUT)
 
 
 def connect() -> None:

@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from shield.accounts.roles import AgencyKind, Role, Scope
+from shield.accounts.token_models import ApiToken as ApiToken  # the app's models, kept in their own module
 from shield.core.models import BaseModel, VersionedModel
 
 

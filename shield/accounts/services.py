@@ -12,6 +12,12 @@ from django.utils.translation import gettext as _
 from shield import audit
 from shield.accounts.models import Agency, Membership, User
 from shield.accounts.roles import STAFF_ROLES, Role, Scope
+from shield.accounts.token_models import RevokeReason
+from shield.accounts.token_services import (
+    api_tokens_enforce_agency_roles,
+    api_tokens_enforce_two_factor,
+    api_tokens_revoke,
+)
 from shield.audit.models import AuditAction
 from shield.core.concurrency import save_versioned
 from shield.core.errors import ValidationFailed
@@ -64,6 +70,7 @@ def user_password_set(*, actor: User, user: User, password: str) -> None:
     user.set_password(password)
     user.save(update_fields=["password", "updated_at"])
     audit.record(action=AuditAction.PASSWORD_CHANGE, actor=actor, obj=user, changed_fields=["password"])
+    api_tokens_revoke(actor=actor, user=user, reason=RevokeReason.PASSWORD_CHANGE)
 
 
 @transaction.atomic
@@ -118,6 +125,7 @@ def membership_grant(
         obj=membership,
         changed_fields=["user", "agency", "role", "scope"],
     )
+    api_tokens_enforce_two_factor(actor=actor, user=user)
     return membership
 
 
@@ -149,6 +157,7 @@ def agency_two_factor_roles_set(
     unknown = [r for r in chosen if r not in Role.values]
     if unknown:
         raise ValidationFailed(field_errors={"roles": [_("Unknown role.")]})
+    added = set(chosen) - set(agency.two_factor_roles or [])
     agency.two_factor_roles = chosen
     save_versioned(agency, expected_version=expected_version, fields=["two_factor_roles", "updated_at"])
     audit.record(
@@ -158,6 +167,7 @@ def agency_two_factor_roles_set(
         obj=agency,
         changed_fields=["two_factor_roles"],
     )
+    api_tokens_enforce_agency_roles(actor=actor, agency=agency, roles=added)
     return agency
 
 
@@ -166,6 +176,7 @@ def admin_change_record(*, actor: User, obj: object, created: bool, changed_fiel
     from django.db.models import Model
 
     assert isinstance(obj, Model)
+    changed_fields = list(changed_fields)
     if isinstance(obj, Membership):
         _sync_staff_flag(obj.user)
     audit.record(
@@ -175,6 +186,13 @@ def admin_change_record(*, actor: User, obj: object, created: bool, changed_fiel
         obj=obj,
         changed_fields=changed_fields,
     )
+    # The admin site saves models directly, so the tokens these changes end are revoked here.
+    if isinstance(obj, User) and not obj.is_active:
+        api_tokens_revoke(actor=actor, user=obj, reason=RevokeReason.DEACTIVATED)
+    elif isinstance(obj, Membership):
+        api_tokens_enforce_two_factor(actor=actor, user=obj.user)
+    elif isinstance(obj, Agency) and "two_factor_roles" in changed_fields:
+        api_tokens_enforce_agency_roles(actor=actor, agency=obj, roles=obj.two_factor_roles or [])
 
 
 @transaction.atomic

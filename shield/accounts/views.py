@@ -12,9 +12,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from shield.accounts import home_panels, selectors, services, two_factor
+from shield.accounts import home_panels, selectors, services, token_services, two_factor
 from shield.accounts.forms import SignInForm, TokenForm, TwoFactorRolesForm
 from shield.accounts.models import User
+from shield.accounts.token_models import RevokeReason
 from shield.audit.refusals import require_permission
 from shield.core.errors import ApplicationError, NotFound
 
@@ -55,6 +56,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             actor=self.request.user,
             obj=self.request.user,
             changed_fields=["password"],
+        )
+        token_services.api_tokens_revoke(
+            actor=self.request.user,  # type: ignore[arg-type]
+            user=self.request.user,  # type: ignore[arg-type]
+            reason=RevokeReason.PASSWORD_CHANGE,
         )
         messages.success(self.request, _("Your password was changed."))
         return response

@@ -31,6 +31,9 @@ class AuditAction(models.TextChoices):
     TWO_FACTOR = "two_factor", _("Two-factor change")
     PERMISSION_DENIED = "permission_denied", _("Permission denied")
     ADDRESS_BLOCKED = "address_blocked", _("Sign-in address blocked")
+    TOKEN_ISSUE = "token_issue", _("API token issued")
+    TOKEN_NEW_ADDRESS = "token_new_address", _("API token used from a new address")
+    TOKEN_REVOKE = "token_revoke", _("API token revoked")
 
 
 class AppendOnlyError(Exception):

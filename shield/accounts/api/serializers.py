@@ -16,7 +16,12 @@ class TokenRequestSerializer(serializers.Serializer):
 
 
 class TokenResponseSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(
+        source="key", help_text=_("Send as `Authorization: Token <token>`. Shown once.")
+    )
+    id = serializers.UUIDField(source="token.pk")
+    prefix = serializers.CharField(source="token.prefix")
+    expires_at = serializers.DateTimeField(source="token.expires_at")
 
 
 class MembershipSerializer(serializers.Serializer):

@@ -3,19 +3,17 @@
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from shield import audit
-from shield.accounts import policy, sign_in
+from shield.accounts import policy, sign_in, token_services
 from shield.accounts.api.serializers import MeSerializer, TokenRequestSerializer, TokenResponseSerializer
 from shield.accounts.models import User
 from shield.accounts.two_factor import device_for_token
-from shield.audit.models import AuditAction
+from shield.core.middleware import client_ip
 
 
 class TokenThrottle(AnonRateThrottle):
@@ -58,9 +56,10 @@ class TokenView(APIView):
                 return Response(
                     {"otp_token": [_("That code is not right.")]}, status=status.HTTP_400_BAD_REQUEST
                 )
-        token, _created = Token.objects.get_or_create(user=user)
-        audit.record(action=AuditAction.LOGIN, actor=user, obj=user, reason="API token")
-        return Response({"token": token.key})
+        issued = token_services.api_token_issue(
+            user=user, two_factor=policy.requires_two_factor(user), ip=client_ip(request._request)
+        )
+        return Response(TokenResponseSerializer(issued).data)
 
 
 class MeView(APIView):

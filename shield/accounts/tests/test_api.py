@@ -24,7 +24,7 @@ def test_token_then_me_with_the_token():
     response = _token(client, "api.cw")
     assert response.status_code == 200
     key = response.json()["token"]
-    assert AuditEvent.objects.filter(action=AuditAction.LOGIN, actor=user, reason="API token").exists()
+    assert AuditEvent.objects.filter(action=AuditAction.TOKEN_ISSUE, actor=user).exists()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     me = client.get("/api/v1/me/")
     assert me.status_code == 200
