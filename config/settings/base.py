@@ -220,3 +220,10 @@ LOGGING = {
 SHIELD_TWO_FACTOR_ROLES: list[str] = env.list("SHIELD_TWO_FACTOR_ROLES", default=[])
 # Only behind a proxy that sets X-Forwarded-For itself: the client address comes from that header.
 SHIELD_TRUST_X_FORWARDED_FOR = env.bool("SHIELD_TRUST_X_FORWARDED_FOR", default=False)
+
+# --- hygiene: no-store answers, friendly error pages, check --deploy ---
+# Right after WhiteNoise: static files keep their caching, every other answer is `no-store`.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "shield.core.middleware.NoStoreMiddleware",
+)
