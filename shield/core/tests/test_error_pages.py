@@ -57,7 +57,8 @@ def test_a_missing_page_under_the_demo_settings_is_the_friendly_404():
     first, page = done.stdout.split("\n", 1)
     assert first == "False 404 200"
     assert "There is nothing here, or it is not in your scope." in page
-    assert "URLconf" not in page and "admin/" not in page
+    assert "URLconf" not in page
+    assert "admin/" not in page
 
 
 @pytest.mark.urls(__name__)
@@ -67,7 +68,8 @@ def test_a_server_error_renders_the_standalone_500_page():
     assert response.status_code == 500
     body = response.content.decode()
     assert "Something went wrong" in body
-    assert "a bug" not in body and "Traceback" not in body
+    assert "a bug" not in body
+    assert "Traceback" not in body
 
 
 def test_a_bad_request_renders_the_400_page():
