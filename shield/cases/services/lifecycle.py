@@ -38,6 +38,7 @@ from shield.core.access import AccessSubject
 from shield.core.concurrency import save_versioned
 from shield.core.errors import InvalidTransition, NotFound, PermissionRefused, ValidationFailed
 from shield.people import selectors as people_selectors
+from shield.people.merged import refuse_if_merged
 from shield.people.models import Person
 
 REFERENCE_DIGITS = 6
@@ -165,6 +166,7 @@ def register_case(
     opening a case that `case_open` and a referral (`referrals.case_open_on_referral`) share once
     each has checked who may open it. `errors` carries the caller's own field errors, so that the
     user sees every problem at once."""
+    refuse_if_merged(person)
     now = timezone.now()
     errors = dict(errors or {})
     if case_type not in CaseType.values:
