@@ -12,4 +12,7 @@ urlpatterns = [
     path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
     path("agencies/", views.agency_list, name="agency_list"),
     path("agencies/<uuid:agency_id>/security/", views.agency_security, name="agency_security"),
+    path("grants/", views.grant_list, name="grant_list"),
+    path("grants/<uuid:grant_id>/approve/", views.grant_approve, name="grant_approve"),
+    path("grants/<uuid:grant_id>/refuse/", views.grant_refuse, name="grant_refuse"),
 ]
