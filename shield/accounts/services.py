@@ -13,6 +13,7 @@ from shield import audit
 from shield.accounts import policy
 from shield.accounts.models import Agency, GrantStatus, Membership, RoleGrant, User
 from shield.accounts.roles import STAFF_ROLES, Role, Scope, needs_second_approval
+from shield.audit import reasons
 from shield.audit.models import AuditAction
 from shield.core.concurrency import save_versioned
 from shield.core.errors import InvalidTransition, PermissionRefused, ValidationFailed
@@ -151,7 +152,7 @@ def membership_grant(
 
 @transaction.atomic
 def membership_request(*, actor: User, user: User, agency: Agency, role: str, scope: str) -> RoleGrant:
-    """Record an administrator's grant: pending when the role needs a second approval, else granted at once."""
+    """Record an administrator's grant: pending when the role needs a second approval, else granted now."""
     membership_grant_check(user=user, agency=agency, role=role, scope=scope)
     grant = RoleGrant(user=user, agency=agency, role=role, scope=scope, requested_by=actor)
     if not needs_second_approval(role):
@@ -231,7 +232,7 @@ def membership_end(*, actor: User, membership: Membership, reason: str) -> Membe
         agency=membership.agency,
         obj=membership,
         changed_fields=["is_active", "ended_at"],
-        reason=reason,
+        reason=reasons.keep(reason),
     )
     return membership
 
@@ -285,6 +286,10 @@ def user_two_factor_reset(*, actor: User, user: User, reason: str) -> int:
         raise ValidationFailed(field_errors={"reason": [_("Say why two-factor sign-in is reset.")]})
     removed, _details = TOTPDevice.objects.filter(user=user).delete()
     audit.record(
-        action=AuditAction.TWO_FACTOR, actor=actor, obj=user, changed_fields=["totp_device"], reason=reason
+        action=AuditAction.TWO_FACTOR,
+        actor=actor,
+        obj=user,
+        changed_fields=["totp_device"],
+        reason=reasons.keep(reason),
     )
     return removed

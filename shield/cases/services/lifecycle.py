@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from shield import audit
 from shield.accounts.models import Agency, User
 from shield.accounts.roles import AgencyKind
+from shield.audit import reasons
 from shield.audit.models import AuditAction
 from shield.cases import selectors, stages
 from shield.cases.models import (
@@ -96,7 +97,7 @@ def move(
         agency=case.owner_agency,
         obj=case,
         changed_fields=fields,
-        reason=f"{from_stage} → {to_stage}" + (f": {reason}" if reason else ""),
+        reason=reasons.join(f"{from_stage} → {to_stage}", reasons.reference(change)),
     )
     return change
 
@@ -280,7 +281,7 @@ def case_update(
         agency=locked.owner_agency,
         obj=locked,
         changed_fields=changed,
-        reason=reason.strip(),
+        reason=reasons.keep(reason),
     )
     return locked
 
@@ -385,7 +386,7 @@ def closure_request(*, actor: User, case: Case, reason: str) -> ClosureRequest:
         agency=locked.owner_agency,
         obj=request,
         changed_fields=["case", "reason", "status"],
-        reason=text,
+        reason=reasons.reference(request),
     )
     return request
 
@@ -418,7 +419,7 @@ def closure_approve(*, actor: User, request: ClosureRequest, note: str = "") -> 
         agency=case.owner_agency,
         obj=locked,
         changed_fields=["status", "decided_by", "decided_at", "decision_note"],
-        reason=locked.decision_note,
+        reason=reasons.reference(locked, "decision_note"),
     )
     return case
 
@@ -437,6 +438,6 @@ def closure_return(*, actor: User, request: ClosureRequest, note: str) -> Closur
         agency=case.owner_agency,
         obj=locked,
         changed_fields=["status", "decided_by", "decided_at", "decision_note"],
-        reason=text,
+        reason=reasons.reference(locked, "decision_note"),
     )
     return locked
