@@ -18,11 +18,14 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
+# The demo runs with DEBUG off: visitors get the friendly 404/500 pages, never Django's debug page
+# with the URL map; WhiteNoise still serves static files from the source tree (WHITENOISE_USE_FINDERS).
+# `make demo DEBUG=True` brings the debug page back for development.
 demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo_data --linkage-duplicates 12
 	@echo "Serving Shield on http://127.0.0.1:8000 (Ctrl+C to stop)"
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	DEBUG=$${DEBUG:-False} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 serve: install
 	$(BIN)/python manage.py runserver 127.0.0.1:8000

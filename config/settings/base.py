@@ -245,3 +245,9 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # --- API tokens: hashed, expiring, revocable ---
 # Hours an API token lasts from its issue; the client then asks for a new one.
 SHIELD_API_TOKEN_HOURS = env.int("SHIELD_API_TOKEN_HOURS", default=8)
+# --- hygiene: no-store answers, friendly error pages, check --deploy ---
+# Right after WhiteNoise: static files keep their caching, every other answer is `no-store`.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "shield.core.middleware.NoStoreMiddleware",
+)

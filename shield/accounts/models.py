@@ -181,3 +181,66 @@ class SignInAddress(BaseModel):
 
     def __str__(self) -> str:
         return self.ip_address
+class GrantStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a second administrator")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+    GRANTED = "granted", _("Granted at once (no second approval needed)")
+
+
+class RoleGrant(BaseModel):
+    """A request to give `user` a role in `agency`. A role that reads case data becomes a membership
+    only when a second administrator (neither the requester nor the grantee) approves; the database
+    refuses a decision by either of them."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="role_grants", verbose_name=_("user")
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="role_grants", verbose_name=_("agency")
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    scope = models.CharField(_("scope"), max_length=20, choices=Scope.choices, default=Scope.AGENCY)
+    requested_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=GrantStatus.choices, default=GrantStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    membership = models.OneToOneField(
+        Membership,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="grant",
+        verbose_name=_("membership"),
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "agency", "role"],
+                condition=Q(status="pending"),
+                name="role_grant_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True)
+                | (~Q(decided_by=models.F("requested_by")) & ~Q(decided_by=models.F("user"))),
+                name="role_grant_four_eyes",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_at__isnull=True)
+                | (~Q(status="pending") & Q(decided_at__isnull=False)),
+                name="role_grant_decided_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.agency}"

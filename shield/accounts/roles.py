@@ -81,16 +81,20 @@ _CASE_WORK = {
 }
 
 # Django admin model permissions that a system administrator needs for the admin pages.
-_ADMIN_MODEL_PERMISSIONS = {
-    f"{app}.{action}_{model}"
-    for app, model in [
-        ("accounts", "user"),
-        ("accounts", "agency"),
-        ("accounts", "membership"),
-        ("geo", "bordergate"),
-    ]
-    for action in ("view", "add", "change")
-} | {f"geo.view_{model}" for model in ("province", "commune", "formerprovince")}
+_ADMIN_MODEL_PERMISSIONS = (
+    {
+        f"{app}.{action}_{model}"
+        for app, model in [
+            ("accounts", "user"),
+            ("accounts", "agency"),
+            ("accounts", "membership"),
+            ("geo", "bordergate"),
+        ]
+        for action in ("view", "add", "change")
+    }
+    | {"accounts.view_rolegrant", "accounts.add_rolegrant"}
+    | {f"geo.view_{model}" for model in ("province", "commune", "formerprovince")}
+)
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.FRONTLINE_OFFICER: frozenset(
@@ -122,3 +126,22 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 
 # Roles whose members may reach the Django admin site.
 STAFF_ROLES = frozenset({Role.SYSTEM_ADMIN})
+
+# Capabilities that open case data (case files and notes, justice records, the audit log of who did
+# what to which case). A role holding any of them is granted only after a second administrator
+# approves (four eyes); derived from ROLE_PERMISSIONS, so a new role is covered without a list.
+CASE_DATA_PERMISSIONS = frozenset({"cases.view", "justice.view", "audit.view_events"})
+
+
+# ...and the capability to approve such grants: otherwise one administrator could make a second
+# administrator account and approve their own request from it.
+FOUR_EYES_PERMISSIONS = CASE_DATA_PERMISSIONS | {"accounts.manage_system"}
+
+
+def reads_case_data(role: str) -> bool:
+    return bool(ROLE_PERMISSIONS.get(role, frozenset()) & CASE_DATA_PERMISSIONS)
+
+
+def needs_second_approval(role: str) -> bool:
+    """A grant of this role waits for a second administrator (four eyes)."""
+    return bool(ROLE_PERMISSIONS.get(role, frozenset()) & FOUR_EYES_PERMISSIONS)

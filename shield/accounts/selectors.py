@@ -6,7 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from shield.accounts import policy
-from shield.accounts.models import Agency, User
+from shield.accounts.models import Agency, GrantStatus, RoleGrant, User
 from shield.accounts.roles import PERMISSION_LABELS
 from shield.core.errors import NotFound
 
@@ -28,3 +28,25 @@ def capabilities_of(*, user: User | AnonymousUser) -> list[str]:
     """Human descriptions of what the user may do, in the registry's order."""
     granted = policy.permissions_of(user)
     return [str(label) for code, label in PERMISSION_LABELS.items() if code in granted]
+
+
+# A page of pending grants: more than this waiting means something else is wrong.
+PENDING_GRANTS_SHOWN = 100
+
+
+def role_grant_pending_list(*, user: User | AnonymousUser) -> QuerySet[RoleGrant]:
+    """Grants waiting for a second administrator; system administrators see them all."""
+    if not policy.has_permission(user, "accounts.manage_system"):
+        return RoleGrant.objects.none()
+    return (
+        RoleGrant.objects.filter(status=GrantStatus.PENDING)
+        .select_related("user", "agency", "requested_by")
+        .order_by("created_at")
+    )
+
+
+def role_grant_get_pending(*, user: User | AnonymousUser, grant_id: str | UUID) -> RoleGrant:
+    grant = role_grant_pending_list(user=user).filter(pk=grant_id).first()
+    if grant is None:
+        raise NotFound()
+    return grant

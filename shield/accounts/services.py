@@ -10,17 +10,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shield import audit
-from shield.accounts.models import Agency, Membership, User
-from shield.accounts.roles import STAFF_ROLES, Role, Scope
+from shield.accounts import policy
+from shield.accounts.models import Agency, GrantStatus, Membership, RoleGrant, User
+from shield.accounts.roles import STAFF_ROLES, Role, Scope, needs_second_approval
 from shield.accounts.token_models import RevokeReason
 from shield.accounts.token_services import (
     api_tokens_enforce_agency_roles,
     api_tokens_enforce_two_factor,
     api_tokens_revoke,
 )
+from shield.audit import reasons
 from shield.audit.models import AuditAction
 from shield.core.concurrency import save_versioned
-from shield.core.errors import ValidationFailed
+from shield.core.errors import InvalidTransition, PermissionRefused, ValidationFailed
 
 
 def _sync_staff_flag(user: User) -> None:
@@ -106,14 +108,10 @@ def agency_create(
     return agency
 
 
-@transaction.atomic
-def membership_grant(
-    *, actor: User | None, user: User, agency: Agency, role: str, scope: str = Scope.AGENCY
+def _membership_create(
+    *, actor: User | None, user: User, agency: Agency, role: str, scope: str
 ) -> Membership:
-    if role not in Role.values:
-        raise ValidationFailed(field_errors={"role": [_("Unknown role.")]})
-    if scope not in Scope.values:
-        raise ValidationFailed(field_errors={"scope": [_("Unknown scope.")]})
+    """The one place a membership becomes active (a bootstrap grant or an approved request)."""
     if Membership.objects.filter(user=user, agency=agency, role=role, is_active=True).exists():
         raise ValidationFailed(field_errors={"role": [_("This user already has that role in this agency.")]})
     membership = Membership.objects.create(user=user, agency=agency, role=role, scope=scope)
@@ -127,6 +125,104 @@ def membership_grant(
     )
     api_tokens_enforce_two_factor(actor=actor, user=user)
     return membership
+
+
+def membership_grant_check(*, user: User, agency: Agency, role: str, scope: str) -> None:
+    """Raise ValidationFailed when this grant cannot be made (forms call it to show field errors)."""
+    if role not in Role.values:
+        raise ValidationFailed(field_errors={"role": [_("Unknown role.")]})
+    if scope not in Scope.values:
+        raise ValidationFailed(field_errors={"scope": [_("Unknown scope.")]})
+    if Membership.objects.filter(user=user, agency=agency, role=role, is_active=True).exists():
+        raise ValidationFailed(field_errors={"role": [_("This user already has that role in this agency.")]})
+    if RoleGrant.objects.filter(user=user, agency=agency, role=role, status=GrantStatus.PENDING).exists():
+        raise ValidationFailed(field_errors={"role": [_("This role is already waiting for approval.")]})
+
+
+@transaction.atomic
+def membership_grant(
+    *, actor: User | None, user: User, agency: Agency, role: str, scope: str = Scope.AGENCY
+) -> Membership | RoleGrant:
+    """Give `user` a role, or ask for it when the role reads case data or administers the system
+    (four eyes, `roles.needs_second_approval`).
+
+    `actor=None` is the system bootstrap (`bootstrap_admin`, the demo loaders, test set-up): the
+    membership is granted at once. Every web and admin path passes the signed-in administrator,
+    so there a role that reads case data returns a pending RoleGrant that a second administrator
+    approves (`membership_grant_approve`) before the membership exists.
+    """
+    membership_grant_check(user=user, agency=agency, role=role, scope=scope)
+    if actor is None:
+        return _membership_create(actor=None, user=user, agency=agency, role=role, scope=scope)
+    grant = membership_request(actor=actor, user=user, agency=agency, role=role, scope=scope)
+    return grant.membership or grant
+
+
+@transaction.atomic
+def membership_request(*, actor: User, user: User, agency: Agency, role: str, scope: str) -> RoleGrant:
+    """Record an administrator's grant: pending when the role needs a second approval, else granted now."""
+    membership_grant_check(user=user, agency=agency, role=role, scope=scope)
+    grant = RoleGrant(user=user, agency=agency, role=role, scope=scope, requested_by=actor)
+    if not needs_second_approval(role):
+        grant.status, grant.decided_at = GrantStatus.GRANTED, timezone.now()
+        grant.membership = _membership_create(actor=actor, user=user, agency=agency, role=role, scope=scope)
+    grant.save(force_insert=True)
+    audit.record(
+        action=AuditAction.CREATE,
+        actor=actor,
+        agency=agency,
+        obj=grant,
+        changed_fields=["user", "agency", "role", "scope", "status"],
+    )
+    return grant
+
+
+def _pending_for_decision(*, actor: User, grant: RoleGrant) -> RoleGrant:
+    locked = RoleGrant.objects.select_for_update().select_related("user", "agency").get(pk=grant.pk)
+    if not policy.has_permission(actor, "accounts.manage_system"):
+        raise PermissionRefused()
+    if locked.status != GrantStatus.PENDING:
+        raise InvalidTransition(_("This request was already decided."))
+    if actor.pk in (locked.requested_by_id, locked.user_id):
+        raise PermissionRefused(
+            _("A second administrator must decide: not the one who asked, nor the person who gets the role.")
+        )
+    return locked
+
+
+@transaction.atomic
+def membership_grant_approve(*, actor: User, grant: RoleGrant) -> Membership:
+    """The second administrator's approval: the membership becomes active now."""
+    locked = _pending_for_decision(actor=actor, grant=grant)
+    locked.membership = _membership_create(
+        actor=actor, user=locked.user, agency=locked.agency, role=locked.role, scope=locked.scope
+    )
+    locked.status, locked.decided_by, locked.decided_at = GrantStatus.APPROVED, actor, timezone.now()
+    locked.save(update_fields=["membership", "status", "decided_by", "decided_at", "updated_at"])
+    audit.record(
+        action=AuditAction.UPDATE,
+        actor=actor,
+        agency=locked.agency,
+        obj=locked,
+        changed_fields=["status", "decided_by", "decided_at", "membership"],
+    )
+    return locked.membership
+
+
+@transaction.atomic
+def membership_grant_refuse(*, actor: User, grant: RoleGrant) -> RoleGrant:
+    """The second administrator's refusal: no membership; the request stays as a record."""
+    locked = _pending_for_decision(actor=actor, grant=grant)
+    locked.status, locked.decided_by, locked.decided_at = GrantStatus.REFUSED, actor, timezone.now()
+    locked.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    audit.record(
+        action=AuditAction.UPDATE,
+        actor=actor,
+        agency=locked.agency,
+        obj=locked,
+        changed_fields=["status", "decided_by", "decided_at"],
+    )
+    return locked
 
 
 @transaction.atomic
@@ -144,7 +240,7 @@ def membership_end(*, actor: User, membership: Membership, reason: str) -> Membe
         agency=membership.agency,
         obj=membership,
         changed_fields=["is_active", "ended_at"],
-        reason=reason,
+        reason=reasons.keep(reason),
     )
     return membership
 
@@ -208,6 +304,10 @@ def user_two_factor_reset(*, actor: User, user: User, reason: str) -> int:
         raise ValidationFailed(field_errors={"reason": [_("Say why two-factor sign-in is reset.")]})
     removed, _details = TOTPDevice.objects.filter(user=user).delete()
     audit.record(
-        action=AuditAction.TWO_FACTOR, actor=actor, obj=user, changed_fields=["totp_device"], reason=reason
+        action=AuditAction.TWO_FACTOR,
+        actor=actor,
+        obj=user,
+        changed_fields=["totp_device"],
+        reason=reasons.keep(reason),
     )
     return removed

@@ -21,4 +21,7 @@ urlpatterns = [
         token_views.agency_token_revoke,
         name="agency_token_revoke",
     ),
+    path("grants/", views.grant_list, name="grant_list"),
+    path("grants/<uuid:grant_id>/approve/", views.grant_approve, name="grant_approve"),
+    path("grants/<uuid:grant_id>/refuse/", views.grant_refuse, name="grant_refuse"),
 ]

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from shield.accounts import home_panels, selectors, services, token_services, two_factor
 from shield.accounts.forms import SignInForm, TokenForm, TwoFactorRolesForm
@@ -145,3 +145,49 @@ def agency_security(request: HttpRequest, agency_id: str) -> HttpResponse:
             messages.success(request, _("Security settings saved."))
             return HttpResponseRedirect(reverse("accounts:agency_security", args=[agency.pk]))
     return render(request, "accounts/agency_security.html", {"agency": agency, "form": form})
+
+
+@require_permission("accounts.manage_system", object_type="accounts.rolegrant")
+@require_GET
+def grant_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    grants = list(selectors.role_grant_pending_list(user=user)[: selectors.PENDING_GRANTS_SHOWN])
+    return render(request, "accounts/grant_list.html", {"grants": grants})
+
+
+def _grant_decide(request: HttpRequest, grant_id: str, *, approve: bool) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    try:
+        grant = selectors.role_grant_get_pending(user=user, grant_id=grant_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    error = ""
+    if request.method == "POST":
+        try:
+            if approve:
+                services.membership_grant_approve(actor=user, grant=grant)
+            else:
+                services.membership_grant_refuse(actor=user, grant=grant)
+        except ApplicationError as exc:
+            error = exc.message
+        else:
+            messages.success(
+                request, _("The role was granted.") if approve else _("The request was refused.")
+            )
+            return HttpResponseRedirect(reverse("accounts:grant_list"))
+    return render(request, "accounts/grant_decide.html", {"grant": grant, "approve": approve, "error": error})
+
+
+@require_permission("accounts.manage_system", object_type="accounts.rolegrant")
+@require_http_methods(["GET", "POST"])
+def grant_approve(request: HttpRequest, grant_id: str) -> HttpResponse:
+    """GET asks for confirmation; POST approves."""
+    return _grant_decide(request, grant_id, approve=True)
+
+
+@require_permission("accounts.manage_system", object_type="accounts.rolegrant")
+@require_http_methods(["GET", "POST"])
+def grant_refuse(request: HttpRequest, grant_id: str) -> HttpResponse:
+    """GET asks for confirmation; POST refuses."""
+    return _grant_decide(request, grant_id, approve=False)

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shield.core.encryption import EncryptedTextField
+
 GENESIS_HASH = "0" * 64
 
 
@@ -127,3 +129,22 @@ class AuditEvent(models.Model):
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.canonical_payload().encode("utf-8")).hexdigest()
+
+
+class StoredReason(models.Model):
+    """A typed reason that has no record of its own to live on (a risk change, an ended membership).
+
+    Encrypted like case notes and referenced from the audit event (`shield.audit.reasons`), so the
+    append-only chain never holds the text: the row can be erased without breaking the chain.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    text = EncryptedTextField(_("reason"))
+
+    class Meta:
+        verbose_name = _("stored reason")
+        verbose_name_plural = _("stored reasons")
+
+    def __str__(self) -> str:
+        return str(self.pk)

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from shield.audit import selectors
+from shield.audit import reasons, selectors
 from shield.audit.forms import EventFilterForm
 from shield.audit.models import AuditAction, AuditEvent
 from shield.audit.refusals import permission_denied
@@ -63,5 +63,10 @@ def event_detail(request: HttpRequest, event_id: uuid.UUID) -> HttpResponse:
     return render(
         request,
         "audit/event_detail.html",
-        {"event": event, "hash_matches": event.compute_hash() == event.hash},
+        {
+            "event": event,
+            "hash_matches": event.compute_hash() == event.hash,
+            # The event holds a reference; the reason itself is read (decrypted) from its record.
+            "reason": reasons.expand(event.reason),
+        },
     )

@@ -94,7 +94,7 @@ class Case(VersionedModel):
     reported_at = models.DateTimeField(_("reported at"))
     opened_at = models.DateTimeField(_("opened at"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    closure_reason = models.TextField(_("reason for closing"), blank=True)
+    closure_reason = EncryptedTextField(_("reason for closing"), blank=True)
     created_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("opened by")
     )
@@ -168,7 +168,7 @@ class CaseStageChange(BaseModel):
         USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("changed by")
     )
     changed_at = models.DateTimeField(_("changed at"))
-    reason = models.TextField(_("reason"), blank=True)
+    reason = EncryptedTextField(_("reason"), blank=True)
 
     class Meta:
         ordering = ["changed_at", "created_at"]
@@ -261,7 +261,7 @@ class TraffickingPlace(BaseModel):
     removed_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("removed by")
     )
-    removal_reason = models.TextField(_("reason for removal"), blank=True)
+    removal_reason = EncryptedTextField(_("reason for removal"), blank=True)
 
     class Meta:
         ordering = ["date_from", "created_at"]
@@ -445,7 +445,7 @@ class CarePlan(VersionedModel):
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("returned by")
     )
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
-    decision_note = models.TextField(_("supervisor's note"), blank=True)
+    decision_note = EncryptedTextField(_("supervisor's note"), blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -537,7 +537,7 @@ class CarePlanAction(BaseModel):
     closed_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("marked by")
     )
-    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    cancel_reason = EncryptedTextField(_("reason for cancelling"), blank=True)
 
     class Meta:
         ordering = ["due_on", "created_at"]
@@ -651,7 +651,7 @@ class Consent(BaseModel):
         USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
     )
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
-    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    withdrawal_reason = EncryptedTextField(_("reason for withdrawal"), blank=True)
     withdrawn_recorded_by = models.ForeignKey(
         USER,
         on_delete=models.PROTECT,
@@ -732,8 +732,8 @@ class CaseTransfer(BaseModel):
     requested_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
     )
-    reason = models.TextField(_("reason"))
-    legal_basis = models.TextField(_("legal basis"), blank=True)
+    reason = EncryptedTextField(_("reason"))
+    legal_basis = EncryptedTextField(_("legal basis"), blank=True)
     consent = models.ForeignKey(
         Consent,
         on_delete=models.PROTECT,
@@ -757,7 +757,7 @@ class CaseTransfer(BaseModel):
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("answered by")
     )
     decided_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    decision_note = models.TextField(_("note"), blank=True)
+    decision_note = EncryptedTextField(_("note"), blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -801,8 +801,8 @@ class CaseAccess(BaseModel):
     agency = models.ForeignKey(
         "accounts.Agency", on_delete=models.PROTECT, related_name="case_accesses", verbose_name=_("agency")
     )
-    reason = models.TextField(_("reason"))
-    legal_basis = models.TextField(_("legal basis"), blank=True)
+    reason = EncryptedTextField(_("reason"))
+    legal_basis = EncryptedTextField(_("legal basis"), blank=True)
     transfer = models.ForeignKey(
         CaseTransfer,
         on_delete=models.PROTECT,
@@ -827,7 +827,7 @@ class CaseAccess(BaseModel):
     revoked_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("revoked by")
     )
-    revocation_reason = models.TextField(_("reason for revoking"), blank=True)
+    revocation_reason = EncryptedTextField(_("reason for revoking"), blank=True)
 
     class Meta:
         ordering = ["-granted_at"]
@@ -869,7 +869,7 @@ class ClosureRequest(BaseModel):
     requested_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
     )
-    reason = models.TextField(_("reason for closing"))
+    reason = EncryptedTextField(_("reason for closing"))
     status = models.CharField(
         _("status"), max_length=20, choices=ClosureStatus.choices, default=ClosureStatus.REQUESTED
     )
@@ -877,7 +877,7 @@ class ClosureRequest(BaseModel):
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decided by")
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_note = models.TextField(_("supervisor's note"), blank=True)
+    decision_note = EncryptedTextField(_("supervisor's note"), blank=True)
 
     class Meta:
         ordering = ["-created_at"]

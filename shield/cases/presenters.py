@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from shield.accounts.models import Agency, User
 from shield.accounts.roles import ROLE_PERMISSIONS
+from shield.audit import reasons
 from shield.audit.models import AuditAction, AuditEvent
 from shield.cases import deadlines, selectors
 from shield.cases.models import (
@@ -296,6 +297,8 @@ class HistoryEntry:
     event: AuditEvent
     what: str
     fields: list[str]
+    # The event's reason with references to encrypted reasons replaced by their text.
+    reason: str = ""
 
 
 def field_label(model: type[Any] | None, name: str) -> str:
@@ -310,6 +313,8 @@ def field_label(model: type[Any] | None, name: str) -> str:
 def history_entries(events: Iterable[AuditEvent]) -> list[HistoryEntry]:
     """Events with the kind of record and the changed fields named as the pages name them."""
     entries = []
+    events = list(events)
+    reason_texts = reasons.expand_all(event.reason for event in events)
     for event in events:
         try:
             model = apps.get_model(event.object_type) if event.object_type else None
@@ -317,7 +322,8 @@ def history_entries(events: Iterable[AuditEvent]) -> list[HistoryEntry]:
             model = None
         what = str(model._meta.verbose_name) if model is not None else event.object_type
         fields = [field_label(model, name) for name in event.changed_fields or []]
-        entries.append(HistoryEntry(event=event, what=what, fields=fields))
+        reason = reason_texts.get(event.reason, event.reason)
+        entries.append(HistoryEntry(event=event, what=what, fields=fields, reason=reason))
     return entries
 
 

@@ -65,3 +65,27 @@ class EncryptedTextField(models.TextField):
         if value is None or value == "":
             return value
         return encrypt(str(value))
+
+
+def encrypt_columns_in_place(
+    apps: Any, schema_editor: Any, fields: dict[str, list[str]], *, forward: bool
+) -> None:
+    """Data migration for a text field that becomes an EncryptedTextField: encrypt (or, undoing,
+    decrypt) the values already stored. Raw SQL, so neither save() nor the field's own conversion
+    runs on values still in the other form. `fields` maps "app_label.Model" to field names."""
+    connection = schema_editor.connection
+    quote = connection.ops.quote_name
+    for label, names in fields.items():
+        model = apps.get_model(label)
+        table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+        for name in names:
+            column = quote(model._meta.get_field(name).column)
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT {pk}, {column} FROM {table} WHERE {column} <> ''")  # noqa: S608
+                rows = cursor.fetchall()
+            with connection.cursor() as cursor:
+                for key, value in rows:
+                    if not isinstance(value, str) or value.startswith(PREFIX) != (not forward):
+                        continue
+                    new = encrypt(value) if forward else decrypt(value)
+                    cursor.execute(f"UPDATE {table} SET {column} = %s WHERE {pk} = %s", [new, key])  # noqa: S608

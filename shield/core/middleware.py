@@ -34,3 +34,20 @@ class RequestContextMiddleware:
             request_context.deactivate(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+class NoStoreMiddleware:
+    """Every answer that reaches a view may carry personal data: no browser or proxy keeps a copy.
+
+    Placed after WhiteNoise, so static files (answered by WhiteNoise before this runs) keep their
+    long-lived caching. A view that sets its own Cache-Control (Django's `never_cache`) keeps it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store, private"
+        return response

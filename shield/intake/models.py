@@ -363,7 +363,7 @@ class Tip(VersionedModel):
         related_name="+",
         verbose_name=_("case"),
     )
-    closure_reason = models.TextField(_("reason for closing"), blank=True)
+    closure_reason = EncryptedTextField(_("reason for closing"), blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]

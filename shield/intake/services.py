@@ -26,6 +26,7 @@ from django_countries import countries
 from shield import audit
 from shield.accounts import policy
 from shield.accounts.models import Agency, User
+from shield.audit import reasons
 from shield.audit.models import AuditAction
 from shield.cases import selectors as case_selectors
 from shield.cases.models import Case
@@ -667,7 +668,8 @@ def tip_close(*, actor: User, tip: Tip, expected_version: int | None, reason: st
     locked = _tip_for_triage(actor, tip, expected_version)
     text = _required(reason, "reason", _("Say why the tip is closed."))
     locked.closure_reason = text
-    return _triaged(actor, locked, TipStatus.CLOSED, ["closure_reason"], expected_version, reason=text)
+    reason = reasons.reference(locked, "closure_reason")
+    return _triaged(actor, locked, TipStatus.CLOSED, ["closure_reason"], expected_version, reason=reason)
 
 
 # --- Notices -------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from shield.core.access import AccessSubject
 from shield.linkage.models import PersonMerge
-from shield.people import notices
+from shield.people import merged, notices
 from shield.people.models import Person
 
 
@@ -32,5 +32,15 @@ def merge_notices(
     }
 
 
+def survivor_of(person_id: uuid.UUID) -> uuid.UUID | None:
+    """The record `person_id` is merged into now, for people's read-only guard."""
+    return (
+        PersonMerge.objects.filter(merged_id=person_id, unmerged_at__isnull=True)
+        .values_list("survivor_id", flat=True)
+        .first()
+    )
+
+
 def register() -> None:
     notices.register("linkage.merged", merge_notices)
+    merged.register("linkage.merged", survivor_of)

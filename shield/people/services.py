@@ -28,6 +28,7 @@ from shield.core.errors import StaleVersion, ValidationFailed, VersionRequired
 from shield.geo.models import Commune, Province
 from shield.people import birth_dates, identity_numbers, search
 from shield.people.ethnicities import ethnicity_codes
+from shield.people.merged import refuse_if_merged
 from shield.people.models import (
     Alias,
     AliasKind,
@@ -385,6 +386,7 @@ def person_update(*, actor: User, person: Person, expected_version: int | None, 
         raise TypeError(f"person_update() got unexpected fields: {', '.join(sorted(unknown))}")
     if expected_version is None:
         raise VersionRequired()
+    refuse_if_merged(person)
     data: dict[str, Any] = {field: getattr(person, field) for field in UPDATABLE_FIELDS}
     data.update(changes)
     if "full_name" in changes:
@@ -436,6 +438,7 @@ def document_add(
     """Record a document the person carries. A number that contradicts the person (CCCD sex,
     year of birth or province code; a malformed CMND or passport number) is saved with warnings,
     never refused: papers are often borrowed. The same active document twice is refused."""
+    refuse_if_merged(person)
     errors = _Errors()
     if kind not in DocumentKind.values:
         errors.add("kind", _("Choose a value from the list."))
@@ -489,6 +492,7 @@ def document_add(
 @transaction.atomic
 def alias_add(*, actor: User, person: Person, name: str, kind: str = AliasKind.NICKNAME) -> Alias:
     """Record another name the person is known by; search finds the person by it from then on."""
+    refuse_if_merged(person)
     errors = _Errors()
     name = _text(name)
     folded = fold_name(name)
@@ -519,6 +523,9 @@ def relationship_add(
 ) -> Relationship:
     """Record someone related to the person: a person in the registry (obtained through
     `selectors.person_get_for` like `person`) or, when they are not registered, their name."""
+    refuse_if_merged(person)
+    if related_person is not None:
+        refuse_if_merged(related_person)
     errors = _Errors()
     if kind not in RelationshipKind.values:
         errors.add("kind", _("Choose a value from the list."))

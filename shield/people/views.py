@@ -292,20 +292,24 @@ def _detail_context(user: User, person: Person, **extra: Any) -> dict[str, Any]:
         (alias, initials(alias.name) if row.name_hidden else alias.name)
         for alias in selectors.alias_list(person=person)
     ]
+    notices = person_notices.notices_for(_viewer(user), [person]).get(person.pk, [])
+    # Merged into another record: read-only, the notice links to the kept record.
+    merged_away = any(notice.superseded for notice in notices)
     context: dict[str, Any] = {
         "person": person,
         "row": row,
+        "merged_away": merged_away,
         "is_child": person.is_child(),
         "documents": list(selectors.document_list(person=person)),
         "aliases": aliases,
         "relationships": selectors.relationship_list_for(user=_viewer(user), person=person),
         "show_contact": can_register,
-        "can_edit": can_register and not row.name_hidden,
+        "can_edit": can_register and not row.name_hidden and not merged_away,
         "document_form": DocumentForm(),
         "alias_form": AliasForm(),
         "relationship_form": RelationshipForm(person=person),
         "related_options": [],
-        "notices": person_notices.notices_for(_viewer(user), [person]).get(person.pk, []),
+        "notices": notices,
         "same_person_candidates": _candidate_rows(
             user, candidates.candidates_for_person(user=_viewer(user), person=person)
         ),

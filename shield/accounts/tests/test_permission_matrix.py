@@ -58,7 +58,12 @@ def test_admin_site_matrix(agency):
         permitted=member(Role.SYSTEM_ADMIN, agency=agency, scope=Scope.NATIONAL, username="sysadmin"),
         no_permission=member(Role.AGENCY_ADMIN, agency=agency, username="aa.only"),
     )
-    for url in ["/admin/accounts/agency/", "/admin/accounts/user/", "/admin/accounts/membership/"]:
+    for url in [
+        "/admin/accounts/agency/",
+        "/admin/accounts/user/",
+        "/admin/accounts/membership/",
+        "/admin/accounts/rolegrant/",
+    ]:
         endpoint = Endpoint("GET", url)
         for name, user in actors.signed_in().items():
             from django.test import Client

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from shield import audit
 from shield.accounts.models import Agency, User
+from shield.audit import reasons
 from shield.audit.models import AuditAction
 from shield.cases.models import (
     Case,
@@ -116,7 +117,7 @@ def consent_withdraw(
         agency=locked_case.owner_agency,
         obj=locked,
         changed_fields=["withdrawn_on", "withdrawal_reason"],
-        reason=text,
+        reason=reasons.reference(locked, "withdrawal_reason"),
     )
     now = timezone.now()
     note = str(_("Consent withdrawn."))

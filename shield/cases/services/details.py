@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from shield import audit
 from shield.accounts.models import User
+from shield.audit import reasons
 from shield.audit.models import AuditAction
 from shield.cases import value_sets
 from shield.cases.models import Case, PlaceKind, TraffickingDetails, TraffickingPlace
@@ -178,6 +179,6 @@ def trafficking_place_remove(*, actor: User, place: TraffickingPlace, reason: st
         agency=locked_case.owner_agency,
         obj=locked,
         changed_fields=["removed_at", "removed_by", "removal_reason"],
-        reason=locked.removal_reason,
+        reason=reasons.reference(locked, "removal_reason"),
     )
     return locked

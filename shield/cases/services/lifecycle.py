@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from shield import audit
 from shield.accounts.models import Agency, User
 from shield.accounts.roles import AgencyKind
+from shield.audit import reasons
 from shield.audit.models import AuditAction
 from shield.cases import selectors, stages
 from shield.cases.models import (
@@ -38,6 +39,7 @@ from shield.core.access import AccessSubject
 from shield.core.concurrency import save_versioned
 from shield.core.errors import InvalidTransition, NotFound, PermissionRefused, ValidationFailed
 from shield.people import selectors as people_selectors
+from shield.people.merged import refuse_if_merged
 from shield.people.models import Person
 
 REFERENCE_DIGITS = 6
@@ -95,7 +97,7 @@ def move(
         agency=case.owner_agency,
         obj=case,
         changed_fields=fields,
-        reason=f"{from_stage} → {to_stage}" + (f": {reason}" if reason else ""),
+        reason=reasons.join(f"{from_stage} → {to_stage}", reasons.reference(change)),
     )
     return change
 
@@ -165,6 +167,7 @@ def register_case(
     opening a case that `case_open` and a referral (`referrals.case_open_on_referral`) share once
     each has checked who may open it. `errors` carries the caller's own field errors, so that the
     user sees every problem at once."""
+    refuse_if_merged(person)
     now = timezone.now()
     errors = dict(errors or {})
     if case_type not in CaseType.values:
@@ -278,7 +281,7 @@ def case_update(
         agency=locked.owner_agency,
         obj=locked,
         changed_fields=changed,
-        reason=reason.strip(),
+        reason=reasons.keep(reason),
     )
     return locked
 
@@ -383,7 +386,7 @@ def closure_request(*, actor: User, case: Case, reason: str) -> ClosureRequest:
         agency=locked.owner_agency,
         obj=request,
         changed_fields=["case", "reason", "status"],
-        reason=text,
+        reason=reasons.reference(request),
     )
     return request
 
@@ -416,7 +419,7 @@ def closure_approve(*, actor: User, request: ClosureRequest, note: str = "") -> 
         agency=case.owner_agency,
         obj=locked,
         changed_fields=["status", "decided_by", "decided_at", "decision_note"],
-        reason=locked.decision_note,
+        reason=reasons.reference(locked, "decision_note"),
     )
     return case
 
@@ -435,6 +438,6 @@ def closure_return(*, actor: User, request: ClosureRequest, note: str) -> Closur
         agency=case.owner_agency,
         obj=locked,
         changed_fields=["status", "decided_by", "decided_at", "decision_note"],
-        reason=text,
+        reason=reasons.reference(locked, "decision_note"),
     )
     return locked

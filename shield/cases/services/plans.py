@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from shield import audit
 from shield.accounts.models import Agency, User
+from shield.audit import reasons
 from shield.audit.models import AuditAction
 from shield.cases.models import (
     ActionStatus,
@@ -251,7 +252,7 @@ def care_plan_action_cancel(*, actor: User, action: CarePlanAction, reason: str)
         agency=case.owner_agency,
         obj=locked,
         changed_fields=["status", "cancel_reason", "closed_by"],
-        reason=locked.cancel_reason,
+        reason=reasons.reference(locked, "cancel_reason"),
     )
     return locked
 
@@ -337,6 +338,6 @@ def care_plan_return(*, actor: User, plan: CarePlan, expected_version: int | Non
         agency=case.owner_agency,
         obj=locked,
         changed_fields=["status", "returned_by", "returned_at", "decision_note"],
-        reason=text,
+        reason=reasons.reference(locked, "decision_note"),
     )
     return locked

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from shield import audit
 from shield.accounts.models import Agency, User
+from shield.audit import reasons
 from shield.audit.models import AuditAction
 from shield.cases import selectors
 from shield.cases.models import Case, CaseAccess, CaseTransfer, Consent, ConsentScope, TransferStatus
@@ -89,11 +90,13 @@ def transfer_request(
         consent=consent,
         override_by=override_by,
     )
-    audit_reason = text
+    audit_reason = reasons.reference(transfer)
     if override_by is not None:
-        audit_reason = f"{text}\n" + _("Consent overridden on the legal basis: %(basis)s") % {
-            "basis": transfer.legal_basis
-        }
+        audit_reason = reasons.join(
+            audit_reason,
+            _("Consent overridden on the legal basis: %(basis)s")
+            % {"basis": reasons.reference(transfer, "legal_basis")},
+        )
     audit.record(
         action=AuditAction.CREATE,
         actor=actor,
@@ -136,7 +139,7 @@ def _answer(transfer: CaseTransfer, actor: User, status: str, note: str, case: C
         agency=case.owner_agency,
         obj=transfer,
         changed_fields=["status", "decided_by", "decided_at", "decision_note"],
-        reason=transfer.decision_note,
+        reason=reasons.reference(transfer, "decision_note"),
     )
 
 
@@ -242,11 +245,13 @@ def case_access_grant(
         granted_by=actor,
         granted_at=timezone.now(),
     )
-    audit_reason = text
+    audit_reason = reasons.reference(access)
     if override_by is not None:
-        audit_reason = f"{text}\n" + _("Consent overridden on the legal basis: %(basis)s") % {
-            "basis": access.legal_basis
-        }
+        audit_reason = reasons.join(
+            audit_reason,
+            _("Consent overridden on the legal basis: %(basis)s")
+            % {"basis": reasons.reference(access, "legal_basis")},
+        )
     audit.record(
         action=AuditAction.CREATE,
         actor=actor,
@@ -270,7 +275,7 @@ def _revoke(
         agency=case.owner_agency,
         obj=access,
         changed_fields=["revoked_at", "revoked_by", "revocation_reason"],
-        reason=reason,
+        reason=reasons.reference(access, "revocation_reason"),
     )
 
 
