@@ -220,3 +220,24 @@ LOGGING = {
 SHIELD_TWO_FACTOR_ROLES: list[str] = env.list("SHIELD_TWO_FACTOR_ROLES", default=[])
 # Only behind a proxy that sets X-Forwarded-For itself: the client address comes from that header.
 SHIELD_TRUST_X_FORWARDED_FOR = env.bool("SHIELD_TRUST_X_FORWARDED_FOR", default=False)
+
+# --- API limits and server errors: body size, JSON depth, the PDF's time limit ---
+# The largest request body, JSON included (shield.core.api.parsers applies it to what DRF reads
+# itself): a 413 past it. 2.5 MB, Django's default, named here: the largest text any field takes
+# (a note, 20,000 characters) is far below, so anything near this size is refused anyway.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+# JSON nested deeper than this answers 400 (no Shield payload goes past 4 levels).
+SHIELD_API_MAX_JSON_DEPTH = 32
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "shield.core.api.parsers.BoundedJSONParser",
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]
+REST_FRAMEWORK["DEFAULT_METADATA_CLASS"] = "shield.core.api.metadata.MethodsOnlyMetadata"
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "shield.core.api.schema.document_error_answers",
+]
+# A case's PDF is rendered in a child process killed after this many seconds (an error page then),
+# so one heavy case cannot hold a server worker.
+SHIELD_PDF_TIMEOUT_SECONDS = env.float("SHIELD_PDF_TIMEOUT_SECONDS", default=15.0)
