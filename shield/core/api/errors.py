@@ -7,10 +7,12 @@ documents the same shape (`shield.core.api.schema`).
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from shield.core.api.parsers import RequestTooLarge
 from shield.core.errors import ApplicationError, ValidationFailed
 
 
@@ -21,6 +23,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             # Same shape as DRF's own validation errors: a list of messages per field.
             body.update(exc.field_errors)
         return Response(body, status=exc.status_code)
+    if isinstance(exc, RequestDataTooBig):
+        # Django's own refusal (a body read before the parser ran) would be an HTML 400.
+        exc = RequestTooLarge()
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.APIException):
         response.data = with_detail(response.data)
