@@ -41,7 +41,8 @@ def _error(response: Any, status: int) -> dict[str, Any]:
     assert response.status_code == status, response.content[:300]
     assert response["Content-Type"].startswith("application/json")
     body: dict[str, Any] = response.json()
-    assert isinstance(body["detail"], str) and body["detail"]
+    assert isinstance(body["detail"], str)
+    assert body["detail"]
     return body
 
 
