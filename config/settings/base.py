@@ -241,3 +241,5 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
 # A case's PDF is rendered in a child process killed after this many seconds (an error page then),
 # so one heavy case cannot hold a server worker.
 SHIELD_PDF_TIMEOUT_SECONDS = env.float("SHIELD_PDF_TIMEOUT_SECONDS", default=15.0)
+# At most this many notes (the newest) are printed in a case's PDF; the rest are read in Shield.
+SHIELD_PDF_MAX_NOTES = env.int("SHIELD_PDF_MAX_NOTES", default=200)
