@@ -243,3 +243,5 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
 SHIELD_PDF_TIMEOUT_SECONDS = env.float("SHIELD_PDF_TIMEOUT_SECONDS", default=15.0)
 # At most this many notes (the newest) are printed in a case's PDF; the rest are read in Shield.
 SHIELD_PDF_MAX_NOTES = env.int("SHIELD_PDF_MAX_NOTES", default=200)
+# ...and no more notes than fit in this many characters together (the first note always prints).
+SHIELD_PDF_MAX_NOTE_CHARACTERS = env.int("SHIELD_PDF_MAX_NOTE_CHARACTERS", default=200_000)

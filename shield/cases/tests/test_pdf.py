@@ -153,3 +153,12 @@ def test_the_pdf_prints_only_the_newest_notes_past_its_limit(team, child_case, s
     html = pdf.summary_html(user=team.worker, case=child_case)
     assert html.count('class="note"') == 2
     assert "Only the newest 2 notes are printed" in html
+
+
+def test_the_pdf_prints_notes_only_up_to_its_character_budget(team, child_case, settings):
+    settings.SHIELD_PDF_MAX_NOTE_CHARACTERS = 25_000
+    for n in range(3):
+        services.note_add(actor=team.worker, case=child_case, kind="contact", body=f"{n}" * 10_000)
+    html = pdf.summary_html(user=team.worker, case=child_case)
+    assert html.count('class="note"') == 2
+    assert "Only the newest 2 notes are printed" in html
