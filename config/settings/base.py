@@ -245,3 +245,4 @@ SHIELD_PDF_TIMEOUT_SECONDS = env.float("SHIELD_PDF_TIMEOUT_SECONDS", default=15.
 SHIELD_PDF_MAX_NOTES = env.int("SHIELD_PDF_MAX_NOTES", default=200)
 # ...and no more notes than fit in this many characters together (the first note always prints).
 SHIELD_PDF_MAX_NOTE_CHARACTERS = env.int("SHIELD_PDF_MAX_NOTE_CHARACTERS", default=200_000)
+MIDDLEWARE = [*MIDDLEWARE, "shield.core.api.middleware.ApiQueryCheckMiddleware"]

@@ -170,3 +170,12 @@ def test_the_schema_and_docs_need_sign_in():
     signed_in = APIClient()
     signed_in.force_login(member(Role.CASE_WORKER))
     assert signed_in.get("/api/v1/schema/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/screenings/", "/api/v1/tips/", "/api/v1/cases/", "/api/v1/persons/"]
+)
+def test_a_nul_character_in_a_query_is_a_400_on_every_database(api, path):
+    # PostgreSQL text cannot hold NUL: a filter that reached the database was a server error there.
+    body = _error(api.get(path, {"status": "open\x00"}), 400)
+    assert body["status"] == ["Null characters are not allowed."]
