@@ -1,10 +1,17 @@
-"""The REST API, version 1: each app adds its routes here; schema and docs are served offline."""
+"""The REST API, version 1: each app adds its routes here; schema and docs are served offline.
 
-from django.urls import include, path
+The schema and its docs need sign-in, as every other API route does: they map every endpoint and
+field of a system about victims of crime, which is no one's business but its users'. A path that
+matches no route (a malformed id among them) answers the API's JSON 404, not an HTML page.
+"""
+
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.permissions import IsAuthenticated
 
 from shield.accounts.api import tokens as token_api
 from shield.accounts.api import views as account_api
+from shield.core.api.views import api_not_found
 
 urlpatterns = [
     path("auth/token/", account_api.TokenView.as_view(), name="api-token"),
@@ -18,7 +25,13 @@ urlpatterns = [
     path("cases/", include("shield.cases.api.urls")),
     path("", include("shield.intake.api.urls")),
     path("linkage/", include("shield.linkage.api.urls")),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="api-schema"),
     # The split view serves its start-up script as a file, so the strict CSP needs no exception.
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema", permission_classes=[IsAuthenticated]),
+        name="api-docs",
+    ),
+    # Last: whatever no route above matched.
+    re_path(r"^", api_not_found, name="api-not-found"),
 ]

@@ -242,12 +242,40 @@ SHIELD_PASSWORD_MIN_GUESSES_LOG10 = env.int("SHIELD_PASSWORD_MIN_GUESSES_LOG10",
 SHIELD_PASSWORD_HISTORY = env.int("SHIELD_PASSWORD_HISTORY", default=5)
 # axes warns when it does not key on the address; the address has its own throttle here instead.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
 # --- API tokens: hashed, expiring, revocable ---
 # Hours an API token lasts from its issue; the client then asks for a new one.
 SHIELD_API_TOKEN_HOURS = env.int("SHIELD_API_TOKEN_HOURS", default=8)
+
 # --- hygiene: no-store answers, friendly error pages, check --deploy ---
 # Right after WhiteNoise: static files keep their caching, every other answer is `no-store`.
 MIDDLEWARE.insert(
     MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
     "shield.core.middleware.NoStoreMiddleware",
 )
+
+# --- API limits and server errors: body size, JSON depth, the PDF's time limit ---
+# The largest request body, JSON included (shield.core.api.parsers applies it to what DRF reads
+# itself): a 413 past it. 2.5 MB, Django's default, named here: the largest text any field takes
+# (a note, 20,000 characters) is far below, so anything near this size is refused anyway.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+# JSON nested deeper than this answers 400 (no Shield payload goes past 4 levels).
+SHIELD_API_MAX_JSON_DEPTH = 32
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "shield.core.api.parsers.BoundedJSONParser",
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]
+REST_FRAMEWORK["DEFAULT_METADATA_CLASS"] = "shield.core.api.metadata.MethodsOnlyMetadata"
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "shield.core.api.schema.document_error_answers",
+]
+# A case's PDF is rendered in a child process killed after this many seconds (an error page then),
+# so one heavy case cannot hold a server worker.
+SHIELD_PDF_TIMEOUT_SECONDS = env.float("SHIELD_PDF_TIMEOUT_SECONDS", default=15.0)
+# At most this many notes (the newest) are printed in a case's PDF; the rest are read in Shield.
+SHIELD_PDF_MAX_NOTES = env.int("SHIELD_PDF_MAX_NOTES", default=200)
+# ...and no more notes than fit in this many characters together (the first note always prints).
+SHIELD_PDF_MAX_NOTE_CHARACTERS = env.int("SHIELD_PDF_MAX_NOTE_CHARACTERS", default=200_000)
+MIDDLEWARE = [*MIDDLEWARE, "shield.core.api.middleware.ApiQueryCheckMiddleware"]

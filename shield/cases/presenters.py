@@ -305,9 +305,14 @@ def field_label(model: type[Any] | None, name: str) -> str:
     if model is None:
         return name
     try:
-        return str(model._meta.get_field(name.split(".", 1)[0]).verbose_name)
+        field = model._meta.get_field(name.split(".", 1)[0])
     except FieldDoesNotExist:
         return name
+    if field.auto_created and not field.concrete and field.related_model is not None:
+        # A reverse relation (a case's notes, its consents) has no verbose name of its own: it
+        # is named after the records it holds.
+        return str(field.related_model._meta.verbose_name_plural)
+    return str(getattr(field, "verbose_name", name))
 
 
 def history_entries(events: Iterable[AuditEvent]) -> list[HistoryEntry]:

@@ -120,6 +120,7 @@ class ScreeningForm(VersionedForm):
     )
     observations = forms.CharField(
         label=_("Observations"),
+        max_length=10000,
         required=False,
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
         help_text=_("Encrypted. What you saw or heard that the indicators do not cover."),
@@ -304,6 +305,7 @@ class TipForm(forms.Form):
     )
     description = forms.CharField(
         label=_("What was reported"),
+        max_length=10000,
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 5}),
         help_text=_("Encrypted."),
     )
@@ -324,6 +326,7 @@ class TipForm(forms.Form):
     )
     people_mentioned = forms.CharField(
         label=_("People mentioned"),
+        max_length=4000,
         required=False,
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
         help_text=_("Encrypted. Names, ages and descriptions as the reporter gave them."),

@@ -249,12 +249,13 @@ class PersonFieldsForm(_BootstrapForm):
     )
     contact = forms.CharField(
         label=_("Contact details"),
+        max_length=2000,
         required=False,
         help_text=_("Stored encrypted; shown only to people who may register people."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     disability = forms.CharField(
-        label=_("Disability"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Disability"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -429,7 +430,9 @@ class RelationshipForm(_BootstrapForm):
     related_name = forms.CharField(
         label=_("Or their name, if they are not registered"), required=False, max_length=200
     )
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "relationship_%s")

@@ -45,7 +45,7 @@ def test_wrong_password_answers_400_without_saying_which_part_was_wrong():
 def test_missing_fields_answer_400_per_field():
     response = APIClient().post(TOKEN, {}, format="json")
     assert response.status_code == 400
-    assert set(response.json()) == {"username", "password"}
+    assert set(response.json()) == {"username", "password", "detail"}
 
 
 def test_repeated_failures_lock_the_account_for_the_api_too():

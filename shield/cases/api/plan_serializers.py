@@ -113,20 +113,24 @@ class PlanVersionSerializer(serializers.Serializer):
 
 class PlanReturnSerializer(serializers.Serializer):
     note = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text=_("What should change in the plan.")
+        max_length=4000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("What should change in the plan."),
     )
     version = VersionField()
 
 
 class GoalAddSerializer(serializers.Serializer):
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
     domain = serializers.ChoiceField(choices=NeedDomain.choices, required=False, allow_blank=True, default="")
     version = VersionField(help_text=_("The plan's version, if not sent as If-Match."))
 
 
 class ActionAddSerializer(serializers.Serializer):
     goal = serializers.UUIDField(help_text=_("A goal of the plan."))
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
     due_on = serializers.DateField()
     responsible_agency = agency_field(required=False, allow_null=True)
     responsible_person = user_field(required=False, allow_null=True)
@@ -138,7 +142,7 @@ class ActionCompleteSerializer(serializers.Serializer):
 
 
 class ActionCancelSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
 
 
 class GoalAddedSerializer(GoalSerializer):

@@ -69,7 +69,7 @@ class NoteSerializer(serializers.Serializer):
 
 class NoteAddSerializer(serializers.Serializer):
     kind = NamedChoiceField(NoteKind)
-    body = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    body = serializers.CharField(max_length=20000, allow_blank=True, trim_whitespace=False)
     occurred_at = serializers.DateTimeField(
         required=False, help_text=_("When the contact or visit took place (by default now).")
     )
@@ -114,14 +114,14 @@ class ConsentRecordSerializer(serializers.Serializer):
     scope = serializers.ChoiceField(choices=ConsentScope.choices)
     given_by = serializers.ChoiceField(choices=ConsentGivenBy.choices)
     given_on = serializers.DateField()
-    guardian_name = serializers.CharField(required=False, allow_blank=True, default="")
+    guardian_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     shared_with_agency = agency_field(
         required=False, allow_null=True, help_text=_("For consent to share: the agency named.")
     )
 
 
 class ConsentWithdrawSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
     withdrawn_on = serializers.DateField(required=False, help_text=_("By default today."))
 
 
@@ -164,12 +164,15 @@ class DecisionRecordedSerializer(DecisionSerializer):
 
 class DecideSerializer(serializers.Serializer):
     status = NamedChoiceField(IdentificationStatus)
-    body_name = serializers.CharField(required=False, allow_blank=True, default="")
+    body_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     body_type = serializers.ChoiceField(choices=AgencyKind.choices)
     decided_on = serializers.DateField()
-    basis = serializers.CharField(required=False, allow_blank=True, default="")
+    basis = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
     documents = serializers.ListField(
-        child=serializers.CharField(allow_blank=True), required=False, default=list
+        child=serializers.CharField(max_length=500, allow_blank=True),
+        required=False,
+        default=list,
+        max_length=50,
     )
 
 
@@ -179,7 +182,7 @@ class DecideSerializer(serializers.Serializer):
 class NeedSerializer(serializers.Serializer):
     domain = serializers.ChoiceField(choices=NeedDomain.choices)
     level = serializers.ChoiceField(choices=NeedLevel.choices)
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
 
 
 class AssessmentSerializer(serializers.Serializer):
@@ -208,7 +211,7 @@ class AssessmentSerializer(serializers.Serializer):
 
 class AssessmentRecordSerializer(serializers.Serializer):
     assessed_on = serializers.DateField(required=False, help_text=_("By default today."))
-    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    summary = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
     needs = NeedSerializer(many=True, help_text=_("One entry per domain assessed."))
 
     def validate_needs(self, needs: list[dict[str, Any]]) -> list[dict[str, Any]]:

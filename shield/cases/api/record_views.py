@@ -10,7 +10,6 @@ import uuid
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -30,10 +29,11 @@ from shield.cases.api.record_serializers import (
     NoteSerializer,
 )
 from shield.cases.services import NeedInput
+from shield.core.api.pagination import CheckedCursorPagination
 from shield.core.errors import NotFound, ValidationFailed
 
 
-class NoteCursorPagination(CursorPagination):
+class NoteCursorPagination(CheckedCursorPagination):
     """The timeline's order: latest contact first."""
 
     ordering = ("-occurred_at", "-created_at")

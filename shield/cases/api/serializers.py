@@ -204,18 +204,18 @@ class CaseUpdateSerializer(serializers.Serializer):
     assigned_worker = user_field(
         required=False, allow_null=True, help_text=_("A case worker of the owning agency; null unassigns.")
     )
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
     version = VersionField()
 
 
 class TransitionSerializer(serializers.Serializer):
     to_stage = NamedChoiceField(Stage)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
     version = VersionField()
 
 
 class ReopenSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
     version = VersionField()
 
 

@@ -58,9 +58,13 @@ class TransferSerializer(serializers.Serializer):
 
 class TransferRequestSerializer(serializers.Serializer):
     to_agency = agency_field()
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
     legal_basis = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text=_("Needed only to override missing consent.")
+        max_length=4000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Needed only to override missing consent."),
     )
     override = serializers.BooleanField(
         required=False,
@@ -70,7 +74,7 @@ class TransferRequestSerializer(serializers.Serializer):
 
 
 class AnswerSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
 
 
 class TransferAnsweredSerializer(serializers.Serializer):
@@ -102,7 +106,7 @@ class ClosureSerializer(serializers.Serializer):
 
 
 class ClosureRequestSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
 
 
 class ClosureDecidedSerializer(serializers.Serializer):

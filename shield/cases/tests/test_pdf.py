@@ -133,3 +133,32 @@ def test_the_pdf_fetches_nothing_from_outside(team, child_case, monkeypatch):
     content = pdf.case_summary_pdf(user=team.worker, case=child_case)
     assert content.startswith(b"%PDF-")
     assert opened == []
+
+
+def test_a_pdf_past_its_time_limit_is_stopped_with_a_clear_message_and_no_export(
+    client, team, child_case, settings
+):
+    settings.SHIELD_PDF_TIMEOUT_SECONDS = 0.01  # no child process starts WeasyPrint that fast
+    client.force_login(team.worker)
+    response = client.get(reverse("cases:case_pdf", args=[child_case.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("cases:case_detail", args=[child_case.pk])
+    assert "took too long" in response.content.decode()
+    assert not exports_of(child_case).exists()
+
+
+def test_the_pdf_prints_only_the_newest_notes_past_its_limit(team, child_case, settings):
+    settings.SHIELD_PDF_MAX_NOTES = 2
+    for n in range(3):
+        services.note_add(actor=team.worker, case=child_case, kind="contact", body=f"Visit {n}")
+    html = pdf.summary_html(user=team.worker, case=child_case)
+    assert html.count('class="note"') == 2
+    assert "Only the newest 2 notes are printed" in html
+
+
+def test_the_pdf_prints_notes_only_up_to_its_character_budget(team, child_case, settings):
+    settings.SHIELD_PDF_MAX_NOTE_CHARACTERS = 25_000
+    for n in range(3):
+        services.note_add(actor=team.worker, case=child_case, kind="contact", body=f"{n}" * 10_000)
+    html = pdf.summary_html(user=team.worker, case=child_case)
+    assert html.count('class="note"') == 2
+    assert "Only the newest 2 notes are printed" in html

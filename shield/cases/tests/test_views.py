@@ -871,3 +871,18 @@ def test_the_history_tab_lists_the_audit_events_of_the_case_and_its_records(clie
 def test_the_history_of_a_case_is_not_shown_outside_its_reach(client, case):
     outsider = member(Role.AUDITOR, scope=Scope.NATIONAL)
     assert login(client, outsider).get(detail(case, "history")).status_code == 403
+
+
+def test_the_history_tab_names_a_reverse_relation_among_the_changed_fields(client, team, case):
+    # Events written by merges and imports name a case's related records (`notes`, `consents`):
+    # reverse relations, which have no verbose name; the tab used to fail with a server error.
+    from shield import audit
+
+    audit.record(
+        action=AuditAction.UPDATE, actor=team.worker, obj=case, changed_fields=["notes", "consents", "stage"]
+    )
+    response = login(client, team.supervisor).get(detail(case, "history"))
+    assert response.status_code == 200
+    body = text(response)
+    assert "case notes" in body
+    assert "consents" in body

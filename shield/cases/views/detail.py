@@ -3,8 +3,10 @@
 import uuid
 from typing import Any
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -217,7 +219,12 @@ def case_reopen(request: HttpRequest, user: User, case: Case) -> HttpResponse:
 def case_pdf(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     user = user_of(request)
     case = get_case(user, case_id)
-    content = pdf.case_summary_pdf(user=user, case=case)
+    try:
+        content = pdf.case_summary_pdf(user=user, case=case)
+    except pdf.PdfTooSlow as exc:
+        messages.error(request, exc.message)
+        # Back to the case with the reason, rather than a download that never comes.
+        return redirect(reverse("cases:case_detail", args=[case.pk]))
     audit.record(action=AuditAction.EXPORT, actor=user, obj=case, reason="PDF summary")
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{case.reference}.pdf"'

@@ -13,7 +13,9 @@ from rest_framework.response import Response
 from shield.core.errors import StaleVersion, ValidationFailed
 from shield.core.models import VersionedModel
 
-_ETAG = re.compile(r'^\s*(?:W/)?"(\d+)"\s*$')
+# At most 18 digits: a version is a 64-bit integer, and a longer run of digits would only meet
+# Python's limit on converting long numbers (a server error) instead of a clear 400.
+_ETAG = re.compile(r'^\s*(?:W/)?"(\d{1,18})"\s*$')
 
 
 def etag(instance: VersionedModel) -> str:

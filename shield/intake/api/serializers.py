@@ -150,7 +150,7 @@ class ScreeningWriteSerializer(serializers.Serializer):
     destination_place = serializers.CharField(required=False, allow_blank=True, max_length=200)
     purpose = NamedChoiceField(Purpose, required=False, allow_blank=True)
     recruiter = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    observations = serializers.CharField(required=False, allow_blank=True)
+    observations = serializers.CharField(max_length=10000, required=False, allow_blank=True)
     answers = serializers.DictField(
         required=False, help_text="Indicator code → true (observed) or an option's code (a choice)."
     )
@@ -221,17 +221,19 @@ class TipWriteSerializer(serializers.Serializer):
     received_at = serializers.DateTimeField(required=False)
     urgency = NamedChoiceField(Urgency, required=False)
     reporter_anonymous = serializers.BooleanField(required=False, default=False)
-    reporter_name = serializers.CharField(required=False, allow_blank=True, default="")
-    reporter_contact = serializers.CharField(required=False, allow_blank=True, default="")
-    description = serializers.CharField()
+    reporter_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    reporter_contact = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    description = serializers.CharField(max_length=10000)
     country = serializers.CharField(
         required=False, default="VN", max_length=2, help_text="ISO 3166 alpha-2 code."
     )
     province = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="A province code."
+        max_length=2, required=False, allow_blank=True, default="", help_text="A province code."
     )
-    commune = serializers.CharField(required=False, allow_blank=True, default="", help_text="A commune code.")
-    people_mentioned = serializers.CharField(required=False, allow_blank=True, default="")
+    commune = serializers.CharField(
+        max_length=5, required=False, allow_blank=True, default="", help_text="A commune code."
+    )
+    people_mentioned = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
 
 
 class TipTriageSerializer(serializers.Serializer):
@@ -244,6 +246,6 @@ class TipTriageSerializer(serializers.Serializer):
     )
     person = serializers.UUIDField(required=False, allow_null=True)
     case = serializers.UUIDField(required=False, allow_null=True)
-    full_name = serializers.CharField(required=False, allow_blank=True, default="")
+    full_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     sex = serializers.ChoiceField(choices=Sex.choices, required=False, default=Sex.UNKNOWN)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")

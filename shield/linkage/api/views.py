@@ -13,7 +13,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
-from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -24,7 +23,7 @@ from shield import audit
 from shield.accounts.models import User
 from shield.audit.models import AuditAction
 from shield.core.access import AccessSubject
-from shield.core.api.pagination import NewestFirstCursorPagination
+from shield.core.api.pagination import CheckedCursorPagination, NewestFirstCursorPagination
 from shield.core.api.versioning import expected_version, with_etag
 from shield.core.errors import VersionRequired
 from shield.linkage import selectors, services
@@ -48,7 +47,7 @@ ERRORS: dict[int, OpenApiResponse] = {
 }
 
 
-class ReviewQueuePagination(CursorPagination):
+class ReviewQueuePagination(CheckedCursorPagination):
     ordering = ("-match_probability", "id")
     page_size = 50
     max_page_size = 200

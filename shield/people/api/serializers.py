@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from shield.core.api.fields import code_field
 from shield.geo import selectors as geo
 from shield.geo.models import Commune
 from shield.people import selectors
@@ -156,15 +157,15 @@ class PersonWriteSerializer(serializers.Serializer):
         required=False,
         help_text=_("ISO 639 codes, such as vi, hmn."),
     )
-    home_province = serializers.SlugRelatedField(
-        slug_field="code", queryset=geo.province_list(), required=False, allow_null=True
+    home_province = code_field(
+        max_length=2, slug_field="code", queryset=geo.province_list(), required=False, allow_null=True
     )
     # Communes are public reference data (no access rule); the code alone identifies one.
-    home_commune = serializers.SlugRelatedField(
-        slug_field="code", queryset=Commune.objects.all(), required=False, allow_null=True
+    home_commune = code_field(
+        max_length=5, slug_field="code", queryset=Commune.objects.all(), required=False, allow_null=True
     )
-    contact = serializers.CharField(required=False, allow_blank=True)
-    disability = serializers.CharField(required=False, allow_blank=True)
+    contact = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    disability = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     version = serializers.IntegerField(
         required=False, min_value=1, help_text=_("The version edited, if not sent as If-Match.")
     )
@@ -255,7 +256,7 @@ class RelationshipSerializer(serializers.Serializer):
         help_text=_("For someone not registered."),
     )
     name = serializers.CharField(read_only=True, help_text=_("The related person as you may see them."))
-    notes = serializers.CharField(required=False, allow_blank=True)
+    notes = serializers.CharField(max_length=4000, required=False, allow_blank=True)
     created_at = serializers.DateTimeField(read_only=True)
 
     def to_representation(self, instance: selectors.RelatedEntry) -> dict[str, Any]:

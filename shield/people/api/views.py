@@ -16,7 +16,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import GenericAPIView
-from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -28,6 +27,7 @@ from shield.accounts import policy
 from shield.accounts.models import User
 from shield.audit.models import AuditAction
 from shield.core.access import AccessSubject
+from shield.core.api.pagination import CheckedCursorPagination
 from shield.core.api.versioning import expected_version, with_etag
 from shield.core.errors import NotFound, ValidationFailed, VersionRequired
 from shield.geo import selectors as geo
@@ -78,7 +78,7 @@ VERSION_ERRORS: dict[int, OpenApiResponse] = {
 }
 
 
-class PersonNameCursorPagination(CursorPagination):
+class PersonNameCursorPagination(CheckedCursorPagination):
     """Stable pages in the order the search gives: by name (the selector's sort annotations, so a
     name search keeps reading its key's index in order)."""
 
