@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "shield.core.middleware.RequestContextMiddleware",
+    "shield.audit.middleware.OutOfReachAuditMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shield.accounts.middleware.SlidingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -220,3 +221,18 @@ LOGGING = {
 SHIELD_TWO_FACTOR_ROLES: list[str] = env.list("SHIELD_TWO_FACTOR_ROLES", default=[])
 # Only behind a proxy that sets X-Forwarded-For itself: the client address comes from that header.
 SHIELD_TRUST_X_FORWARDED_FOR = env.bool("SHIELD_TRUST_X_FORWARDED_FOR", default=False)
+
+# --- audit: requests out of reach, searches, the chain's anchor ---
+# Per user and window: the first SHIELD_AUDIT_REACH_LIMIT requests for records out of their reach
+# each get an event; the rest are counted into one summary per window (shield.audit.reach).
+SHIELD_AUDIT_REACH_WINDOW_MINUTES = env.int("SHIELD_AUDIT_REACH_WINDOW_MINUTES", default=60)
+SHIELD_AUDIT_REACH_LIMIT = env.int("SHIELD_AUDIT_REACH_LIMIT", default=20)
+# Key of the hashes a search event keeps of the words searched (shield.audit.search_terms); when
+# empty, one derived from SECRET_KEY (rotating SECRET_KEY then makes older searches unfindable).
+SHIELD_AUDIT_SEARCH_KEY = env.str("SHIELD_AUDIT_SEARCH_KEY", default="")
+# Signed digests of the chain's head, written by `manage.py audit_anchor` to a directory outside the
+# database (another disk or machine); the key signs them (derived from SECRET_KEY when empty).
+SHIELD_AUDIT_ANCHOR_DIR = env.str("SHIELD_AUDIT_ANCHOR_DIR", default=str(BASE_DIR / "audit-anchors"))
+SHIELD_AUDIT_ANCHOR_KEY = env.str("SHIELD_AUDIT_ANCHOR_KEY", default="")
+# How long a search typed into a list page is kept under its opaque key (?s=...) in the session.
+SHIELD_SAVED_SEARCHES_KEPT = env.int("SHIELD_SAVED_SEARCHES_KEPT", default=20)
