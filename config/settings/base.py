@@ -234,5 +234,5 @@ SHIELD_AUDIT_SEARCH_KEY = env.str("SHIELD_AUDIT_SEARCH_KEY", default="")
 # database (another disk or machine); the key signs them (derived from SECRET_KEY when empty).
 SHIELD_AUDIT_ANCHOR_DIR = env.str("SHIELD_AUDIT_ANCHOR_DIR", default=str(BASE_DIR / "audit-anchors"))
 SHIELD_AUDIT_ANCHOR_KEY = env.str("SHIELD_AUDIT_ANCHOR_KEY", default="")
-# How long a search typed into a list page is kept under its opaque key (?s=...) in the session.
+# How many searches a session keeps under their opaque keys (?s=...): lists keep names out of URLs.
 SHIELD_SAVED_SEARCHES_KEPT = env.int("SHIELD_SAVED_SEARCHES_KEPT", default=20)

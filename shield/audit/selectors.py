@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
+from shield.audit import search_terms
 from shield.audit.models import AuditEvent
 from shield.core.access import AccessSubject
 from shield.core.errors import NotFound
@@ -26,6 +27,9 @@ class EventFilters:
     object_id: str = ""
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
+    search_term: str = ""
+    """Words someone searched for: events of searches holding every one of them (by their keyed
+    hashes, `search_terms.keys_of`; the words themselves are never stored)."""
 
 
 def _start_of_day(day: datetime.date) -> datetime.datetime:
@@ -56,6 +60,9 @@ def event_list_for(*, user: AccessSubject, filters: EventFilters | None = None) 
         events = events.filter(occurred_at__gte=_start_of_day(f.date_from))
     if f.date_to is not None:
         events = events.filter(occurred_at__lt=_start_of_day(f.date_to + datetime.timedelta(days=1)))
+    for key in search_terms.keys_of(f.search_term):
+        # Keys are fixed-length hex joined by spaces, so a substring match is an exact key match.
+        events = events.filter(details__search__icontains=key)
     return events.select_related("agency").order_by("-sequence")
 
 
