@@ -25,11 +25,11 @@ from shield.accounts import policy
 from shield.accounts.models import Agency, User
 from shield.audit.models import AuditAction
 from shield.audit.refusals import permission_denied, require_permission
+from shield.core import saved_searches
 from shield.core.access import AccessSubject
 from shield.core.errors import ApplicationError, NotFound, StaleVersion
 from shield.core.forms import add_application_error
 from shield.core.htmx import is_htmx, render_page_or_partial
-from shield.core import saved_searches
 from shield.core.pagination import CappedPaginator
 from shield.geo import selectors as geo
 from shield.people import birth_dates, candidates, selectors, services
