@@ -64,7 +64,7 @@ def redirect_to_key(
         source = request.GET
     else:
         return None
-    data = {name: source.get(name, "")[:MAX_VALUE_LENGTH] for name in fields if source.get(name, "")}
+    data = {name: source.get(name, "")[:MAX_VALUE_LENGTH] for name in fields if source.get(name, "").strip()}
     query = QueryDict(mutable=True)
     if any(data.get(name, "").strip() for name in text_fields):
         query[PARAM] = keep(request, scope=scope, data=data)
