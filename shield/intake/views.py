@@ -578,6 +578,13 @@ def _tip_page(
     if len(find) >= 2:
         persons = people_selectors.person_list_for(user=_viewer(user), q=find)[:MATCHES_SHOWN]
         found = [(p, people_selectors.display_name_for(user=_viewer(user), person=p)) for p in persons]
+        audit.record(
+            action=AuditAction.LIST,
+            actor=user,
+            object_type=Person._meta.label_lower,
+            search=find,
+            details={"filters": ["find"]},
+        )
     context = {
         "tip": tip,
         "overdue": Tip.objects.filter(selectors.overdue_q(), pk=tip.pk).exists(),

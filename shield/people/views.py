@@ -194,6 +194,14 @@ def _possible_duplicates(user: User, values: dict[str, Any]) -> tuple[list[Perso
     )
     probe = candidates.probe_for_values(values, birth_year=born.birth_year)
     found = candidates.candidates_for(user=_viewer(user), probe=probe, limit=CANDIDATES_SHOWN)
+    # Typing a name into the form is a search of the registry, whether or not anyone is registered.
+    audit.record(
+        action=AuditAction.LIST,
+        actor=user,
+        object_type=PERSON_TYPE,
+        search=str(values.get("full_name") or ""),
+        details={"filters": ["candidates"]},
+    )
     if not found:
         return [], 0, ""
     fingerprint = f"{len(found)}|{'|'.join(str(c.person.pk) for c in found)}"
@@ -406,7 +414,11 @@ def _related_options(user: User, person: Person, q: str) -> list[PersonRow]:
     if len(q.strip()) < 2:
         return []
     found = selectors.person_list_for(user=_viewer(user), q=q).exclude(pk=person.pk)[:RELATED_OPTIONS_SHOWN]
-    return [_row(user, p) for p in found]
+    rows = [_row(user, p) for p in found]
+    audit.record(
+        action=AuditAction.LIST, actor=user, object_type=PERSON_TYPE, search=q, details={"filters": ["q"]}
+    )
+    return rows
 
 
 @require_permission(REGISTER_PERMISSION, object_type=PERSON_TYPE)

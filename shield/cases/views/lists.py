@@ -84,6 +84,13 @@ def _pick_person(request: HttpRequest, user: Any) -> HttpResponse:
         searched = True
         persons = people_selectors.person_list_for(user=user, q=pick.cleaned_data["q"])[:PEOPLE_SHOWN]
         found = [(p, people_selectors.display_name_for(user=user, person=p)) for p in persons]
+        audit.record(
+            action=AuditAction.LIST,
+            actor=user,
+            object_type=Person._meta.label_lower,
+            search=pick.cleaned_data["q"],
+            details={"filters": ["q"]},
+        )
     context = {"pick_form": pick, "found": found, "searched": searched, "person": None}
     return render_page_or_partial(request, "cases/case_form.html", context, partial="people")
 
