@@ -201,6 +201,8 @@ def test_opening_a_case_for_a_person_reached_through_a_transferred_case_is_not_o
             case_type=case.case_type,
             owner_agency=receiving.agency,
         )
-        assert request_context.current().out_of_reach == []  # type: ignore[union-attr]
+        context = request_context.current()
+        assert context is not None
+        assert context.out_of_reach == []
     finally:
         request_context.deactivate(token)

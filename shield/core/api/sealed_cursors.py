@@ -33,6 +33,7 @@ class SealedCursorPagination(CursorPagination):
         if cursor.position is not None:
             tokens["p"] = str(cursor.position)
         sealed = _fernet().encrypt(parse.urlencode(tokens).encode()).decode("ascii")
+        assert self.base_url is not None  # set by paginate_queryset before any link is made
         return replace_query_param(self.base_url, self.cursor_query_param, sealed)
 
     def decode_cursor(self, request: Request) -> Cursor | None:
@@ -48,4 +49,5 @@ class SealedCursorPagination(CursorPagination):
             position = tokens.get("p", [None])[0]
         except (InvalidToken, UnicodeError, TypeError, ValueError) as exc:
             raise NotFound(self.invalid_cursor_message) from exc
-        return Cursor(offset=offset, reverse=reverse, position=position)
+        # The stubs type the position as int; DRF compares it as the text it encoded, as here.
+        return Cursor(offset=offset, reverse=reverse, position=position)  # type: ignore[arg-type]
