@@ -11,7 +11,7 @@ from django.utils import timezone
 from shield.audit import search_terms
 from shield.audit.models import AuditEvent
 from shield.core.access import AccessSubject
-from shield.core.errors import NotFound
+from shield.core.lookups import one_or_not_found
 
 VIEW_PERMISSION = "audit.view_events"
 
@@ -68,10 +68,7 @@ def event_list_for(*, user: AccessSubject, filters: EventFilters | None = None) 
 
 def event_get_for(*, user: AccessSubject, event_id: uuid.UUID) -> AuditEvent:
     """One event the user may read; missing and out of scope both raise NotFound."""
-    event = AuditEvent.objects.filter(_scope(user), pk=event_id).select_related("agency", "actor").first()
-    if event is None:
-        raise NotFound()
-    return event
+    return one_or_not_found(AuditEvent.objects.filter(_scope(user)).select_related("agency", "actor"), event_id)
 
 
 def _agency_model() -> type[Model]:

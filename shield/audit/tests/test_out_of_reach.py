@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from shield.accounts.models import User
 from shield.accounts.roles import Role
 from shield.accounts.tests.factories import AgencyFactory, member
-from shield.audit import reach
+from shield.audit import reach, record
 from shield.audit.models import AuditAction, AuditEvent, OutOfReachWindow
 from shield.cases.tests import factories as case_factories
 from shield.people.models import Person
@@ -206,3 +206,14 @@ def test_opening_a_case_for_a_person_reached_through_a_transferred_case_is_not_o
         assert context.out_of_reach == []
     finally:
         request_context.deactivate(token)
+
+
+def test_an_auditor_opening_an_event_of_another_agency_is_recorded():
+    from shield.accounts.roles import Scope
+
+    auditor = member(Role.AUDITOR, agency=AgencyFactory.create(), scope=Scope.AGENCY)
+    elsewhere = member(Role.CASE_WORKER, agency=AgencyFactory.create())
+    event = record(action=AuditAction.VIEW, actor=elsewhere, object_type="cases.case", object_id="x")
+
+    assert _web(auditor).get(f"/audit/{event.pk}/").status_code == 404
+    assert _out_of_reach(auditor) == [("audit.auditevent", str(event.pk))]
