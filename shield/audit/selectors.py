@@ -68,7 +68,9 @@ def event_list_for(*, user: AccessSubject, filters: EventFilters | None = None) 
 
 def event_get_for(*, user: AccessSubject, event_id: uuid.UUID) -> AuditEvent:
     """One event the user may read; missing and out of scope both raise NotFound."""
-    return one_or_not_found(AuditEvent.objects.filter(_scope(user)).select_related("agency", "actor"), event_id)
+    return one_or_not_found(
+        AuditEvent.objects.filter(_scope(user)).select_related("agency", "actor"), event_id
+    )
 
 
 def _agency_model() -> type[Model]:

@@ -23,6 +23,7 @@ from shield.people.models import Person
 
 PAGE_SIZE = 25
 SEARCH_SCOPE = "cases"
+PICK_SCOPE = "case-person"
 PEOPLE_SHOWN = 10
 
 
@@ -76,8 +77,12 @@ def _open_form(user: Any, *args: Any, **kwargs: Any) -> forms.CaseOpenForm:
 
 
 def _pick_person(request: HttpRequest, user: Any) -> HttpResponse:
-    """Without a person: find one in the registry (names masked as the list masks them)."""
-    pick = forms.PersonPickForm(request.GET)
+    """Without a person: find one in the registry (names masked as the list masks them). The name
+    typed is moved out of the URL once (`saved_searches`): the page's address keeps only a key."""
+    if moved := saved_searches.redirect_to_key(request, scope=PICK_SCOPE, fields=("q",), text_fields=("q",)):
+        return moved
+    search, _expired = saved_searches.search_data(request, scope=PICK_SCOPE)
+    pick = forms.PersonPickForm(search)
     found: list[tuple[Person, str]] = []
     searched = False
     if pick.is_valid() and (pick.cleaned_data.get("q") or "").strip():
