@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "shield.core.middleware.RequestContextMiddleware",
+    "shield.audit.middleware.OutOfReachAuditMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shield.accounts.middleware.SlidingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -279,3 +280,17 @@ SHIELD_PDF_MAX_NOTES = env.int("SHIELD_PDF_MAX_NOTES", default=200)
 # ...and no more notes than fit in this many characters together (the first note always prints).
 SHIELD_PDF_MAX_NOTE_CHARACTERS = env.int("SHIELD_PDF_MAX_NOTE_CHARACTERS", default=200_000)
 MIDDLEWARE = [*MIDDLEWARE, "shield.core.api.middleware.ApiQueryCheckMiddleware"]
+# --- audit: requests out of reach, searches, the chain's anchor ---
+# Per user and window: the first SHIELD_AUDIT_REACH_LIMIT requests for records out of their reach
+# each get an event; the rest are counted into one summary per window (shield.audit.reach).
+SHIELD_AUDIT_REACH_WINDOW_MINUTES = env.int("SHIELD_AUDIT_REACH_WINDOW_MINUTES", default=60)
+SHIELD_AUDIT_REACH_LIMIT = env.int("SHIELD_AUDIT_REACH_LIMIT", default=20)
+# Key of the hashes a search event keeps of the words searched (shield.audit.search_terms); when
+# empty, one derived from SECRET_KEY (rotating SECRET_KEY then makes older searches unfindable).
+SHIELD_AUDIT_SEARCH_KEY = env.str("SHIELD_AUDIT_SEARCH_KEY", default="")
+# Signed digests of the chain's head, written by `manage.py audit_anchor` to a directory outside the
+# database (another disk or machine); the key signs them (derived from SECRET_KEY when empty).
+SHIELD_AUDIT_ANCHOR_DIR = env.str("SHIELD_AUDIT_ANCHOR_DIR", default=str(BASE_DIR / "audit-anchors"))
+SHIELD_AUDIT_ANCHOR_KEY = env.str("SHIELD_AUDIT_ANCHOR_KEY", default="")
+# How many searches a session keeps under their opaque keys (?s=...): lists keep names out of URLs.
+SHIELD_SAVED_SEARCHES_KEPT = env.int("SHIELD_SAVED_SEARCHES_KEPT", default=20)

@@ -45,6 +45,26 @@ class EventFilterForm(forms.Form):
     object_id = forms.CharField(label=_("Object id"), required=False, max_length=100)
     date_from = _date_field(_("From date"))
     date_to = _date_field(_("To date"))
+    search_term = forms.CharField(
+        label=_("Searched for"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Finds searches that included all these words (the log keeps only keyed hashes of them)."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    FILTER_NAMES = (
+        "actor",
+        "agency",
+        "action",
+        "object_type",
+        "object_id",
+        "date_from",
+        "date_to",
+        "search_term",
+    )
 
     def __init__(self, data: Any, *, agencies: QuerySet[Any]) -> None:
         super().__init__(data)
@@ -87,4 +107,5 @@ class EventFilterForm(forms.Form):
             object_id=data.get("object_id", ""),
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
+            search_term=data.get("search_term", ""),
         )

@@ -36,6 +36,8 @@ class AuditAction(models.TextChoices):
     TOKEN_ISSUE = "token_issue", _("API token issued")
     TOKEN_NEW_ADDRESS = "token_new_address", _("API token used from a new address")
     TOKEN_REVOKE = "token_revoke", _("API token revoked")
+    OUT_OF_REACH = "out_of_reach", _("Request for a record out of reach")
+    OUT_OF_REACH_SUMMARY = "out_of_reach_summary", _("Requests for records out of reach (summary)")
 
 
 class AppendOnlyError(Exception):
@@ -81,6 +83,10 @@ class AuditEvent(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    # Facts the code writes, never personal data or free text: a search's keyed hashes
+    # (`search_terms`), the filters used, counts. The hash covers them only when present, so events
+    # written before the column existed keep their hashes.
+    details = models.JSONField(_("details"), default=dict, blank=True)
     previous_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
 
@@ -121,6 +127,7 @@ class AuditEvent(models.Model):
                 "ip_address": self.ip_address,
                 "request_id": self.request_id,
                 "previous_hash": self.previous_hash,
+                **({"details": self.details} if self.details else {}),
             },
             sort_keys=True,
             separators=(",", ":"),
@@ -148,3 +155,29 @@ class StoredReason(models.Model):
 
     def __str__(self) -> str:
         return str(self.pk)
+class OutOfReachWindow(models.Model):
+    """How many records out of their reach one user asked for in one time window.
+
+    A counter, not a record: `shield.audit.reach` reads and bumps it to decide which requests get
+    an event of their own, and removes it once the window's summary (if any) is written.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("actor")
+    )
+    window_start = models.DateTimeField(_("window start"))
+    requests = models.PositiveIntegerField(_("requests"), default=0)
+    recorded = models.PositiveIntegerField(_("recorded one by one"), default=0)
+
+    class Meta:
+        verbose_name = _("out-of-reach window")
+        verbose_name_plural = _("out-of-reach windows")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["actor", "window_start"], name="audit_reach_window_once_per_actor"
+            )
+        ]
+        indexes = [models.Index(fields=["window_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} {self.window_start:%Y-%m-%d %H:%M} {self.requests}"

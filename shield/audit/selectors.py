@@ -8,9 +8,10 @@ from typing import Any
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
+from shield.audit import search_terms
 from shield.audit.models import AuditEvent
 from shield.core.access import AccessSubject
-from shield.core.errors import NotFound
+from shield.core.lookups import one_or_not_found
 
 VIEW_PERMISSION = "audit.view_events"
 
@@ -26,6 +27,9 @@ class EventFilters:
     object_id: str = ""
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
+    search_term: str = ""
+    """Words someone searched for: events of searches holding every one of them (by their keyed
+    hashes, `search_terms.keys_of`; the words themselves are never stored)."""
 
 
 def _start_of_day(day: datetime.date) -> datetime.datetime:
@@ -56,15 +60,17 @@ def event_list_for(*, user: AccessSubject, filters: EventFilters | None = None) 
         events = events.filter(occurred_at__gte=_start_of_day(f.date_from))
     if f.date_to is not None:
         events = events.filter(occurred_at__lt=_start_of_day(f.date_to + datetime.timedelta(days=1)))
+    for key in search_terms.keys_of(f.search_term):
+        # Keys are fixed-length hex joined by spaces, so a substring match is an exact key match.
+        events = events.filter(details__search__icontains=key)
     return events.select_related("agency").order_by("-sequence")
 
 
 def event_get_for(*, user: AccessSubject, event_id: uuid.UUID) -> AuditEvent:
     """One event the user may read; missing and out of scope both raise NotFound."""
-    event = AuditEvent.objects.filter(_scope(user), pk=event_id).select_related("agency", "actor").first()
-    if event is None:
-        raise NotFound()
-    return event
+    return one_or_not_found(
+        AuditEvent.objects.filter(_scope(user)).select_related("agency", "actor"), event_id
+    )
 
 
 def _agency_model() -> type[Model]:

@@ -1,7 +1,7 @@
 """`record()`: the one way to write an audit event, inside the caller's transaction."""
 
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import connection, transaction
@@ -9,6 +9,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
+from shield.audit import search_terms
 from shield.audit.models import GENESIS_HASH, AuditAction, AuditEvent
 from shield.core import request_context
 
@@ -57,12 +58,19 @@ def record(
     reason: str = "",
     ip_address: str | None = None,
     request_id: str | None = None,
+    details: Mapping[str, object] | None = None,
+    search: str = "",
 ) -> AuditEvent:
     """Append one event. Pass field *names* in `changed_fields`, never their values.
 
     `agency` defaults to the actor's primary agency; `ip_address` and `request_id` default to the
-    current request's.
+    current request's. `search` is the text a user searched with: only its keyed hashes are kept
+    (`details["search"]`, see `search_terms`). `details` holds facts the code writes (counts,
+    the names of the filters used), never personal data or free text.
     """
+    facts: dict[str, object] = dict(details or {})
+    if keys := search_terms.keys_of(search):
+        facts["search"] = " ".join(keys)
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
@@ -91,6 +99,7 @@ def record(
             reason=reason,
             ip_address=ip_address,
             request_id=(request_id or "")[:64],
+            details=facts,
             previous_hash=last.hash if last else GENESIS_HASH,
         )
         event.hash = event.compute_hash()

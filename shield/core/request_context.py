@@ -3,13 +3,16 @@ through every call."""
 
 import contextvars
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
 class RequestContext:
     request_id: str
     ip: str | None
+    # (object type, object id) of existing records this request asked for but was refused as
+    # "not found" (`shield.core.lookups`); audited once the answer is made (shield.audit.reach).
+    out_of_reach: list[tuple[str, str]] = field(default_factory=list)
 
 
 _current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(

@@ -24,6 +24,7 @@ from shield.accounts.models import User
 from shield.audit.models import AuditAction
 from shield.audit.refusals import permission_denied, require_permission
 from shield.cases import selectors as case_selectors
+from shield.core import saved_searches
 from shield.core.access import AccessSubject
 from shield.core.errors import (
     ApplicationError,
@@ -55,6 +56,7 @@ SCREENING_TYPE = Screening._meta.label_lower
 TIP_TYPE = Tip._meta.label_lower
 INSTRUMENT_TYPE = ScreeningInstrument._meta.label_lower
 PAGE_SIZE = 25
+SCREENING_FILTERS = tuple(forms.ScreeningFilterForm.base_fields)
 MATCHES_SHOWN = 5
 FORM_ERRORS = (ValidationFailed, InvalidTransition, StaleVersion, VersionRequired)
 
@@ -203,9 +205,16 @@ def _draft_page(
 @require_permission(selectors.SCREEN, object_type=SCREENING_TYPE)
 @require_GET
 def screening_list(request: HttpRequest) -> HttpResponse:
+    # A traveller's name typed into the filter is moved out of the URL once (`saved_searches`).
+    fields = SCREENING_FILTERS
+    if moved := saved_searches.redirect_to_key(
+        request, scope="screenings", fields=fields, text_fields=("q",)
+    ):
+        return moved
+    search, _expired = saved_searches.search_data(request, scope="screenings")
     user = _user(request)
     gates = geo.border_gate_list()
-    form = forms.ScreeningFilterForm(request.GET, gates=gates)
+    form = forms.ScreeningFilterForm(search, gates=gates)
     context: dict[str, Any] = {
         "form": form,
         "page": None,
@@ -227,6 +236,13 @@ def screening_list(request: HttpRequest) -> HttpResponse:
         )
         screenings = selectors.screening_list_for(user=user, filters=filters)
         context["page"] = Paginator(screenings, PAGE_SIZE).get_page(request.GET.get("page"))
+        audit.record(
+            action=AuditAction.LIST,
+            actor=user,
+            object_type=SCREENING_TYPE,
+            search=filters.q,
+            details={"filters": sorted(name for name in fields if search.get(name))},
+        )
     return render_page_or_partial(request, "intake/screening_list.html", context, partial="results")
 
 
@@ -522,6 +538,13 @@ def tip_list(request: HttpRequest) -> HttpResponse:
         )
         tips = selectors.tip_list_for(user=user, filters=filters)
         context["page"] = Paginator(tips, PAGE_SIZE).get_page(request.GET.get("page"))
+        audit.record(
+            action=AuditAction.LIST,
+            actor=user,
+            object_type=TIP_TYPE,
+            search=filters.q,
+            details={"filters": sorted(name for name in form.fields if request.GET.get(name))},
+        )
     return render_page_or_partial(request, "intake/tip_list.html", context, partial="results")
 
 
@@ -578,6 +601,13 @@ def _tip_page(
     if len(find) >= 2:
         persons = people_selectors.person_list_for(user=_viewer(user), q=find)[:MATCHES_SHOWN]
         found = [(p, people_selectors.display_name_for(user=_viewer(user), person=p)) for p in persons]
+        audit.record(
+            action=AuditAction.LIST,
+            actor=user,
+            object_type=Person._meta.label_lower,
+            search=find,
+            details={"filters": ["find"]},
+        )
     context = {
         "tip": tip,
         "overdue": Tip.objects.filter(selectors.overdue_q(), pk=tip.pk).exists(),

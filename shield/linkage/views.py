@@ -67,6 +67,8 @@ def review_list(request: HttpRequest) -> HttpResponse:
         pairs = selectors.review_pair_list_for(user=_viewer(user), **form.filters())
         page = CappedPaginator(pairs, PAGE_SIZE).get_page(request.GET.get("page"))
         context.update(page=page, rows=[presenters.pair_row(_viewer(user), p) for p in page.object_list])
+        # The queue shows the persons of each pair side by side: a list of personal data.
+        audit.record(action=AuditAction.LIST, actor=user, object_type=PAIR_TYPE)
     return render_page_or_partial(request, "linkage/review_list.html", context, partial="results")
 
 

@@ -137,6 +137,8 @@ class _BootstrapForm(forms.Form):
 
 
 class PersonSearchForm(_BootstrapForm):
+    FILTER_NAMES = ("q", "province", "birth_year")
+
     q = forms.CharField(
         label=_("Name or document number"),
         required=False,
@@ -184,7 +186,7 @@ class PersonSearchForm(_BootstrapForm):
         }
 
     def has_filters(self) -> bool:
-        return bool(self.is_bound and any(self.data.get(name) for name in ("q", "province", "birth_year")))
+        return bool(self.is_bound and any(self.data.get(name) for name in self.FILTER_NAMES))
 
 
 class PersonFieldsForm(_BootstrapForm):

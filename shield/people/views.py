@@ -25,6 +25,7 @@ from shield.accounts import policy
 from shield.accounts.models import Agency, User
 from shield.audit.models import AuditAction
 from shield.audit.refusals import permission_denied, require_permission
+from shield.core import saved_searches
 from shield.core.access import AccessSubject
 from shield.core.errors import ApplicationError, NotFound, StaleVersion
 from shield.core.forms import add_application_error
@@ -49,6 +50,7 @@ PERSON_TYPE = Person._meta.label_lower
 VIEW_PERMISSION = selectors.VIEW_PERMISSION
 REGISTER_PERMISSION = "people.register"
 PAGE_SIZE = 25
+SEARCH_SCOPE = "people"
 CANDIDATES_SHOWN = 10
 RELATED_OPTIONS_SHOWN = 8
 
@@ -133,23 +135,39 @@ def _refuse(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @require_permission(VIEW_PERMISSION, object_type=PERSON_TYPE)
-@require_GET
+@require_http_methods(["GET", "POST"])
 def person_list(request: HttpRequest) -> HttpResponse:
+    """The registry, searched. The search form posts: names stay out of the URL (`saved_searches`)."""
+    fields = PersonSearchForm.FILTER_NAMES
+    if moved := saved_searches.redirect_to_key(
+        request, scope=SEARCH_SCOPE, fields=fields, text_fields=("q",)
+    ):
+        return moved
+    data, expired = saved_searches.search_data(request, scope=SEARCH_SCOPE)
     user = _user(request)
-    form = PersonSearchForm(request.GET)
+    form = PersonSearchForm(data)
     context: dict[str, Any] = {
         "form": form,
         "page": None,
         "rows": [],
         "filtered": form.has_filters(),
+        "search_expired": expired,
         "can_register": user.has_perm(REGISTER_PERMISSION),
     }
     if form.is_valid():
-        persons = selectors.person_list_for(user=_viewer(user), **form.filters())
+        filters = form.filters()
+        persons = selectors.person_list_for(user=_viewer(user), **filters)
         page = CappedPaginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
         shown = list(page.object_list)
         said = person_notices.notices_for(_viewer(user), shown)
         context.update(page=page, rows=[_row(user, p, notices=tuple(said.get(p.pk, ()))) for p in shown])
+        audit.record(
+            action=AuditAction.LIST,
+            actor=user,
+            object_type=PERSON_TYPE,
+            search=filters["q"],
+            details={"filters": sorted(name for name in fields if data.get(name))},
+        )
     return render_page_or_partial(request, "people/person_list.html", context, partial="results")
 
 
@@ -176,6 +194,14 @@ def _possible_duplicates(user: User, values: dict[str, Any]) -> tuple[list[Perso
     )
     probe = candidates.probe_for_values(values, birth_year=born.birth_year)
     found = candidates.candidates_for(user=_viewer(user), probe=probe, limit=CANDIDATES_SHOWN)
+    # Typing a name into the form is a search of the registry, whether or not anyone is registered.
+    audit.record(
+        action=AuditAction.LIST,
+        actor=user,
+        object_type=PERSON_TYPE,
+        search=str(values.get("full_name") or ""),
+        details={"filters": ["candidates"]},
+    )
     if not found:
         return [], 0, ""
     fingerprint = f"{len(found)}|{'|'.join(str(c.person.pk) for c in found)}"
@@ -392,7 +418,11 @@ def _related_options(user: User, person: Person, q: str) -> list[PersonRow]:
     if len(q.strip()) < 2:
         return []
     found = selectors.person_list_for(user=_viewer(user), q=q).exclude(pk=person.pk)[:RELATED_OPTIONS_SHOWN]
-    return [_row(user, p) for p in found]
+    rows = [_row(user, p) for p in found]
+    audit.record(
+        action=AuditAction.LIST, actor=user, object_type=PERSON_TYPE, search=q, details={"filters": ["q"]}
+    )
+    return rows
 
 
 @require_permission(REGISTER_PERMISSION, object_type=PERSON_TYPE)

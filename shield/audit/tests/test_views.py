@@ -1,5 +1,6 @@
 """The auditor pages end to end: who may read what, filters, pages, and the audit of the reads."""
 
+import re
 import uuid
 from datetime import datetime
 from urllib.parse import urlencode
@@ -93,6 +94,14 @@ def sample(alice, bob, agency, other_agency, frozen_now) -> dict[str, AuditEvent
                 request_id=f"req-{key}",
             )
     return written
+
+
+def _listed_actors(body: str) -> list[str]:
+    """Who did the events listed, leaving out the national auditor's own reads and searches."""
+    found = re.findall(
+        r'data-testid="event-link">\d+</a></td>\s*<td[^>]*>[^<]*</td>\s*<td>([^<]*)</td>', body
+    )
+    return sorted(set(found) - {"national.auditor"})
 
 
 def _shown(response) -> set[str]:
@@ -208,8 +217,44 @@ def test_agency_auditor_cannot_filter_by_another_agency(signed_in, agency_audito
     assert "An Giang Border Guard" not in body
 
 
-def test_list_refuses_post(signed_in, national_auditor):
-    assert signed_in(national_auditor).post(LIST_URL).status_code == 405
+def test_list_filters_posted_without_words_go_to_plain_query_parameters(signed_in, national_auditor):
+    response = signed_in(national_auditor).post(LIST_URL, {"action": "view", "object_id": ""})
+
+    assert response.status_code == 303
+    assert response["Location"] == f"{LIST_URL}?action=view"
+
+
+def test_the_search_term_filter_finds_searches_by_their_words_and_keeps_them_out_of_the_url(
+    signed_in, national_auditor, alice, bob
+):
+    record(action=AuditAction.LIST, actor=alice, object_type="people.person", search="Nguyễn Thị Hoa 1995")
+    record(action=AuditAction.LIST, actor=bob, object_type="people.person", search="tran van binh")
+    record(action=AuditAction.LIST, actor=bob, object_type="people.person")
+    client = signed_in(national_auditor)
+
+    posted = client.post(LIST_URL, {"search_term": "NGUYEN hoa"})
+
+    assert posted.status_code == 303
+    assert "nguyen" not in posted["Location"].lower()
+    assert re.fullmatch(rf"{LIST_URL}\?s=[\w-]+", posted["Location"])
+    body = client.get(posted["Location"]).content.decode()
+    assert _listed_actors(body) == ["alice"]
+    # Words in any order, with or without diacritics, and a subset of what was searched.
+    assert _listed_actors(client.post(LIST_URL, {"search_term": "hòa"}, follow=True).content.decode()) == [
+        "alice"
+    ]
+    assert (
+        _listed_actors(client.post(LIST_URL, {"search_term": "hoa binh"}, follow=True).content.decode()) == []
+    )
+
+
+def test_the_auditors_own_search_is_audited_by_its_hashes_only(signed_in, national_auditor):
+    signed_in(national_auditor).post(LIST_URL, {"search_term": "Trần Văn Bình"}, follow=True)
+
+    own = AuditEvent.objects.get(action=AuditAction.LIST, actor=national_auditor)
+    assert own.details["search"].count(" ") == 2
+    assert "bình" not in str(own.details).lower()
+    assert "binh" not in str(own.details).lower()
 
 
 # --- filters ---------------------------------------------------------------------------------------

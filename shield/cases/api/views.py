@@ -15,10 +15,12 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from shield import audit
 from shield.accounts import policy
+from shield.audit.models import AuditAction
 from shield.cases import selectors, services
 from shield.cases.api import schema
-from shield.cases.api.base import CaseAPIView
+from shield.cases.api.base import CASE_TYPE, CaseAPIView
 from shield.cases.api.serializers import (
     CaseDetailSerializer,
     CaseListQuerySerializer,
@@ -86,7 +88,19 @@ class CaseListView(CaseAPIView):
         assert page is not None
         overdue = selectors.overdue_case_ids(cases=page)
         data = CaseSerializer(page, many=True, context={"user": self.user(), "overdue": overdue}).data
-        return self.get_paginated_response(data)
+        response = self.get_paginated_response(data)
+        audit.record(
+            action=AuditAction.LIST,
+            actor=self.user(),
+            object_type=CASE_TYPE,
+            search=filters.search,
+            details={
+                "filters": sorted(
+                    name for name in CaseListQuerySerializer().fields if name in request.query_params
+                )
+            },
+        )
+        return response
 
     @extend_schema(
         operation_id="cases_create",

@@ -35,6 +35,7 @@ from shield.cases.services.access import (
     is_case_worker_of,
     required_text,
 )
+from shield.core import lookups
 from shield.core.access import AccessSubject
 from shield.core.concurrency import save_versioned
 from shield.core.errors import InvalidTransition, NotFound, PermissionRefused, ValidationFailed
@@ -136,6 +137,7 @@ def case_open(
         # agency received it by transfer), may get another case here.
         if not Case.objects.filter(selectors.visible_q(actor), person_id=person.pk).exists():
             raise NotFound(_("Person not found.")) from exc
+        lookups.reached_otherwise(type(person), person.pk)
     errors: dict[str, list[str]] = {}
     if not owner_agency.is_active:
         errors["owner_agency"] = [_("This agency is no longer active.")]

@@ -7,11 +7,14 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
+from shield import audit
+from shield.audit.models import AuditAction
 from shield.audit.refusals import require_permission
 from shield.cases import forms, presenters, selectors, services
 from shield.cases.views.common import CASE_TYPE, EDIT, FORM_ERRORS, VIEW, show_refusal, user_of, viewer
+from shield.core import saved_searches
 from shield.core.errors import NotFound, PermissionRefused
 from shield.core.htmx import render_page_or_partial
 from shield.core.pagination import CappedPaginator
@@ -19,25 +22,43 @@ from shield.people import selectors as people_selectors
 from shield.people.models import Person
 
 PAGE_SIZE = 25
+SEARCH_SCOPE = "cases"
+PICK_SCOPE = "case-person"
 PEOPLE_SHOWN = 10
 
 
 @require_permission(VIEW, object_type=CASE_TYPE)
-@require_GET
+@require_http_methods(["GET", "POST"])
 def case_list(request: HttpRequest) -> HttpResponse:
+    """Cases, filtered. The filter form posts: a name searched stays out of the URL (`saved_searches`)."""
+    fields = forms.CaseFilterForm.FILTER_NAMES
+    if moved := saved_searches.redirect_to_key(
+        request, scope=SEARCH_SCOPE, fields=fields, text_fields=("q",)
+    ):
+        return moved
+    data, expired = saved_searches.search_data(request, scope=SEARCH_SCOPE)
     user = user_of(request)
-    form = forms.CaseFilterForm(request.GET, agencies=presenters.agencies_for_filter(user=user))
+    form = forms.CaseFilterForm(data, agencies=presenters.agencies_for_filter(user=user))
     context: dict[str, Any] = {
         "form": form,
         "page": None,
         "rows": [],
         "filtered": form.has_filters(),
+        "search_expired": expired,
         "can_open": user.has_perm(EDIT),
     }
     if form.is_valid():
-        cases = selectors.case_list_for(user=user, filters=form.filters())
+        filters = form.filters()
+        cases = selectors.case_list_for(user=user, filters=filters)
         page = CappedPaginator(cases, PAGE_SIZE, count_in_order=False).get_page(request.GET.get("page"))
         context.update(page=page, rows=presenters.case_rows(user=user, cases=list(page.object_list)))
+        audit.record(
+            action=AuditAction.LIST,
+            actor=user,
+            object_type=CASE_TYPE,
+            search=filters.search,
+            details={"filters": sorted(name for name in fields if data.get(name))},
+        )
     return render_page_or_partial(request, "cases/case_list.html", context, partial="results")
 
 
@@ -56,14 +77,25 @@ def _open_form(user: Any, *args: Any, **kwargs: Any) -> forms.CaseOpenForm:
 
 
 def _pick_person(request: HttpRequest, user: Any) -> HttpResponse:
-    """Without a person: find one in the registry (names masked as the list masks them)."""
-    pick = forms.PersonPickForm(request.GET)
+    """Without a person: find one in the registry (names masked as the list masks them). The name
+    typed is moved out of the URL once (`saved_searches`): the page's address keeps only a key."""
+    if moved := saved_searches.redirect_to_key(request, scope=PICK_SCOPE, fields=("q",), text_fields=("q",)):
+        return moved
+    search, _expired = saved_searches.search_data(request, scope=PICK_SCOPE)
+    pick = forms.PersonPickForm(search)
     found: list[tuple[Person, str]] = []
     searched = False
     if pick.is_valid() and (pick.cleaned_data.get("q") or "").strip():
         searched = True
         persons = people_selectors.person_list_for(user=user, q=pick.cleaned_data["q"])[:PEOPLE_SHOWN]
         found = [(p, people_selectors.display_name_for(user=user, person=p)) for p in persons]
+        audit.record(
+            action=AuditAction.LIST,
+            actor=user,
+            object_type=Person._meta.label_lower,
+            search=pick.cleaned_data["q"],
+            details={"filters": ["q"]},
+        )
     context = {"pick_form": pick, "found": found, "searched": searched, "person": None}
     return render_page_or_partial(request, "cases/case_form.html", context, partial="people")
 

@@ -386,3 +386,30 @@ def test_a_frontline_officer_may_not_refer_without_cases_refer(gate, monkeypatch
             receiving_agency=gate.receiver,
         )
     assert Case.objects.count() == 0
+
+
+def test_a_name_searched_in_the_screening_list_leaves_the_url_and_the_audit_keeps_only_hashes(client, gate):
+    from shield.audit.models import AuditAction
+    from shield.audit.search_terms import keys_of
+    from shield.people.tests.factories import audit_text
+
+    services.screening_complete(
+        actor=gate.officer,
+        screening=draft(gate.officer, traveller_name="Lường Thị Ánh"),
+        expected_version=2,
+        outcome="no_concern",
+    )
+    client.force_login(gate.officer)
+
+    moved = client.get(reverse("intake:screening_list"), {"q": "Lường Thị Ánh"})
+
+    assert moved.status_code == 303
+    assert re.fullmatch(r"/intake/screenings/\?s=[\w-]+", moved["Location"])
+    listing = client.get(moved["Location"]).content.decode()
+    assert "Lường Thị Ánh" in listing
+    event = AuditEvent.objects.get(
+        action=AuditAction.LIST, actor=gate.officer, object_type="intake.screening"
+    )
+    assert event.details == {"filters": ["q"], "search": " ".join(keys_of("luong thi anh"))}  # folded alike
+    assert "luong" not in audit_text().lower()
+    assert "Lường" not in audit_text()

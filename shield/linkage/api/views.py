@@ -126,7 +126,9 @@ class ReviewPairListView(_PairAPIView):
         page = self.paginate_queryset(pairs)
         assert page is not None
         data = ReviewPairSerializer(page, many=True, context={"user": self.viewer()}).data
-        return self.get_paginated_response(data)
+        response = self.get_paginated_response(data)
+        audit.record(action=AuditAction.LIST, actor=request.user, object_type=ReviewPair._meta.label_lower)
+        return response
 
 
 class ReviewPairDetailView(_PairAPIView):

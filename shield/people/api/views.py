@@ -27,7 +27,7 @@ from shield.accounts import policy
 from shield.accounts.models import User
 from shield.audit.models import AuditAction
 from shield.core.access import AccessSubject
-from shield.core.api.pagination import CheckedCursorPagination
+from shield.core.api.sealed_cursors import SealedCursorPagination
 from shield.core.api.versioning import expected_version, with_etag
 from shield.core.errors import NotFound, ValidationFailed, VersionRequired
 from shield.geo import selectors as geo
@@ -78,9 +78,9 @@ VERSION_ERRORS: dict[int, OpenApiResponse] = {
 }
 
 
-class PersonNameCursorPagination(CheckedCursorPagination):
+class PersonNameCursorPagination(SealedCursorPagination):
     """Stable pages in the order the search gives: by name (the selector's sort annotations, so a
-    name search keeps reading its key's index in order)."""
+    name search keeps reading its key's index in order). Sealed: the position is a name."""
 
     ordering = selectors.SORT_ORDER
     page_size = 50
@@ -152,7 +152,10 @@ class PersonListCreateView(_PeopleAPIView):
         description=(
             "Persons in your reach, by name. `q` is searched as the pages search: Vietnamese names in "
             "any order, with or without diacritics (`nguyen thi hoa`, `NGUYEN HOA`), a year in it "
-            "(`hoa 1995`) filters by year of birth, and a document number finds its holder."
+            "(`hoa 1995`) filters by year of birth, and a document number finds its holder. Audited as a "
+            "list of persons; the words searched are kept only as keyed hashes. The `next` and "
+            "`previous` links carry sealed cursors (no name in them) and repeat your other parameters as "
+            "you sent them."
         ),
         parameters=[
             OpenApiParameter("q", OpenApiTypes.STR, description="Name, name and year, or document number."),
@@ -178,12 +181,19 @@ class PersonListCreateView(_PeopleAPIView):
                 errors["birth_year"] = [_("A year such as 1995.")]
         if errors:
             raise ValidationFailed(field_errors=errors)
-        persons = selectors.person_list_for(
-            user=self.viewer(), q=params.get("q", "")[:200], province=province, birth_year=birth_year
-        )
+        q = params.get("q", "")[:200]
+        persons = selectors.person_list_for(user=self.viewer(), q=q, province=province, birth_year=birth_year)
         page = self.paginate_queryset(persons)
         assert page is not None
-        return self.get_paginated_response(PersonSerializer(page, many=True, context={"user": user}).data)
+        response = self.get_paginated_response(PersonSerializer(page, many=True, context={"user": user}).data)
+        audit.record(
+            action=AuditAction.LIST,
+            actor=user,
+            object_type=PERSON_TYPE,
+            search=q,
+            details={"filters": sorted(name for name in ("q", "province", "birth_year") if params.get(name))},
+        )
+        return response
 
     @extend_schema(
         operation_id="persons_create",

@@ -77,10 +77,18 @@ def register_form(**overrides):
 
 def test_person_list_page(readers, hoa):
     url = reverse("people:person_list")
+    statuses = assert_matrix(Endpoint("GET", url, scoped=True), readers, secrets=[NAME], snapshot=snapshot)
+    assert statuses["no_permission"] == 403
+
+
+def test_person_search_post(readers, hoa):
+    """The search form posts and is redirected to its kept search (`?s=`): nothing of the person
+    in the answer, and no name in where it points."""
+    url = reverse("people:person_list")
     statuses = assert_matrix(
-        Endpoint("GET", url, data={"q": "nguyen thi hoa"}, scoped=True),
+        Endpoint("POST", url, data={"q": "nguyen thi hoa"}, scoped=True, permitted_status={303}),
         readers,
-        secrets=[NAME],
+        secrets=[NAME, "nguyen"],
         snapshot=snapshot,
     )
     assert statuses["no_permission"] == 403
