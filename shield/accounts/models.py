@@ -181,6 +181,8 @@ class SignInAddress(BaseModel):
 
     def __str__(self) -> str:
         return self.ip_address
+
+
 class GrantStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for a second administrator")
     APPROVED = "approved", _("Approved")

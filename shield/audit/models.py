@@ -155,6 +155,8 @@ class StoredReason(models.Model):
 
     def __str__(self) -> str:
         return str(self.pk)
+
+
 class OutOfReachWindow(models.Model):
     """How many records out of their reach one user asked for in one time window.
 

@@ -8,7 +8,7 @@ from django.db.migrations.recorder import MigrationRecorder
 
 pytestmark = pytest.mark.django_db
 
-MIGRATION = "0003_drop_plain_api_tokens"
+MIGRATION = "0004_drop_plain_api_tokens"
 
 
 def test_upgrading_drops_the_plain_token_table_and_its_migration_records():

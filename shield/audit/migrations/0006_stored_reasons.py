@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0002_append_only_triggers'),
+        ('audit', '0005_out_of_reach_and_details'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0002_append_only_triggers'),
+        ('audit', '0004_api_token_actions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

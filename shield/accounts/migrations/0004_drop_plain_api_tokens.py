@@ -20,6 +20,6 @@ def drop_plain_tokens(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0002_api_tokens")]
+    dependencies = [("accounts", "0003_api_tokens")]
 
     operations = [migrations.RunPython(drop_plain_tokens, migrations.RunPython.noop)]
