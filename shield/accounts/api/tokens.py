@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -145,7 +145,13 @@ class TokenRevokeAllView(_TokenAPIView):
 class TokenSignOutView(_TokenAPIView):
     """Sign out: revoke the token this request was made with."""
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(
+        request=None,
+        responses={
+            204: None,
+            400: OpenApiResponse(description=gettext_lazy("This request was not made with an API token.")),
+        },
+    )
     def post(self, request: Request) -> Response:
         token = request.auth
         if not isinstance(token, ApiToken):

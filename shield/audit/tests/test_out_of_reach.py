@@ -72,10 +72,11 @@ def test_the_api_for_a_case_of_another_agency_answers_404_and_is_audited(outside
 
 
 def test_the_api_by_token_names_the_token_user(outsider, foreign_person):
-    from rest_framework.authtoken.models import Token
+    from shield.accounts.token_services import api_token_issue
 
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=outsider).key}")
+    issued = api_token_issue(user=outsider, two_factor=False, ip="127.0.0.1")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {issued.key}")
 
     assert client.get(f"/api/v1/persons/{foreign_person.pk}/").status_code == 404
     assert _out_of_reach(outsider) == [(PERSON, str(foreign_person.pk))]

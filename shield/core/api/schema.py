@@ -57,4 +57,8 @@ def document_error_answers(
                 responses.setdefault(
                     code, {"description": description, "content": {"application/json": {"schema": ERROR_REF}}}
                 )
+            # A refusal a view documents by its description alone has the one error shape too.
+            for code, answer in responses.items():
+                if code.startswith("4") and "content" not in answer:
+                    answer["content"] = {"application/json": {"schema": ERROR_REF}}
     return result

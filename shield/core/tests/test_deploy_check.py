@@ -29,4 +29,6 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         timeout=120,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "no issues (0 silenced)" in done.stdout
+    # One silenced on purpose: axes.W006 (axes does not key on the address; the address has its own
+    # throttle, shield.accounts.sign_in).
+    assert "no issues (1 silenced)" in done.stdout
