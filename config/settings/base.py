@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "shield.geo",
     "shield.audit",
     "shield.accounts",
+    "shield.notifications",
     "shield.people",
     "shield.cases",
     "shield.intake",

@@ -1,0 +1,1 @@
+"""Notifications app models (filled in by issue 14)."""
