@@ -19,6 +19,7 @@ urlpatterns = [
     path("cases/", include("shield.cases.urls")),
     path("intake/", include("shield.intake.urls")),
     path("linkage/", include("shield.linkage.urls")),
+    path("notifications/", include("shield.notifications.urls")),
     path("api/v1/", include("config.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shield.accounts.context_processors.shield_user",
+                "shield.notifications.context_processors.notification_bell",
             ],
         },
     }
@@ -295,3 +296,18 @@ SHIELD_AUDIT_ANCHOR_DIR = env.str("SHIELD_AUDIT_ANCHOR_DIR", default=str(BASE_DI
 SHIELD_AUDIT_ANCHOR_KEY = env.str("SHIELD_AUDIT_ANCHOR_KEY", default="")
 # How many searches a session keeps under their opaque keys (?s=...): lists keep names out of URLs.
 SHIELD_SAVED_SEARCHES_KEPT = env.int("SHIELD_SAVED_SEARCHES_KEPT", default=20)
+# --- notify: notifications (bell, email opt-in) ---
+# The bell's unread count in the top bar of every page (one query); off only to measure its cost.
+SHIELD_NOTIFICATION_BELL = env.bool("SHIELD_NOTIFICATION_BELL", default=True)
+# The address emails link to (notifications carry a path of this site, the email needs it whole).
+SHIELD_SITE_URL = env.str("SHIELD_SITE_URL", default="http://localhost:8000")
+# Emails go to the console unless an operator sets a real backend
+# (django.core.mail.backends.smtp.EmailBackend
+# with EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS).
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Shield <no-reply@localhost>")

@@ -19,6 +19,7 @@ from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
@@ -57,6 +58,8 @@ from shield.intake.models import (
     TravelDocumentKind,
     Urgency,
 )
+from shield.notifications.models import Kind
+from shield.notifications.services import notify
 from shield.people import birth_dates
 from shield.people import selectors as people_selectors
 from shield.people import services as people_services
@@ -336,6 +339,19 @@ def _notify(*, actor: User, agency: Agency, case: Case, urgent: bool, **source: 
         obj=notice,
         changed_fields=["agency", "case", "urgent", *source.keys()],
     )
+    notify(
+        kind=Kind.SCREENING_REFERRAL,
+        agency=agency,
+        permission="cases.view",
+        target=notice,
+        url=reverse("cases:case_detail", kwargs={"case_id": case.pk}),
+        params={
+            "reference": case.reference,
+            "source": "tip" if "tip" in source else "screening",
+            "urgent": urgent,
+        },
+        actor=actor,
+    )
     return notice
 
 
@@ -594,7 +610,17 @@ def tip_assign(*, actor: User, tip: Tip, expected_version: int | None, agency: A
     if agency.pk == locked.assigned_agency_id:
         raise ValidationFailed(field_errors={"agency": [_("The tip is already assigned to this agency.")]})
     locked.assigned_agency = agency
-    return _triaged(actor, locked, TipStatus.ASSIGNED, ["assigned_agency"], expected_version)
+    triaged = _triaged(actor, locked, TipStatus.ASSIGNED, ["assigned_agency"], expected_version)
+    notify(
+        kind=Kind.TIP_ASSIGNED,
+        agency=agency,
+        permission="intake.triage_tips",
+        target=triaged,
+        url=reverse("intake:tip_detail", kwargs={"tip_id": triaged.pk}),
+        params={"reference": triaged.reference},
+        actor=actor,
+    )
+    return triaged
 
 
 @transaction.atomic

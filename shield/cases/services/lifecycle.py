@@ -28,6 +28,7 @@ from shield.cases.models import (
     RiskLevel,
     Stage,
 )
+from shield.cases.services import notices
 from shield.cases.services.access import (
     case_for_edit,
     case_for_supervision,
@@ -390,6 +391,7 @@ def closure_request(*, actor: User, case: Case, reason: str) -> ClosureRequest:
         changed_fields=["case", "reason", "status"],
         reason=reasons.reference(request),
     )
+    notices.closure_submitted(actor=actor, request=request, case=locked)
     return request
 
 
@@ -423,6 +425,7 @@ def closure_approve(*, actor: User, request: ClosureRequest, note: str = "") -> 
         changed_fields=["status", "decided_by", "decided_at", "decision_note"],
         reason=reasons.reference(locked, "decision_note"),
     )
+    notices.closure_answered(actor=actor, request=locked, case=case)
     return case
 
 
@@ -442,4 +445,5 @@ def closure_return(*, actor: User, request: ClosureRequest, note: str) -> Closur
         changed_fields=["status", "decided_by", "decided_at", "decision_note"],
         reason=reasons.reference(locked, "decision_note"),
     )
+    notices.closure_answered(actor=actor, request=locked, case=case)
     return locked

@@ -24,6 +24,7 @@ from shield.cases.models import (
     NeedDomain,
     NeedLevel,
 )
+from shield.cases.services import notices
 from shield.cases.services.access import (
     case_for_edit,
     case_for_supervision,
@@ -275,6 +276,7 @@ def care_plan_submit(*, actor: User, plan: CarePlan, expected_version: int | Non
         obj=locked,
         changed_fields=["status", "submitted_by", "submitted_at"],
     )
+    notices.care_plan_submitted(actor=actor, plan=locked, case=case)
     return locked
 
 
@@ -317,6 +319,7 @@ def care_plan_approve(*, actor: User, plan: CarePlan, expected_version: int | No
         obj=locked,
         changed_fields=["status", "approved_by", "approved_at"],
     )
+    notices.care_plan_answered(actor=actor, plan=locked, case=case)
     return locked
 
 
@@ -340,4 +343,5 @@ def care_plan_return(*, actor: User, plan: CarePlan, expected_version: int | Non
         changed_fields=["status", "returned_by", "returned_at", "decision_note"],
         reason=reasons.reference(locked, "decision_note"),
     )
+    notices.care_plan_answered(actor=actor, plan=locked, case=case)
     return locked

@@ -19,6 +19,7 @@ from shield.audit import reasons
 from shield.audit.models import AuditAction
 from shield.cases import selectors
 from shield.cases.models import Case, CaseAccess, CaseTransfer, Consent, ConsentScope, TransferStatus
+from shield.cases.services import notices
 from shield.cases.services.access import case_for_edit, lock_case, required_text
 from shield.core.concurrency import save_versioned
 from shield.core.errors import InvalidTransition, NotFound, PermissionRefused, ValidationFailed
@@ -113,6 +114,7 @@ def transfer_request(
         ],
         reason=audit_reason,
     )
+    notices.transfer_requested(actor=actor, transfer=transfer, case=locked)
     return transfer
 
 
@@ -141,6 +143,7 @@ def _answer(transfer: CaseTransfer, actor: User, status: str, note: str, case: C
         changed_fields=["status", "decided_by", "decided_at", "decision_note"],
         reason=reasons.reference(transfer, "decision_note"),
     )
+    notices.transfer_answered(actor=actor, transfer=transfer, case=case)
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,6 +45,8 @@ from shield.linkage.models import (
     ReviewPair,
     RunStatus,
 )
+from shield.notifications.models import Kind
+from shield.notifications.services import notify, users_with
 from shield.people.models import BirthDatePrecision, DocumentKind, IdentityDocument, Person, Sex
 
 logger = logging.getLogger(__name__)
@@ -388,3 +391,12 @@ def _finish(run: LinkageRun, records: list[Record], result: DedupeResult) -> Non
             f"({run.new_individual_count} new), {run.review_pair_count} pairs for review"
         ),
     )
+    if run.review_pair_count:
+        # One notification per reviewer and run, with the count, not one per pair.
+        notify(
+            kind=Kind.LINKAGE_PAIRS_WAITING,
+            recipients=users_with("linkage.review"),
+            target=run,
+            url=reverse("linkage:review_list"),
+            params={"count": run.review_pair_count},
+        )
