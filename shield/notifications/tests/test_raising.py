@@ -120,7 +120,9 @@ def test_a_submitted_care_plan_notifies_the_agencys_supervisors_only():
 def test_an_approved_or_returned_plan_notifies_its_submitter():
     team = f.team()
     _case, plan = _submitted(team)
-    case_services.care_plan_return(actor=team.supervisor, plan=plan, expected_version=plan.version, note="More")
+    case_services.care_plan_return(
+        actor=team.supervisor, plan=plan, expected_version=plan.version, note="More"
+    )
     returned = Notification.objects.get(kind=Kind.CARE_PLAN_ANSWERED)
     assert (returned.recipient, returned.params["outcome"]) == (team.worker, "returned")
     assert_no_name("More")
