@@ -7,6 +7,7 @@ Creating a notification writes no audit event of its own: the act that raised it
 one event per recipient would only repeat it.
 """
 
+import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -170,7 +171,7 @@ def _email_later(notification_ids: list[object]) -> None:
 
 
 @transaction.atomic
-def notification_mark_read(*, actor: User, notification_id: object) -> Notification:
+def notification_mark_read(*, actor: User, notification_id: uuid.UUID | str) -> Notification:
     """Mark one of the actor's own notifications read (again is harmless); another user's is 404.
 
     Not audited: it changes nothing but the reader's own bell.
