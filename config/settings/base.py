@@ -311,3 +311,7 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Shield <no-reply@localhost>")
+# The API schema names the notification kinds' enum (other apps have fields called "kind" too).
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["NotificationKindEnum"] = (
+    "shield.notifications.models.Kind"
+)
