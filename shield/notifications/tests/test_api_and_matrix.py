@@ -62,14 +62,16 @@ def test_list_pages_show_each_user_only_their_own(actors):
             if name == "permitted":
                 assert "TIP-SECRET-1" in body or '"unread":1' in body.replace(" ", "")
             else:
-                assert "TIP-SECRET-1" not in body and '"unread":1' not in body.replace(" ", ""), (url, name)
+                assert "TIP-SECRET-1" not in body, (url, name)
+                assert '"unread":1' not in body.replace(" ", ""), (url, name)
             assert SNAPSHOT() == before
 
 
 def test_own_pages_need_sign_in_only(client, actors):
     for name in ["notifications:settings", "notifications:list"]:
         response = client.get(reverse(name))
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+        assert response.status_code == 302
+        assert "/accounts/login/" in response["Location"]
     assert client.post(reverse("notifications:read_all")).status_code == 302
     assert _one().read_at is None
     for name in ["api-notification-list", "api-notification-unread"]:
@@ -86,14 +88,18 @@ def test_the_api_lists_filters_marks_read_and_counts(client, actors):
     listed = client.get(reverse("api-notification-list")).json()
     assert [r["kind"] for r in listed["results"]] == ["care_plan_submitted", "tip_assigned"]
     assert listed["results"][1]["text"] == "Tip TIP-SECRET-1 was assigned to your agency."
-    assert "next" in listed and "previous" in listed
+    assert "next" in listed
+    assert "previous" in listed
     only = client.get(reverse("api-notification-list"), {"kind": "tip_assigned"}).json()["results"]
     assert len(only) == 1
     bad = client.get(reverse("api-notification-list"), {"kind": "nonsense"})
-    assert bad.status_code == 400 and "kind" in bad.json() and "detail" in bad.json()
+    assert bad.status_code == 400
+    assert "kind" in bad.json()
+    assert "detail" in bad.json()
     assert client.get(reverse("api-notification-unread")).json() == {"unread": 2}
     read = client.post(reverse("api-notification-read", args=[_first(owner, Kind.TIP_ASSIGNED).pk]))
-    assert read.status_code == 200 and read.json()["read"] is True
+    assert read.status_code == 200
+    assert read.json()["read"] is True
     unread = client.get(reverse("api-notification-list"), {"unread": "true"}).json()["results"]
     assert [r["kind"] for r in unread] == ["care_plan_submitted"]
     done = client.post(reverse("api-notification-read-all"), {}, content_type="application/json")

@@ -40,7 +40,8 @@ def test_the_bell_costs_exactly_one_query_on_a_page(client, worker, settings, pa
     without, body_without = _queries(client, reverse(page), settings, bell=False)
     with_bell, body = _queries(client, reverse(page), settings, bell=True)
     assert with_bell == without + 1
-    assert 'data-testid="bell"' in body and 'data-testid="bell"' not in body_without
+    assert 'data-testid="bell"' in body
+    assert 'data-testid="bell"' not in body_without
     assert 'data-testid="bell-count">3<' in body
 
 
@@ -82,7 +83,8 @@ def test_the_list_shows_the_sentence_in_the_readers_language_and_filters(client,
     assert "Tip TIP-0000 was assigned to your agency." in body
     assert "(due 02/01/2026)" in body
     unread = client.get(reverse("notifications:list"), {"show": "unread"}).content.decode()
-    assert "TIP-0000" in unread and "due 02/01/2026" not in unread
+    assert "TIP-0000" in unread
+    assert "due 02/01/2026" not in unread
     by_kind = client.get(reverse("notifications:list"), {"kind": Kind.ACTION_OVERDUE}).content.decode()
     assert "TIP-0000" not in by_kind
     client.cookies["django_language"] = "vi"
@@ -117,7 +119,8 @@ def test_following_a_notification_marks_it_read_and_goes_to_its_link(client, wor
     n = Notification.objects.get()
     client.force_login(worker)
     response = client.post(reverse("notifications:open", args=[n.pk]))
-    assert response.status_code == 302 and response["Location"] == "/cases/?stage=registered"
+    assert response.status_code == 302
+    assert response["Location"] == "/cases/?stage=registered"
     n.refresh_from_db()
     assert n.read_at is not None
     assert client.get(reverse("notifications:open", args=[n.pk])).status_code == 405
@@ -157,4 +160,5 @@ def test_pages_have_no_inline_style_or_script(client, worker):
     for name in ["notifications:list", "notifications:settings"]:
         body = client.get(reverse(name)).content.decode()
         assert "style=" not in body
-        assert "<script>" not in body and "onclick" not in body
+        assert "<script>" not in body
+        assert "onclick" not in body

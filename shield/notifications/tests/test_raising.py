@@ -65,7 +65,7 @@ def test_a_transfer_request_notifies_the_receiving_agencys_case_workers_and_supe
 
 
 def test_an_accepted_transfer_notifies_the_sending_side_but_not_the_one_who_accepted(transfer_setup):
-    sender, receiver, _bystander, case, transfer = transfer_setup
+    sender, receiver, _bystander, _case, transfer = transfer_setup
     case_services.transfer_accept(actor=receiver.worker, transfer=transfer)
     answered = Notification.objects.filter(kind=Kind.TRANSFER_ANSWERED)
     assert recipients(Kind.TRANSFER_ANSWERED) == {sender.worker.username, sender.supervisor.username}
