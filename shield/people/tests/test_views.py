@@ -213,8 +213,8 @@ def test_the_list_page_query_count_does_not_grow_with_its_rows(client, worker, d
     # 10: one of them asks the registered notice providers (linkage: "merged into …") for the page;
     # + 4 for the page's `list` audit event: the chain's head, the insert, and the savepoint around
     # them (in production the BEGIN and COMMIT of its own transaction); on PostgreSQL + 1 for the
-    # chain's advisory lock.
-    with django_assert_max_num_queries(14 + (connection.vendor == "postgresql")) as few:
+    # chain's advisory lock; + 1 for the notification bell's unread count.
+    with django_assert_max_num_queries(15 + (connection.vendor == "postgresql")) as few:
         assert len(listed_names(client.get(LIST_URL))) == 3
     for i in range(3, 25):
         people.person(actor=worker, full_name=f"Phạm Thị Lan {i}")
