@@ -552,7 +552,8 @@ def approvals_for(*, user: Viewer, kind: str = "", search: str = "") -> QuerySet
         return plans.order_by("waiting_since", "id")
     if kind == APPROVAL_CLOSURE:
         return closures.order_by("waiting_since", "id")
-    return plans.union(closures, all=True).order_by("waiting_since", "id")
+    # The models' default orderings would sit inside the compound statement, where SQL allows none.
+    return plans.order_by().union(closures.order_by(), all=True).order_by("waiting_since", "id")
 
 
 def care_plans_by_id(ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, CarePlan]:
