@@ -575,6 +575,7 @@ def test_every_case_url_is_in_the_matrix():
 
     covered = {
         "case_list",
+        "approval_list",
         "case_create",
         "case_detail",
         "case_pdf",
