@@ -3,10 +3,12 @@ case selectors, exactly the list its link opens."""
 
 from collections.abc import Callable
 
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from shield.accounts.models import User
 from shield.cases import selectors
+from shield.cases.models import Stage
 from shield.cases.selectors import CaseFilters
 from shield.notifications import worklists
 
@@ -16,6 +18,15 @@ def _case_queue(queue: str) -> Callable[[User], int]:
         return worklists.capped_count(selectors.case_list_for(user=user, filters=CaseFilters(queue=queue)))
 
     return count
+
+
+def my_cases_by_stage(user: User) -> list[tuple[str, int, str]]:
+    """The user's open cases by stage, in the stage machine's order (one query)."""
+    cases = selectors.case_list_for(user=user, filters=CaseFilters(queue=selectors.QUEUE_MINE))
+    counted = {row["stage"]: row["n"] for row in cases.order_by().values("stage").annotate(n=Count("id"))}
+    return [
+        (str(label), counted[stage], f"stage={stage}") for stage, label in Stage.choices if counted.get(stage)
+    ]
 
 
 def approvals_count(user: User) -> int:
@@ -64,5 +75,6 @@ def register() -> None:
             query=f"queue={selectors.QUEUE_MINE}",
             permission=selectors.VIEW,
             order=90,
+            breakdown=my_cases_by_stage,
         )
     )

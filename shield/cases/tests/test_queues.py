@@ -137,6 +137,12 @@ def test_my_open_cases_by_stage_agree_with_the_case_list(client, team):
     assert _queue_count(_home(client, team.worker), "case_mine") == 2
     assert _case_list_count(client, team.worker, queue="mine") == 2
     assert _case_list_count(client, team.worker, queue="mine", stage=Stage.SERVICES) == 1
+    # The home page splits the queue by stage, each part linking to the list narrowed to it.
+    body = _home(client, team.worker)
+    assert "/cases/?queue=mine&amp;stage=services" in body
+    parts = re.findall(r'data-testid="queue-part">([^<]+)</a> <span class="text-muted">(\d+)<', body)
+    assert ("Services", "1") in parts
+    assert sum(int(n) for _label, n in parts) == 2
 
 
 def _transfer_to(receiver_agency, sender):
