@@ -59,6 +59,16 @@ def agency_and_descendant_ids(agency: Agency) -> set[object]:
     return found
 
 
+def _subtree_of(membership: Membership) -> set[object]:
+    # Kept on the membership, which the user caches for the request: a page asking several
+    # selectors (the home page's work queues) walks the agency tree once, not once per selector.
+    cached: set[object] | None = getattr(membership, "_shield_subtree", None)
+    if cached is None:
+        cached = agency_and_descendant_ids(membership.agency)
+        membership._shield_subtree = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def scope_q(
     user: User | AnonymousUser | None,
     permission: str,
@@ -82,7 +92,7 @@ def scope_q(
         if membership.scope == Scope.PROVINCE:
             reach |= Q(**{province_path: membership.agency.province_id})
         elif membership.scope == Scope.AGENCY:
-            reach |= Q(**{f"{agency_path}__in": agency_and_descendant_ids(membership.agency)})
+            reach |= Q(**{f"{agency_path}__in": _subtree_of(membership)})
         elif membership.scope == Scope.OWN and owner_path:
             reach |= Q(**{owner_path: membership.user_id})
     return reach

@@ -8,15 +8,8 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
-        from shield.accounts import home_panels
-        from shield.cases import presenters
+        from shield.cases import queues
 
-        home_panels.register(
-            home_panels.HomePanel(
-                key="overdue_actions",
-                template_name="cases/home_overdue_actions.html",
-                context=presenters.overdue_actions_panel,
-                permission="cases.view",
-                order=10,
-            )
-        )
+        # Approvals, incoming transfers, my overdue actions and my open cases are queues of the
+        # "Waiting for you" panel (the overdue-actions panel of issue 9 became one of them).
+        queues.register()

@@ -535,11 +535,11 @@ def _walk_services(chosen: list[Any]) -> set[Any]:
         goal = services.care_plan_goal_add(
             actor=worker, plan=plan, description="Ở nơi an toàn", domain=NeedDomain.SAFETY, expected_version=1
         )
-        services.care_plan_action_add(
+        action = services.care_plan_action_add(
             actor=worker,
             goal=goal,
             description="Bố trí chỗ ở tại Ngôi nhà Bình yên",
-            due_on=today - datetime.timedelta(days=3) if overdue else today + datetime.timedelta(days=14),
+            due_on=today + datetime.timedelta(days=14),
             responsible_agency=home,
             responsible_person=worker,
             expected_version=2,
@@ -551,6 +551,11 @@ def _walk_services(chosen: list[Any]) -> set[Any]:
             case = services.case_transition(
                 actor=worker, case=case, to_stage=Stage.SERVICES, expected_version=case.version
             )
+        if overdue:
+            # Time passes in the demo: the action, planned a fortnight ahead, is now three days late
+            # (a due date in the past is refused on entry).
+            action.due_on = today - datetime.timedelta(days=3)
+            action.save(update_fields=["due_on", "updated_at"])
         return case
 
     open_(persons[0])  # registered: the 3-day verification clock runs

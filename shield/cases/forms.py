@@ -5,11 +5,13 @@ a service's refusal is put back on these forms field by field with
 `shield.core.forms.add_application_error`. Dates are typed day first (dd/mm/yyyy).
 """
 
+import datetime
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import QuerySet
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -29,8 +31,16 @@ from shield.cases.models import (
     RiskLevel,
     Stage,
 )
-from shield.cases.selectors import CaseFilters
+from shield.cases.selectors import (
+    APPROVAL_CLOSURE,
+    APPROVAL_PLAN,
+    QUEUE_INCOMING,
+    QUEUE_MINE,
+    QUEUE_OVERDUE,
+    CaseFilters,
+)
 from shield.cases.services import NeedInput
+from shield.cases.services.plans import DUE_IN_THE_PAST
 from shield.core.forms import QuickSelect, ShortModelChoiceField, VersionedForm
 from shield.geo import selectors as geo
 from shield.geo.models import Commune, Province
@@ -175,8 +185,19 @@ class CaseFilterForm(Form):
     )
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)
     overdue = forms.BooleanField(label=_("With overdue actions"), required=False)
+    queue = forms.ChoiceField(
+        label=_("Work queue"),
+        required=False,
+        choices=[
+            ("", _("No queue")),
+            (QUEUE_MINE, _("My open cases")),
+            (QUEUE_OVERDUE, _("My overdue actions")),
+            (QUEUE_INCOMING, _("Incoming transfers")),
+        ],
+        widget=QuickSelect,
+    )
 
-    FILTER_NAMES = ("q", "stage", "case_type", "agency", "province", "mine", "overdue")
+    FILTER_NAMES = ("q", "stage", "case_type", "agency", "province", "mine", "overdue", "queue")
 
     def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -199,10 +220,36 @@ class CaseFilterForm(Form):
             assigned_to_me=bool(data.get("mine")),
             has_overdue_actions=bool(data.get("overdue")),
             search=data.get("q") or "",
+            queue=data.get("queue") or "",
         )
 
     def has_filters(self) -> bool:
         return bool(self.is_bound and any(self.data.get(name) for name in self.FILTER_NAMES))
+
+
+class ApprovalFilterForm(Form):
+    """The approvals queue's filters: by kind, and a case reference (never a name: the page's
+    address keeps what was typed)."""
+
+    q = forms.CharField(
+        label=_("Case reference"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. SPC-2026-000012")}),
+    )
+    kind = forms.ChoiceField(
+        label=_("Waiting for"),
+        required=False,
+        choices=[
+            ("", _("Plans and closures")),
+            (APPROVAL_PLAN, _("Care plans")),
+            (APPROVAL_CLOSURE, _("Closures")),
+        ],
+        widget=QuickSelect,
+    )
+
+    def has_filters(self) -> bool:
+        return bool(self.is_bound and (self.data.get("q") or self.data.get("kind")))
 
 
 class PersonPickForm(Form):
@@ -479,6 +526,13 @@ class ActionForm(CaseVersionedForm):
         person = self.fields["responsible_person"]
         assert isinstance(person, forms.ModelChoiceField)
         person.queryset = workers
+
+    def clean_due_on(self) -> datetime.date:
+        # The service refuses it too (and the API through it); here it shows beside the field at once.
+        day: datetime.date = self.cleaned_data["due_on"]
+        if day < timezone.localdate():
+            raise forms.ValidationError(DUE_IN_THE_PAST)
+        return day
 
 
 class ReturnForm(CaseVersionedForm):

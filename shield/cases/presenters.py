@@ -332,19 +332,55 @@ def history_entries(events: Iterable[AuditEvent]) -> list[HistoryEntry]:
     return entries
 
 
-# --- Home page -----------------------------------------------------------------------------------
-
-OVERDUE_SHOWN = 10
+# --- The approvals queue -------------------------------------------------------------------------
 
 
-def overdue_actions_panel(user: User) -> dict[str, Any]:
-    """The home page's "my overdue actions": the most overdue first, and how many in all."""
-    actions = selectors.overdue_actions_for(user=user)
-    shown = list(actions[:OVERDUE_SHOWN])
-    total = len(shown) if len(shown) < OVERDUE_SHOWN else actions.count()
-    today = timezone.localdate()
-    return {
-        "actions": [(action, (today - action.due_on).days) for action in shown],
-        "total": total,
-        "more": max(total - len(shown), 0),
-    }
+@dataclass(frozen=True)
+class ApprovalRow:
+    """One line of a supervisor's approvals: a submitted plan or a closure request, the case tab
+    where it is decided, and (for a plan) how many of its actions are already past due."""
+
+    kind: str
+    record: CarePlan | ClosureRequest
+    case: Case
+    waiting_since: datetime.datetime
+    asked_by: User | None
+    tab: str
+    overdue_actions: int = 0
+
+
+def approval_rows(items: Sequence[dict[str, Any]]) -> list[ApprovalRow]:
+    """Rows for a page of `selectors.approvals_for`: three queries whatever the page's size."""
+    plan_ids = [i["id"] for i in items if i["kind"] == selectors.APPROVAL_PLAN]
+    plans = selectors.care_plans_by_id(plan_ids) if plan_ids else {}
+    closure_ids = [i["id"] for i in items if i["kind"] == selectors.APPROVAL_CLOSURE]
+    closures = selectors.closures_by_id(closure_ids) if closure_ids else {}
+    overdue = selectors.overdue_action_counts(plan_ids=plan_ids) if plan_ids else {}
+    rows: list[ApprovalRow] = []
+    for item in items:
+        if item["kind"] == selectors.APPROVAL_PLAN and item["id"] in plans:
+            plan = plans[item["id"]]
+            rows.append(
+                ApprovalRow(
+                    selectors.APPROVAL_PLAN,
+                    plan,
+                    plan.case,
+                    item["waiting_since"],
+                    plan.submitted_by,
+                    "plan",
+                    overdue.get(plan.pk, 0),
+                )
+            )
+        elif item["id"] in closures:
+            closure = closures[item["id"]]
+            rows.append(
+                ApprovalRow(
+                    selectors.APPROVAL_CLOSURE,
+                    closure,
+                    closure.case,
+                    item["waiting_since"],
+                    closure.requested_by,
+                    "closure",
+                )
+            )
+    return rows

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
 from shield.accounts import policy
@@ -179,6 +179,7 @@ class CaseFilters:
     `search` matches the case reference, a person's name as the registry searches it (words in any
     order, with or without diacritics) or, when it looks like one, an identity document number.
     `today` is the day "overdue" is measured against (the local date by default).
+    `queue` narrows to one of the user's work queues (`QUEUES`): the home page counts the same list.
     """
 
     stages: tuple[str, ...] = ()
@@ -189,6 +190,7 @@ class CaseFilters:
     has_overdue_actions: bool = False
     search: str = ""
     today: datetime.date | None = None
+    queue: str = ""
 
 
 def _overdue_actions(today: datetime.date) -> QuerySet[CarePlanAction]:
@@ -196,6 +198,31 @@ def _overdue_actions(today: datetime.date) -> QuerySet[CarePlanAction]:
     return CarePlanAction.objects.filter(status=ActionStatus.OPEN, due_on__lt=today).exclude(
         goal__plan__status=CarePlanStatus.SUPERSEDED
     )
+
+
+# The case list's work queues (`CaseFilters.queue`), each counted on the home page.
+QUEUE_MINE = "mine"  # my open cases
+QUEUE_OVERDUE = "overdue"  # open cases with actions past due that are mine (my case or my action)
+QUEUE_INCOMING = "incoming"  # cases a pending transfer offers to an agency where I take on cases
+QUEUES = (QUEUE_MINE, QUEUE_OVERDUE, QUEUE_INCOMING)
+
+
+def _queue_q(user: Viewer, queue: str, today: datetime.date) -> Q:
+    u = _active_user(user)
+    if u is None or queue not in QUEUES:
+        return NOTHING
+    if queue == QUEUE_INCOMING:
+        incoming = CaseTransfer.objects.filter(
+            status=TransferStatus.REQUESTED, to_agency_id__in=agency_ids_with(u, EDIT)
+        )
+        return Q(pk__in=incoming.values("case_id"))
+    still_open = ~Q(stage=stages.Stage.CLOSED)
+    if queue == QUEUE_MINE:
+        return Q(assigned_worker=u) & still_open
+    mine = _overdue_actions(today).filter(
+        Q(goal__plan__case__assigned_worker=u) | Q(responsible_person=u), goal__plan__case=OuterRef("pk")
+    )
+    return Q(Exists(mine)) & still_open
 
 
 def _looks_like_reference(text: str) -> bool:
@@ -244,6 +271,8 @@ def case_list_for(*, user: Viewer, filters: CaseFilters | None = None) -> QueryS
         cases = cases.filter(assigned_worker=u) if u is not None else cases.none()
     if f.has_overdue_actions:
         cases = cases.filter(Exists(_overdue_actions(today).filter(goal__plan__case=OuterRef("pk"))))
+    if f.queue:
+        cases = cases.filter(_queue_q(user, f.queue, today))
     text = f.search.strip()
     if text:
         cases = cases.filter(_search_q(user, text))
@@ -493,3 +522,68 @@ def pending_care_plans_for(*, user: Viewer) -> QuerySet[CarePlan]:
         .select_related("case__person", "case__owner_agency", "submitted_by")
         .order_by("submitted_at")
     )
+
+
+APPROVAL_PLAN = "plan"
+APPROVAL_CLOSURE = "closure"
+
+
+def approvals_for(*, user: Viewer, kind: str = "", search: str = "") -> QuerySet[Any]:
+    """What waits for this supervisor's decision: submitted care plans and requested closures of
+    the cases their supervision reaches, oldest first, as rows of `id`, `case_id`, `kind` ("plan" or
+    "closure") and `waiting_since`. One query for a page; `kind` keeps one of the two, `search`
+    matches the case reference. Load the page's records with `care_plans_by_id`/`closures_by_id`.
+    """
+    supervised = Case.objects.filter(supervisable_q(user))
+    text = search.strip()
+    if text:
+        supervised = supervised.filter(reference__icontains=text)
+    plans = (
+        CarePlan.objects.filter(status=CarePlanStatus.SUBMITTED, case__in=supervised)
+        .annotate(kind=Value(APPROVAL_PLAN, output_field=CharField()), waiting_since=F("submitted_at"))
+        .values("id", "case_id", "kind", "waiting_since")
+    )
+    closures = (
+        ClosureRequest.objects.filter(status=ClosureStatus.REQUESTED, case__in=supervised)
+        .annotate(kind=Value(APPROVAL_CLOSURE, output_field=CharField()), waiting_since=F("created_at"))
+        .values("id", "case_id", "kind", "waiting_since")
+    )
+    if kind == APPROVAL_PLAN:
+        return plans.order_by("waiting_since", "id")
+    if kind == APPROVAL_CLOSURE:
+        return closures.order_by("waiting_since", "id")
+    # The models' default orderings would sit inside the compound statement, where SQL allows none.
+    return plans.order_by().union(closures.order_by(), all=True).order_by("waiting_since", "id")
+
+
+def care_plans_by_id(ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, CarePlan]:
+    """The plans of a page of `approvals_for` (already access-checked there), with their case."""
+    plans = CarePlan.objects.filter(pk__in=list(ids)).select_related(
+        "case__owner_agency", "case__person", "submitted_by"
+    )
+    return {p.pk: p for p in plans}
+
+
+def closures_by_id(ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, ClosureRequest]:
+    """The closure requests of a page of `approvals_for`, with their case."""
+    closures = ClosureRequest.objects.filter(pk__in=list(ids)).select_related(
+        "case__owner_agency", "case__person", "requested_by"
+    )
+    return {c.pk: c for c in closures}
+
+
+def overdue_action_counts(
+    *, plan_ids: Iterable[uuid.UUID], today: datetime.date | None = None
+) -> dict[uuid.UUID, int]:
+    """How many open actions of each plan are past their due date (one query): approving such a
+    plan is allowed, with a warning."""
+    rows = (
+        CarePlanAction.objects.filter(
+            goal__plan_id__in=list(plan_ids),
+            status=ActionStatus.OPEN,
+            due_on__lt=today or timezone.localdate(),
+        )
+        .values("goal__plan_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["goal__plan_id"]: row["n"] for row in rows}

@@ -9,6 +9,7 @@ C = "<uuid:case_id>"
 urlpatterns = [
     path("", views.case_list, name="case_list"),
     path("new/", views.case_create, name="case_create"),
+    path("approvals/", views.approval_list, name="approval_list"),
     path("communes/", views.commune_options, name="commune_options"),
     path(f"{C}/", views.case_detail, name="case_detail"),
     path(f"{C}/summary.pdf", views.case_pdf, name="case_pdf"),

@@ -10,7 +10,7 @@ class IntakeConfig(AppConfig):
     def ready(self) -> None:
         from shield.accounts import home_panels
         from shield.cases import case_panels
-        from shield.intake import panels
+        from shield.intake import panels, queues
 
         case_panels.register(
             case_panels.CasePanel(
@@ -18,15 +18,8 @@ class IntakeConfig(AppConfig):
             )
         )
 
-        home_panels.register(
-            home_panels.HomePanel(
-                key="intake_overdue_tips",
-                template_name="intake/home_overdue_tips.html",
-                context=panels.overdue_tips_panel,
-                permission="intake.triage_tips",
-                order=5,
-            )
-        )
+        # Tips waiting for triage (the overdue-tips panel became a queue of "Waiting for you").
+        queues.register()
         home_panels.register(
             home_panels.HomePanel(
                 key="intake_referrals",

@@ -1,4 +1,4 @@
-"""The intake panels of the home page: the gate's recent screenings, overdue tips, referrals received."""
+"""The intake panels of the home page: the gate's recent screenings, referrals received."""
 
 from typing import Any
 
@@ -12,11 +12,6 @@ def gate_panel(user: User) -> dict[str, Any]:
         "recent": selectors.gate_recent(user=user, limit=5),
         "drafts": list(selectors.drafts_of(user=user)[:5]),
     }
-
-
-def overdue_tips_panel(user: User) -> dict[str, Any]:
-    tips, total = selectors.tips_overdue_for(user=user)
-    return {"tips": tips, "total": total, "more": max(total - len(tips), 0)}
 
 
 def case_origin_panel(user: User, case: Case) -> dict[str, Any] | None:

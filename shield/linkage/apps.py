@@ -8,6 +8,7 @@ class LinkageConfig(AppConfig):
     verbose_name = _("Record linkage")
 
     def ready(self) -> None:
-        from shield.linkage import notices
+        from shield.linkage import notices, queues
 
         notices.register()
+        queues.register()

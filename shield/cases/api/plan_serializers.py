@@ -131,7 +131,7 @@ class GoalAddSerializer(serializers.Serializer):
 class ActionAddSerializer(serializers.Serializer):
     goal = serializers.UUIDField(help_text=_("A goal of the plan."))
     description = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
-    due_on = serializers.DateField()
+    due_on = serializers.DateField(help_text=_("Today or a later day."))
     responsible_agency = agency_field(required=False, allow_null=True)
     responsible_person = user_field(required=False, allow_null=True)
     version = VersionField(help_text=_("The plan's version, if not sent as If-Match."))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shield import audit
 from shield.accounts.models import Agency, User
@@ -34,6 +35,9 @@ from shield.cases.services.access import (
 )
 from shield.core.concurrency import save_versioned
 from shield.core.errors import InvalidTransition, PermissionRefused, ValidationFailed
+
+# An action is planned from today on: a date already past is a typing slip (01/01/2020).
+DUE_IN_THE_PAST = gettext_lazy("The due date is in the past: choose today or a later day.")
 
 
 @dataclass(frozen=True)
@@ -166,7 +170,7 @@ def care_plan_action_add(
 ) -> CarePlanAction:
     """Add an action to a goal of a draft or returned plan; `expected_version` is the plan's.
 
-    Someone must be responsible: an agency, a person, or both.
+    Someone must be responsible: an agency, a person, or both. The due date is today or later.
     """
     locked, case = _plan_for_edit(actor, goal.plan, expected_version)
     _require_editable(locked)
@@ -180,6 +184,8 @@ def care_plan_action_add(
         errors["responsible_agency"] = [_("This agency is no longer active.")]
     if responsible_person is not None and not responsible_person.is_active:
         errors["responsible_person"] = [_("This user is no longer active.")]
+    if due_on < timezone.localdate():
+        errors["due_on"] = [str(DUE_IN_THE_PAST)]
     if errors:
         raise ValidationFailed(field_errors=errors)
     action = CarePlanAction.objects.create(

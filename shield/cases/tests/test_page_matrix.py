@@ -122,6 +122,35 @@ def test_case_list(world):
     )
 
 
+def test_approval_list(world):
+    _submitted(world)
+    assert_matrix(
+        Endpoint("GET", cases_url("approval_list"), scoped=True),
+        world.supervisors,
+        secrets=[world.case.reference],
+        snapshot=snapshot,
+    )
+
+
+@pytest.mark.parametrize("queue", ["mine", "overdue", "incoming"])
+def test_case_list_queues(world, queue):
+    if queue == "overdue":
+        f.put_at(world.case, Stage.SERVICES)
+        CarePlanAction.objects.filter(goal__plan__case=world.case).update(
+            due_on=TODAY() - datetime.timedelta(days=2)
+        )
+    permitted = world.worker
+    if queue == "incoming":
+        transfer = _pending_transfer(world)
+        permitted = member(Role.CASE_WORKER, agency=transfer.to_agency)
+    assert_matrix(
+        Endpoint("GET", cases_url("case_list"), data={"queue": queue}, scoped=True),
+        Actors(permitted=permitted, no_permission=world.statistician, other_agency=world.far_worker),
+        secrets=secrets_of(world),
+        snapshot=snapshot,
+    )
+
+
 @pytest.mark.parametrize("tab", sorted(TAB_KEYS))
 def test_case_detail_tabs(world, tab):
     f.put_at(world.case, Stage.SERVICES)
@@ -546,6 +575,7 @@ def test_every_case_url_is_in_the_matrix():
 
     covered = {
         "case_list",
+        "approval_list",
         "case_create",
         "case_detail",
         "case_pdf",

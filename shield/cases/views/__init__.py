@@ -15,6 +15,7 @@ from shield.cases.views.detail import (
     commune_options,
 )
 from shield.cases.views.lists import case_create, case_list
+from shield.cases.views.queues import approval_list
 from shield.cases.views.records import (
     action_add,
     action_cancel,
@@ -45,6 +46,7 @@ __all__ = [
     "action_add",
     "action_cancel",
     "action_complete",
+    "approval_list",
     "assessment_add",
     "case_create",
     "case_detail",

@@ -25,6 +25,8 @@ PAGE_SIZE = 25
 SEARCH_SCOPE = "cases"
 PICK_SCOPE = "case-person"
 PEOPLE_SHOWN = 10
+# In a work queue, a case's link opens the tab where the waiting work is done.
+QUEUE_TABS = {selectors.QUEUE_INCOMING: "transfer", selectors.QUEUE_OVERDUE: "plan"}
 
 
 @require_permission(VIEW, object_type=CASE_TYPE)
@@ -51,7 +53,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
         filters = form.filters()
         cases = selectors.case_list_for(user=user, filters=filters)
         page = CappedPaginator(cases, PAGE_SIZE, count_in_order=False).get_page(request.GET.get("page"))
-        context.update(page=page, rows=presenters.case_rows(user=user, cases=list(page.object_list)))
+        context.update(
+            page=page,
+            rows=presenters.case_rows(user=user, cases=list(page.object_list)),
+            row_tab=QUEUE_TABS.get(filters.queue, ""),
+        )
         audit.record(
             action=AuditAction.LIST,
             actor=user,

@@ -5,9 +5,10 @@ import uuid
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from shield.accounts.models import User
-from shield.cases import forms, presenters, services
+from shield.cases import forms, presenters, selectors, services
 from shield.cases.models import Case
 from shield.cases.views.common import (
     EDIT,
@@ -207,6 +208,14 @@ def plan_submit(request: HttpRequest, user: User, case: Case, plan_id: uuid.UUID
 def plan_approve(request: HttpRequest, user: User, case: Case, plan_id: uuid.UUID) -> HttpResponse:
     plan = presenters.plan_get_for(user=user, case=case, plan_id=plan_id)
     form = forms.PlanForm(request.POST)
+    message = _("The care plan was approved.")
+    # Allowed, but said again with the approval (the tab warned before the button was pressed).
+    if late := selectors.overdue_action_counts(plan_ids=[plan.pk]).get(plan.pk, 0):
+        message += " " + ngettext(
+            "Note: %(count)d of its actions is already past its due date; agree a new date.",
+            "Note: %(count)d of its actions are already past their due date; agree new dates.",
+            late,
+        ) % {"count": late}
     return submit(
         request,
         user,
@@ -215,7 +224,7 @@ def plan_approve(request: HttpRequest, user: User, case: Case, plan_id: uuid.UUI
         form=form,
         plan_form=form,
         act=lambda data: services.care_plan_approve(actor=user, plan=plan, expected_version=data["version"]),
-        message=_("The care plan was approved."),
+        message=message,
     )
 
 

@@ -15,6 +15,7 @@ from shield.accounts.models import User
 from shield.cases import case_panels, forms, presenters, selectors, value_sets
 from shield.cases.models import (
     WORKING_PLAN_STATUSES,
+    ActionStatus,
     CarePlanStatus,
     Case,
     ClosureStatus,
@@ -138,6 +139,10 @@ def plan(user: User, case: Case, context: Context, extra: Context) -> Context:
     if working is not None:
         version = {"version": working.version}
         goals = list(working.goals.all())
+        today = result["today"]
+        result["working_overdue"] = sum(
+            1 for g in goals for a in g.actions.all() if a.status == ActionStatus.OPEN and a.due_on < today
+        )
         result.update(
             goal_form=_default(extra, "goal_form", lambda: forms.GoalForm(initial=version)),
             action_form=_default(

@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import re
 
 import pytest
 from django.db import connection
@@ -113,21 +114,37 @@ def test_recording_a_tip_through_the_page_with_a_place(hotline, client):
     assert "Em Lan, 15 tuổi" in page
 
 
-def test_overdue_urgent_tips_stand_out_on_the_home_page_of_agencies_that_can_act(hotline, client):
+def _queue_count(body, key):
+    found = re.search(
+        rf'data-testid="queue-{key}".*?data-testid="queue-count"[^>]*>([^<]+)<', body, flags=re.DOTALL
+    )
+    return int(found.group(1)) if found else None
+
+
+def test_overdue_tips_are_a_queue_on_the_home_page_of_agencies_that_can_act(hotline, client):
     late = tip(hotline, urgency="urgent", received_at=timezone.now() - datetime.timedelta(hours=2))
     tip(hotline, urgency="urgent")  # not yet due
     client.force_login(hotline)
     home = client.get(reverse("home")).content.decode()
-    assert "Tips waiting past their triage deadline" in home
-    assert late.reference in home
-    assert home.count('data-testid="overdue-tip"') == 1
+    assert "Tips past their triage deadline" in home
+    assert _queue_count(home, "intake_tips_overdue") == 1
+    assert _queue_count(home, "intake_tips_new") == 2
+    # The counts agree with the tip list the queue links to.
+    overdue_list = client.get(reverse("intake:tip_list"), {"overdue": "on"}).content.decode()
+    assert late.reference in overdue_list
+    assert overdue_list.count(reverse("intake:tip_detail", args=[late.pk])) >= 1
+    new_list = client.get(reverse("intake:tip_list"), {"status": "new"})
+    assert new_list.context["page"].paginator.count == 2
+    assert client.get(reverse("intake:tip_list"), {"overdue": "on"}).context["page"].paginator.count == 1
     # Another agency's triager does not see it; after assignment the assignee does.
     elsewhere = member(Role.CASE_WORKER, agency=AgencyFactory.create(province=province("79")))
     client.force_login(elsewhere)
-    assert late.reference not in client.get(reverse("home")).content.decode()
+    assert _queue_count(client.get(reverse("home")).content.decode(), "intake_tips_overdue") is None
     services.tip_assign(actor=hotline, tip=late, expected_version=1, agency=elsewhere.primary_agency)
     # Assigned is triaged: no longer overdue anywhere.
     assert selectors.tips_overdue_for(user=hotline)[1] == 0
+    client.force_login(hotline)
+    assert _queue_count(client.get(reverse("home")).content.decode(), "intake_tips_overdue") is None
     client.force_login(elsewhere)
     assert client.get(reverse("intake:tip_detail", args=[late.pk])).status_code == 200
 
