@@ -295,3 +295,10 @@ SHIELD_AUDIT_ANCHOR_DIR = env.str("SHIELD_AUDIT_ANCHOR_DIR", default=str(BASE_DI
 SHIELD_AUDIT_ANCHOR_KEY = env.str("SHIELD_AUDIT_ANCHOR_KEY", default="")
 # How many searches a session keeps under their opaque keys (?s=...): lists keep names out of URLs.
 SHIELD_SAVED_SEARCHES_KEPT = env.int("SHIELD_SAVED_SEARCHES_KEPT", default=20)
+# --- agency: invitations by email ---
+# Invitations (and later notifications) go through Django's email backend: the console in the demo
+# (the message is printed where `make demo` runs), SMTP or another backend in production.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="shield@localhost")
+# An invitation's set-password link works once, for this many hours (Django's token generator).
+PASSWORD_RESET_TIMEOUT = env.int("SHIELD_INVITE_HOURS", default=72) * 3600
