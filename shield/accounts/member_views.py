@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -62,6 +62,12 @@ def _member_url(agency: Agency, member: User) -> str:
     return reverse("accounts:member_detail", args=[agency.pk, member.pk])
 
 
+def _posted(request: HttpRequest) -> QueryDict | None:
+    """The POST data, an empty POST included (`request.POST or None` would leave the form unbound
+    and skip its 'required' errors)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _site_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
 
@@ -92,7 +98,7 @@ def member_invite(request: HttpRequest, agency_id: UUID) -> HttpResponse:
     agency = _agency(request, agency_id)
     actor = _actor(request)
     system = policy.has_permission(actor, member_services.MANAGE_SYSTEM)
-    form = InviteForm(request.POST or None, system=system)
+    form = InviteForm(_posted(request), system=system)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -143,7 +149,7 @@ def member_role_give(request: HttpRequest, agency_id: UUID, member_id: UUID) -> 
     agency = _agency(request, agency_id)
     member = _member(request, agency, member_id)
     actor = _actor(request)
-    form = RoleForm(request.POST or None, system=policy.has_permission(actor, member_services.MANAGE_SYSTEM))
+    form = RoleForm(_posted(request), system=policy.has_permission(actor, member_services.MANAGE_SYSTEM))
     if request.method == "POST" and form.is_valid():
         try:
             grant = member_services.membership_give(
@@ -179,7 +185,7 @@ def _confirm(
     reason: bool = True,
 ) -> HttpResponse:
     """A confirmation page (with a reason where the step needs one); POST does it."""
-    form = ReasonForm(request.POST or None) if reason else None
+    form = ReasonForm(_posted(request)) if reason else None
     error = ""
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
@@ -341,7 +347,7 @@ def invite_accept(request: HttpRequest, uidb64: str, token: str) -> HttpResponse
     member = member_services.invite_user_for(uidb64=uidb64, token=token)
     if member is None:
         return render(request, "accounts/invite_accept.html", {"invalid": True}, status=404)
-    form = InviteAcceptForm(member, request.POST or None)
+    form = InviteAcceptForm(member, _posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             member_services.user_invite_accept(
@@ -360,7 +366,7 @@ def invite_accept(request: HttpRequest, uidb64: str, token: str) -> HttpResponse
 @manage_system
 @require_http_methods(["GET", "POST"])
 def agency_create(request: HttpRequest) -> HttpResponse:
-    form = AgencyForm(request.POST or None, new=True)
+    form = AgencyForm(_posted(request), new=True)
     if request.method == "POST" and form.is_valid():
         try:
             agency = member_services.agency_add(actor=_actor(request), values=form.values())
@@ -390,7 +396,7 @@ def agency_edit(request: HttpRequest, agency_id: UUID) -> HttpResponse:
         "is_active": agency.is_active,
         "version": agency.version,
     }
-    form = AgencyForm(request.POST or None, initial=initial)
+    form = AgencyForm(_posted(request), initial=initial)
     form.fields["parent"].queryset = Agency.objects.exclude(pk=agency.pk).order_by("name_vi")  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         try:
