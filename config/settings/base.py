@@ -296,9 +296,16 @@ SHIELD_AUDIT_ANCHOR_KEY = env.str("SHIELD_AUDIT_ANCHOR_KEY", default="")
 # How many searches a session keeps under their opaque keys (?s=...): lists keep names out of URLs.
 SHIELD_SAVED_SEARCHES_KEPT = env.int("SHIELD_SAVED_SEARCHES_KEPT", default=20)
 # --- agency: invitations by email ---
-# Invitations (and later notifications) go through Django's email backend: the console in the demo
-# (the message is printed where `make demo` runs), SMTP or another backend in production.
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Invitations (and later notifications) go through Django's email backend: SMTP here, the console
+# in the demo (config.settings.local), locmem in tests. An invitation holds a set-password link, so
+# production must not use the console backend (the link would land in the logs).
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="shield@localhost")
 # An invitation's set-password link works once, for this many hours (Django's token generator).
 PASSWORD_RESET_TIMEOUT = env.int("SHIELD_INVITE_HOURS", default=72) * 3600
