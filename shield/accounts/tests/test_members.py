@@ -476,3 +476,18 @@ def test_the_members_list_query_count_does_not_grow_with_members(hanoi, admin_ha
 def test_the_home_page_links_the_capability_to_the_members_page(hanoi, admin_hanoi):
     home = signed_in(admin_hanoi).get(reverse("home")).content.decode()
     assert reverse("accounts:member_list", args=[hanoi.pk]) in home
+
+
+def test_the_members_list_pages_load_in_place_inside_their_container(hanoi, admin_hanoi):
+    for n in range(26):
+        member(Role.SERVICE_PROVIDER, agency=hanoi, username=f"sp.page{n:02d}", last_name=f"Z {n:02d}")
+    client = signed_in(admin_hanoi)
+    url = reverse("accounts:member_list", args=[hanoi.pk])
+    first = client.get(url).content.decode()
+    container = first.split('id="member-results"')[1]
+    # Page links swap this container (hx-target and hx-select on it), not the link itself.
+    assert 'hx-target="#member-results"' in first.split('id="member-results"')[1].split(">")[0]
+    assert "?page=2" in container
+    second = client.get(url, {"page": 2}).content.decode()
+    assert "sp.page25" in second
+    assert "sp.page25" not in first
