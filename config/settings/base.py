@@ -301,16 +301,20 @@ SHIELD_SAVED_SEARCHES_KEPT = env.int("SHIELD_SAVED_SEARCHES_KEPT", default=20)
 SHIELD_NOTIFICATION_BELL = env.bool("SHIELD_NOTIFICATION_BELL", default=True)
 # The address emails link to (notifications carry a path of this site, the email needs it whole).
 SHIELD_SITE_URL = env.str("SHIELD_SITE_URL", default="http://localhost:8000")
-# Emails go to the console unless an operator sets a real backend
-# (django.core.mail.backends.smtp.EmailBackend
-# with EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS).
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# --- agency: invitations by email ---
+# Invitations and notifications go through Django's email backend: SMTP here, the console in the
+# demo (config.settings.local), locmem in tests. An invitation holds a set-password link, so
+# production must not use the console backend (the link would land in the logs).
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Shield <no-reply@localhost>")
+# An invitation's set-password link works once, for this many hours (Django's token generator).
+PASSWORD_RESET_TIMEOUT = env.int("SHIELD_INVITE_HOURS", default=72) * 3600
 # The API schema names the notification kinds' enum (other apps have fields called "kind" too).
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),  # type: ignore[dict-item]

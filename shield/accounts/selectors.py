@@ -24,10 +24,27 @@ def agency_get_managed_by(*, user: User | AnonymousUser, agency_id: str | UUID) 
     return agency
 
 
-def capabilities_of(*, user: User | AnonymousUser) -> list[str]:
-    """Human descriptions of what the user may do, in the registry's order."""
+def capability_links_of(*, user: User | AnonymousUser) -> list[tuple[str, str]]:
+    """Each capability with the page where it is used ("" when there is no one page for it).
+
+    "Manage your agency's members" leads straight to the members of the one agency an agency
+    administrator manages; to the list of agencies when there are several (or for a system
+    administrator)."""
+    from django.urls import reverse
+
     granted = policy.permissions_of(user)
-    return [str(label) for code, label in PERMISSION_LABELS.items() if code in granted]
+    pages: dict[str, str] = {}
+    if "accounts.manage_agency" in granted:
+        managed = list(agency_list_managed_by(user=user).values_list("pk", flat=True)[:2])
+        only_one = len(managed) == 1 and "accounts.manage_system" not in granted
+        pages["accounts.manage_agency"] = (
+            reverse("accounts:member_list", args=[managed[0]])
+            if only_one
+            else reverse("accounts:agency_list")
+        )
+    if "accounts.manage_system" in granted:
+        pages["accounts.manage_system"] = reverse("accounts:agency_list")
+    return [(str(label), pages.get(code, "")) for code, label in PERMISSION_LABELS.items() if code in granted]
 
 
 # A page of pending grants: more than this waiting means something else is wrong.

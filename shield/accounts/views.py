@@ -75,7 +75,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "accounts/home.html",
         {
             "memberships": user.active_memberships(),
-            "capabilities": selectors.capabilities_of(user=user),
+            "capabilities": selectors.capability_links_of(user=user),
             "panels": home_panels.panels_for(user),
         },
     )
@@ -115,8 +115,18 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 
 @require_permission("accounts.manage_agency", object_type="accounts.agency")
 def agency_list(request: HttpRequest) -> HttpResponse:
-    agencies = selectors.agency_list_managed_by(user=request.user)
-    return render(request, "accounts/agency_list.html", {"agencies": agencies})
+    from shield.accounts import member_selectors
+    from shield.core.pagination import CappedPaginator
+
+    # A system administrator sees every agency, inactive ones too, to edit them.
+    system = request.user.has_perm("accounts.manage_system")
+    agencies = (
+        member_selectors.agency_list_for_system(user=request.user)
+        if system
+        else selectors.agency_list_managed_by(user=request.user).order_by("name_vi")
+    )
+    page = CappedPaginator(agencies, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/agency_list.html", {"page": page, "agencies": page, "system": system})
 
 
 @require_permission("accounts.manage_agency", object_type="accounts.agency")
