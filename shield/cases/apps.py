@@ -9,7 +9,9 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from shield.accounts import home_panels
-        from shield.cases import presenters
+        from shield.cases import audit_references, presenters
+
+        audit_references.register()
 
         home_panels.register(
             home_panels.HomePanel(

@@ -8,6 +8,7 @@ class LinkageConfig(AppConfig):
     verbose_name = _("Record linkage")
 
     def ready(self) -> None:
-        from shield.linkage import notices
+        from shield.linkage import audit_references, notices
 
         notices.register()
+        audit_references.register()
