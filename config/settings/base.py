@@ -295,3 +295,9 @@ SHIELD_AUDIT_ANCHOR_DIR = env.str("SHIELD_AUDIT_ANCHOR_DIR", default=str(BASE_DI
 SHIELD_AUDIT_ANCHOR_KEY = env.str("SHIELD_AUDIT_ANCHOR_KEY", default="")
 # How many searches a session keeps under their opaque keys (?s=...): lists keep names out of URLs.
 SHIELD_SAVED_SEARCHES_KEPT = env.int("SHIELD_SAVED_SEARCHES_KEPT", default=20)
+
+# --- auditui: audit pages and background work (issue 14) ---
+# Rows in one CSV export of the audit log; more are refused with a message to narrow the filters.
+SHIELD_AUDIT_EXPORT_MAX_ROWS = env.int("SHIELD_AUDIT_EXPORT_MAX_ROWS", default=50_000)
+# Queued work (linkage run, audit verification) still waiting after this says no worker runs.
+SHIELD_TASK_PICKUP_SECONDS = env.int("SHIELD_TASK_PICKUP_SECONDS", default=60)
