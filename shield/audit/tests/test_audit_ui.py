@@ -97,7 +97,8 @@ def test_export_is_the_filtered_slice_and_is_audited(signed_in, national_auditor
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     body = b"".join(response.streaming_content).decode("utf-8-sig")
-    assert "keep-1" in body and "drop-1" not in body
+    assert "keep-1" in body
+    assert "drop-1" not in body
     assert body.splitlines()[0].startswith("sequence,time,actor")
     export = AuditEvent.objects.get(action=AuditAction.EXPORT, actor=national_auditor)
     assert export.details["filters"] == ["action"]
@@ -111,7 +112,9 @@ def test_export_cells_cannot_run_as_formulas(signed_in, national_auditor, agency
     body = b"".join(signed_in(national_auditor).get(EXPORT_URL).streaming_content).decode("utf-8-sig")
 
     assert "'=HYPERLINK(1)" in body
-    assert safe_cell("+1") == "'+1" and safe_cell("@x") == "'@x" and safe_cell("ok") == "ok"
+    assert safe_cell("+1") == "'+1"
+    assert safe_cell("@x") == "'@x"
+    assert safe_cell("ok") == "ok"
 
 
 def test_export_over_the_cap_is_refused_with_a_message(signed_in, national_auditor, agency, settings):
@@ -131,7 +134,8 @@ def test_agency_auditor_exports_only_their_agencys_events(signed_in, agency_audi
 
     body = b"".join(signed_in(agency_auditor).get(EXPORT_URL).streaming_content).decode("utf-8-sig")
 
-    assert "mine-1" in body and "theirs-1" not in body
+    assert "mine-1" in body
+    assert "theirs-1" not in body
 
 
 # --- verification -----------------------------------------------------------------------------------
@@ -194,7 +198,7 @@ def test_anonymous_is_sent_to_sign_in(client, url):
     assert client.post(VERIFY_URL).status_code == 302
 
 
-@pytest.mark.parametrize("method,url", [("get", EXPORT_URL), ("get", VERIFY_URL), ("post", VERIFY_URL)])
+@pytest.mark.parametrize(("method", "url"), [("get", EXPORT_URL), ("get", VERIFY_URL), ("post", VERIFY_URL)])
 def test_role_without_audit_permission_is_refused(signed_in, case_worker, method, url):
     response = getattr(signed_in(case_worker), method)(url)
 

@@ -45,7 +45,9 @@ def test_a_run_waiting_over_a_minute_says_no_worker_picked_it_up(admin):
     detail = _client(admin).get(reverse("linkage:run_detail", args=[run.pk])).content.decode()
     listing = _client(admin).get(reverse("linkage:run_list")).content.decode()
 
-    assert 'data-testid="worker-missing"' in detail and "db_worker" in detail and "make demo" in detail
+    assert 'data-testid="worker-missing"' in detail
+    assert "db_worker" in detail
+    assert "make demo" in detail
     assert 'data-testid="run-cancel"' in detail
     assert 'data-testid="run-not-picked-up"' in listing
 
@@ -63,7 +65,8 @@ def test_cancelling_a_stuck_run_is_audited_and_lets_a_new_run_start(admin):
 
     run.refresh_from_db()
     assert response.status_code == 302
-    assert run.status == RunStatus.CANCELLED and run.finished_at is not None
+    assert run.status == RunStatus.CANCELLED
+    assert run.finished_at is not None
     event = AuditEvent.objects.get(object_id=str(run.pk), action=AuditAction.UPDATE, actor=admin)
     assert event.changed_fields == ["finished_at", "status"]
     assert services.run_create(actor=admin).status == RunStatus.QUEUED
@@ -84,7 +87,8 @@ def test_a_worker_starting_late_leaves_a_cancelled_run_alone(admin):
     linkage_run.call(str(run.pk))
 
     run.refresh_from_db()
-    assert run.status == RunStatus.CANCELLED and run.started_at is None
+    assert run.status == RunStatus.CANCELLED
+    assert run.started_at is None
 
 
 def test_cancel_refused_without_the_permission_and_for_anonymous():
