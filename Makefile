@@ -20,12 +20,12 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 
 # The demo runs with DEBUG off: visitors get the friendly 404/500 pages, never Django's debug page
 # with the URL map; WhiteNoise still serves static files from the source tree (WHITENOISE_USE_FINDERS).
-# `make demo DEBUG=True` brings the debug page back for development.
+# `make demo DEBUG=True` brings the debug page back for development. scripts/demo_serve.sh runs the
+# task worker (linkage runs, audit verifications) beside the server and stops both on Ctrl+C.
 demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo_data --linkage-duplicates 12
-	@echo "Serving Shield on http://127.0.0.1:8000 (Ctrl+C to stop)"
-	DEBUG=$${DEBUG:-False} $(BIN)/python manage.py runserver 127.0.0.1:8000
+	PYTHON=$(BIN)/python bash scripts/demo_serve.sh
 
 serve: install
 	$(BIN)/python manage.py runserver 127.0.0.1:8000

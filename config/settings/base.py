@@ -320,3 +320,9 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),  # type: ignore[dict-item]
     "NotificationKindEnum": "shield.notifications.models.Kind",
 }
+
+# --- auditui: audit pages and background work (issue 14) ---
+# Rows in one CSV export of the audit log; more are refused with a message to narrow the filters.
+SHIELD_AUDIT_EXPORT_MAX_ROWS = env.int("SHIELD_AUDIT_EXPORT_MAX_ROWS", default=50_000)
+# Queued work (linkage run, audit verification) still waiting after this says no worker runs.
+SHIELD_TASK_PICKUP_SECONDS = env.int("SHIELD_TASK_PICKUP_SECONDS", default=60)

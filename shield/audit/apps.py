@@ -6,3 +6,8 @@ class AuditConfig(AppConfig):
     name = "shield.audit"
     label = "audit"
     verbose_name = _("Audit")
+
+    def ready(self) -> None:
+        from shield.audit import references
+
+        references.register_own()

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shield.core.encryption import EncryptedTextField
+from shield.core.models import BaseModel
 
 GENESIS_HASH = "0" * 64
 
@@ -183,3 +184,67 @@ class OutOfReachWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_id} {self.window_start:%Y-%m-%d %H:%M} {self.requests}"
+
+
+class VerificationStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    FINISHED = "finished", _("Finished")
+    FAILED = "failed", _("Failed")
+
+
+class ChainVerification(BaseModel):
+    """One whole-chain verification asked for from the audit pages, run by the task worker.
+
+    `checked` rises while it runs (the page polls it); the outcome is kept: intact, or the first
+    broken event. It names events by number only, never their content.
+    """
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=VerificationStatus.choices, default=VerificationStatus.QUEUED
+    )
+    total = models.PositiveBigIntegerField(_("events to check"), default=0)
+    checked = models.PositiveBigIntegerField(_("events checked"), default=0)
+    intact = models.BooleanField(_("intact"), null=True, blank=True)
+    break_sequence = models.PositiveBigIntegerField(_("first broken event"), null=True, blank=True)
+    break_event_id = models.UUIDField(_("id of the first broken event"), null=True, blank=True)
+    break_kind = models.CharField(_("kind of break"), max_length=20, blank=True)
+    break_detail = models.CharField(_("what is broken"), max_length=500, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    task_id = models.CharField(_("task id"), max_length=64, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("audit chain verification")
+        verbose_name_plural = _("audit chain verifications")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_status_display()}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (VerificationStatus.QUEUED, VerificationStatus.RUNNING)
+
+    @property
+    def progress(self) -> int:
+        if self.status == VerificationStatus.FINISHED:
+            return 100
+        if not self.total:
+            return 0
+        return min(99, self.checked * 100 // self.total)
+
+    @property
+    def not_picked_up(self) -> bool:
+        from shield.core.workers import not_picked_up
+
+        return self.status == VerificationStatus.QUEUED and not_picked_up(queued_at=self.created_at)

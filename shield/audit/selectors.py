@@ -9,7 +9,7 @@ from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from shield.audit import search_terms
-from shield.audit.models import AuditEvent
+from shield.audit.models import AuditEvent, ChainVerification
 from shield.core.access import AccessSubject
 from shield.core.lookups import one_or_not_found
 
@@ -86,3 +86,12 @@ def agencies_for_filter(*, user: AccessSubject) -> QuerySet[Any]:
     return _agency_model()._default_manager.filter(
         user.scope_q(VIEW_PERMISSION, agency_path="pk", province_path="province")
     )
+
+
+def verification_list() -> QuerySet[ChainVerification]:
+    """Every whole-chain verification, newest first: they name events by number only."""
+    return ChainVerification.objects.select_related("requested_by").order_by("-created_at", "-id")
+
+
+def verification_get(*, verification_id: uuid.UUID | str) -> ChainVerification:
+    return one_or_not_found(verification_list(), verification_id)

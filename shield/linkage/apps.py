@@ -8,7 +8,8 @@ class LinkageConfig(AppConfig):
     verbose_name = _("Record linkage")
 
     def ready(self) -> None:
-        from shield.linkage import notices, queues
+        from shield.linkage import audit_references, notices, queues
 
         notices.register()
         queues.register()
+        audit_references.register()

@@ -18,6 +18,7 @@ class RunStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     FINISHED = "finished", _("Finished")
     FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class LinkageRun(BaseModel):
@@ -70,6 +71,13 @@ class LinkageRun(BaseModel):
     @property
     def is_active(self) -> bool:
         return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+    @property
+    def not_picked_up(self) -> bool:
+        """Still queued after a worker would have taken it: no worker runs (see shield.core.workers)."""
+        from shield.core.workers import not_picked_up
+
+        return self.status == RunStatus.QUEUED and not_picked_up(queued_at=self.created_at)
 
     @property
     def duration_seconds(self) -> float | None:

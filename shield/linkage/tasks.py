@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from shield.linkage.models import LinkageRun
+from shield.linkage.models import LinkageRun, RunStatus
 
 
 @task()
@@ -10,7 +10,11 @@ def linkage_run(run_id: str) -> dict[str, int]:
     """Run a queued linkage run in the worker (`manage.py db_worker`); returns its counts."""
     from shield.linkage.services import run_execute
 
-    run = run_execute(run=LinkageRun.objects.get(pk=run_id))
+    run = LinkageRun.objects.get(pk=run_id)
+    if run.status == RunStatus.CANCELLED:
+        # Cancelled while no worker ran (services.run_cancel): nothing to do.
+        return {"persons": 0, "individuals": 0, "review_pairs": 0}
+    run = run_execute(run=run)
     return {
         "persons": run.person_count,
         "individuals": run.individual_count,

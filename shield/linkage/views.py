@@ -261,3 +261,20 @@ def run_detail(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
     except NotFound as exc:
         raise Http404 from exc
     return render_page_or_partial(request, "linkage/run_detail.html", {"run": run}, partial="progress")
+
+
+@require_permission(RUN, object_type=RUN_TYPE)
+@require_POST
+def run_cancel(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
+    """Cancel a queued run no worker has started, so that it stops blocking the next run."""
+    try:
+        run = selectors.run_get(run_id=run_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    try:
+        services.run_cancel(actor=_user(request), run=run)
+    except ApplicationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The linkage run was cancelled. You can start a new one."))
+    return HttpResponseRedirect(reverse("linkage:run_detail", args=[run.pk]))

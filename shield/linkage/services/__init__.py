@@ -6,7 +6,7 @@ through `shield.linkage.selectors` / `shield.people.selectors` and check the cap
 
 from shield.linkage.services.decisions import pair_decide
 from shield.linkage.services.merges import merged_into, person_merge, person_unmerge
-from shield.linkage.services.runs import person_records, run_create, run_execute, run_start
+from shield.linkage.services.runs import person_records, run_cancel, run_create, run_execute, run_start
 
 __all__ = [
     "merged_into",
@@ -14,6 +14,7 @@ __all__ = [
     "person_merge",
     "person_records",
     "person_unmerge",
+    "run_cancel",
     "run_create",
     "run_execute",
     "run_start",

@@ -85,7 +85,12 @@ def _active_run() -> LinkageRun | None:
 def run_create(*, actor: User | None) -> LinkageRun:
     """A queued run (refused while another is queued or running: two would fight over ids)."""
     if _active_run() is not None:
-        raise InvalidTransition(_("A linkage run is already queued or running: wait for it to finish."))
+        raise InvalidTransition(
+            _(
+                "A linkage run is already queued or running: wait for it to finish. A run that no "
+                "worker has picked up can be cancelled from its page."
+            )
+        )
     run = LinkageRun.objects.create(requested_by=actor)
     audit.record(action=AuditAction.CREATE, actor=actor, obj=run, changed_fields=["status", "requested_by"])
     return run
@@ -102,6 +107,31 @@ def run_start(*, actor: User | None) -> LinkageRun:
     # The immediate backend (tests) has already finished the run by now: keep its outcome.
     LinkageRun.objects.filter(pk=run.pk).update(task_id=str(result.id)[:64])
     run.refresh_from_db()
+    return run
+
+
+@transaction.atomic
+def run_cancel(*, actor: User, run: LinkageRun) -> LinkageRun:
+    """Cancel a run no worker has started, so that it no longer blocks the next one.
+
+    A queued run waits for `manage.py db_worker`; without a worker it waits for ever. Cancelling
+    is refused once a worker has started it (it then finishes or fails on its own). If a worker
+    starts later, it finds the run cancelled and leaves it.
+    """
+    now = timezone.now()
+    cancelled = LinkageRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
+        status=RunStatus.CANCELLED, finished_at=now, stage="", updated_at=now
+    )
+    if not cancelled:
+        raise InvalidTransition(_("Only a run that has not started can be cancelled."))
+    run.refresh_from_db()
+    audit.record(
+        action=AuditAction.UPDATE,
+        actor=actor,
+        obj=run,
+        changed_fields=["status", "finished_at"],
+        details={"cancelled_after_seconds": int((now - run.created_at).total_seconds())},
+    )
     return run
 
 
@@ -313,10 +343,14 @@ def run_execute(
         if on_progress is not None:
             on_progress(run.progress, stage)
 
-    if run.status != RunStatus.QUEUED:
+    # Claimed only while still queued: a run cancelled meanwhile is not started after all.
+    now = timezone.now()
+    claimed = LinkageRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING, started_at=now, updated_at=now
+    )
+    if not claimed:
         raise InvalidTransition(_("This run has already started."))
-    run.status, run.started_at = RunStatus.RUNNING, timezone.now()
-    run.save(update_fields=["status", "started_at", "updated_at"])
+    run.status, run.started_at, run.updated_at = RunStatus.RUNNING, now, now
     try:
         report(0, "load")
         records = list(person_records())
