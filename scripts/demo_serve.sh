@@ -62,6 +62,8 @@ log "task worker started (pid ${children[0]})"
 # --- periodic commands (hook) ------------------------------------------------------------------
 # Commands the demo runs on a timer, one `run_every SECONDS COMMAND [ARGS]` line each, e.g.
 #   run_every 900 notify_overdue
+# Care-plan actions falling overdue raise their notifications (production runs it from cron).
+run_every 900 notify_overdue
 # ------------------------------------------------------------------------------------------------
 
 log "serving Shield on http://$ADDR (Ctrl+C to stop the server and the worker)"
