@@ -22,11 +22,14 @@ urlpatterns = [path("boom/", boom)]
 
 
 def demo_debug_default() -> str:
-    """The DEBUG value `make demo` gives runserver (the recipe line that serves the demo)."""
+    """The DEBUG value `make demo` serves with: its recipe runs scripts/demo_serve.sh, which
+    exports DEBUG before it starts runserver."""
     recipe = (ROOT / "Makefile").read_text().split("\ndemo:", 1)[1].split("\n\n", 1)[0]
-    serve = next(line for line in recipe.splitlines() if "runserver" in line)
-    found = re.search(r"DEBUG=\$\$\{DEBUG:-(\w+)\}", serve)
-    assert found, f"make demo does not set DEBUG: {serve!r}"
+    assert "scripts/demo_serve.sh" in recipe, f"make demo no longer runs the demo launcher: {recipe!r}"
+    launcher = (ROOT / "scripts" / "demo_serve.sh").read_text()
+    assert "runserver" in launcher.split("export DEBUG=", 1)[1], "DEBUG is set after the server starts"
+    found = re.search(r"^export DEBUG=\$\{DEBUG:-(\w+)\}$", launcher, re.MULTILINE)
+    assert found, "scripts/demo_serve.sh does not set DEBUG"
     return found.group(1)
 
 
