@@ -26,7 +26,14 @@ from django.utils.translation import gettext_lazy as _
 from shield.core.access import AccessSubject
 from shield.people import notices, search
 from shield.people.evidence import Strength, strength_of
-from shield.people.models import BirthDatePrecision, IdentityDocument, Person, PersonNameToken, Sex
+from shield.people.models import (
+    BirthDatePrecision,
+    DocumentStatus,
+    IdentityDocument,
+    Person,
+    PersonNameToken,
+    Sex,
+)
 from shield.people.names import MIDDLE_MARKERS, fold_name, parse_name
 from shield.people.selectors import _adults_only_unless_allowed, _scope
 
@@ -82,9 +89,9 @@ def _middle(middle: str) -> str:
 
 
 def probe_for_person(person: Person) -> Probe:
-    numbers = IdentityDocument.objects.filter(person=person, is_active=True).values_list(
-        "number_normalized", flat=True
-    )
+    numbers = IdentityDocument.objects.filter(
+        person=person, is_active=True, status=DocumentStatus.CURRENT
+    ).values_list("number_normalized", flat=True)
     return Probe(
         family=person.family_name,
         middle=person.middle_name,
@@ -146,7 +153,9 @@ def _name_hits(user: AccessSubject, probe: Probe) -> list[uuid.UUID]:
 def _document_hits(probe: Probe) -> list[uuid.UUID]:
     if not probe.numbers:
         return []
-    rows = IdentityDocument.objects.filter(number_normalized__in=probe.numbers, is_active=True)
+    rows = IdentityDocument.objects.filter(
+        number_normalized__in=probe.numbers, is_active=True, status=DocumentStatus.CURRENT
+    )
     return list(rows.values_list("person_id", flat=True)[:DOCUMENT_CAP])
 
 
@@ -204,7 +213,10 @@ def candidates_for(*, user: AccessSubject, probe: Probe, limit: int = SHOWN) -> 
     numbers: dict[uuid.UUID, set[str]] = {}
     if probe.numbers:
         rows = IdentityDocument.objects.filter(
-            person_id__in=[p.pk for p in persons], is_active=True, number_normalized__in=probe.numbers
+            person_id__in=[p.pk for p in persons],
+            is_active=True,
+            status=DocumentStatus.CURRENT,
+            number_normalized__in=probe.numbers,
         ).values_list("person_id", "number_normalized")
         for person_id, number in rows:
             numbers.setdefault(person_id, set()).add(number)
