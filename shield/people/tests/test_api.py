@@ -447,7 +447,8 @@ def test_api_corrects_a_document_and_marks_another_entered_in_error(api, hoa):
     )
     assert stale.status_code == 412
     incomplete = api.post(url, {"action": "correct", "reason": "typo", "version": 1}, format="json")
-    assert incomplete.status_code == 400 and "number" in incomplete.json()
+    assert incomplete.status_code == 400
+    assert "number" in incomplete.json()
     corrected = api.post(
         url,
         {"action": "correct", "reason": "typo", "version": 1, "kind": "cccd", "number": "001195099999"},
