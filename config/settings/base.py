@@ -295,3 +295,9 @@ SHIELD_AUDIT_ANCHOR_DIR = env.str("SHIELD_AUDIT_ANCHOR_DIR", default=str(BASE_DI
 SHIELD_AUDIT_ANCHOR_KEY = env.str("SHIELD_AUDIT_ANCHOR_KEY", default="")
 # How many searches a session keeps under their opaque keys (?s=...): lists keep names out of URLs.
 SHIELD_SAVED_SEARCHES_KEPT = env.int("SHIELD_SAVED_SEARCHES_KEPT", default=20)
+
+# --- people: identity document corrections ---
+# The document-kind choices appear on a document and on its correction: one enum in the schema.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["DocumentKindEnum"] = (
+    "shield.people.models.DocumentKind"
+)
