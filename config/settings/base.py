@@ -298,6 +298,4 @@ SHIELD_SAVED_SEARCHES_KEPT = env.int("SHIELD_SAVED_SEARCHES_KEPT", default=20)
 
 # --- people: identity document corrections ---
 # The document-kind choices appear on a document and on its correction: one enum in the schema.
-SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["DocumentKindEnum"] = (
-    "shield.people.models.DocumentKind"
-)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {"DocumentKindEnum": "shield.people.models.DocumentKind"}
