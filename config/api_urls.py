@@ -11,9 +11,11 @@ from rest_framework.permissions import IsAuthenticated
 
 from shield.accounts.api import tokens as token_api
 from shield.accounts.api import views as account_api
+from shield.core.api.index import ApiIndexView
 from shield.core.api.views import api_not_found
 
 urlpatterns = [
+    path("", ApiIndexView.as_view(), name="api-index"),
     path("auth/token/", account_api.TokenView.as_view(), name="api-token"),
     path("auth/token/revoke/", token_api.TokenSignOutView.as_view(), name="api-token-sign-out"),
     path("auth/tokens/", token_api.TokenListView.as_view(), name="api-token-list"),

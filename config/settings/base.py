@@ -319,6 +319,8 @@ PASSWORD_RESET_TIMEOUT = env.int("SHIELD_INVITE_HOURS", default=72) * 3600
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),  # type: ignore[dict-item]
     "NotificationKindEnum": "shield.notifications.models.Kind",
+    # The document-kind choices appear on a document and on its correction: one enum in the schema.
+    "DocumentKindEnum": "shield.people.models.DocumentKind",
 }
 
 # --- auditui: audit pages and background work (issue 14) ---

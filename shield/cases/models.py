@@ -793,6 +793,18 @@ class CaseTransfer(BaseModel):
         return f"{self.case_id}: {self.from_agency_id} → {self.to_agency_id} ({self.status})"
 
 
+# Reasons the system writes itself are stored as a code and put into words when shown, so each
+# reader sees their own language. Rows written before the code existed hold the English or the
+# Vietnamese sentence; they are recognised too.
+FORMER_OWNER_FOLLOW_UP = "system:former-owner-follow-up"
+_FORMER_OWNER_FOLLOW_UP_LEGACY = frozenset(
+    {
+        "Former owner: follow-up after the transfer.",
+        "Cơ quan quản lý trước đây: theo dõi sau chuyển giao.",
+    }
+)
+
+
 class CaseAccess(BaseModel):
     """Read access to a case for an agency that does not own it. Granted to the former owner when
     a transfer is accepted (for follow-up), or to an agency the person consented to share with."""
@@ -848,6 +860,13 @@ class CaseAccess(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.case_id} → {self.agency_id}"
+
+    @property
+    def reason_display(self) -> str:
+        """The reason in the reader's language when the system wrote it, as typed otherwise."""
+        if self.reason == FORMER_OWNER_FOLLOW_UP or self.reason in _FORMER_OWNER_FOLLOW_UP_LEGACY:
+            return str(_("Former owner: follow-up after the transfer."))
+        return self.reason
 
     @property
     def is_active(self) -> bool:

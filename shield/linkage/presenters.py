@@ -4,12 +4,15 @@ and the engine's evidence, field by field, in words a reviewer reads."""
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import dateformat, timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from shield.core.access import AccessSubject
-from shield.linkage.models import ReviewPair
+from shield.linkage.models import Decision, PersonMerge, ReviewPair
 from shield.people import selectors as people_selectors
+from shield.people.evidence import strength_of
 from shield.people.models import IdentityDocument, Person
 from shield.people.views import describe_birth
 
@@ -62,9 +65,6 @@ LEVEL_LABELS: dict[str, Promise] = {
     "same province": _("same province"),
     "province differs": _("province differs"),
 }
-# Weights in bits (log2 Bayes factor): 4 bits = 16 times likelier if the same person.
-STRONG_BITS = 4.0
-SOME_BITS = 1.0
 
 
 @dataclass(frozen=True)
@@ -104,21 +104,11 @@ def side(user: AccessSubject, person: Person, individual: str = "") -> Side:
     )
 
 
-def _strength(weight: float) -> tuple[str, str]:
-    if weight >= STRONG_BITS:
-        return "strong-for", str(_("strongly for the same person"))
-    if weight >= SOME_BITS:
-        return "some-for", str(_("for the same person"))
-    if weight > -SOME_BITS:
-        return "neutral", str(_("little either way"))
-    return "against", str(_("against the same person"))
-
-
 def evidence_rows(pair: ReviewPair) -> list[EvidenceRow]:
     rows = []
     for item in pair.evidence or []:
         weight = float(item.get("weight", 0.0))
-        key, label = _strength(weight)
+        strength = strength_of(weight)
         field = str(item.get("field", ""))
         rows.append(
             EvidenceRow(
@@ -126,8 +116,8 @@ def evidence_rows(pair: ReviewPair) -> list[EvidenceRow]:
                 label=str(FIELD_LABELS.get(field, field)),
                 level=str(LEVEL_LABELS.get(level := str(item.get("level", "")), level)),
                 weight=weight,
-                strength=key,
-                strength_label=label,
+                strength=strength.key,
+                strength_label=strength.label,
                 bar=min(100, round(abs(weight) / 8 * 100)),
             )
         )
@@ -142,3 +132,38 @@ def pair_row(user: AccessSubject, pair: ReviewPair) -> dict[str, Any]:
         "right": people_selectors.display_name_for(user=user, person=pair.person_high),
         "percent": round(pair.match_probability * 100),
     }
+
+
+def _when(moment: Any) -> str:
+    return dateformat.format(timezone.localtime(moment), "d/m/Y H:i")
+
+
+def merge_summary(merge: PersonMerge) -> str:
+    """One merge in a sentence: who merged, when, what moved (in words when nothing did), and who
+    undid it only when someone did."""
+    moved = len(merge.moved or [])
+    who, when = str(merge.merged_by), _when(merge.created_at)
+    if moved:
+        text = ngettext(
+            "Merged by %(who)s on %(when)s; %(count)d linked record moved to the record kept.",
+            "Merged by %(who)s on %(when)s; %(count)d linked records moved to the record kept.",
+            moved,
+        ) % {"who": who, "when": when, "count": moved}
+    else:
+        text = gettext("Merged by %(who)s on %(when)s; no linked records needed moving.") % {
+            "who": who,
+            "when": when,
+        }
+    if merge.unmerged_at is not None:
+        text += " " + gettext("Undone by %(who)s on %(when)s: both records are as they were.") % {
+            "who": str(merge.unmerged_by),
+            "when": _when(merge.unmerged_at),
+        }
+    return text
+
+
+def decision_message(decision: str) -> str:
+    """The confirmation a reviewer reads after deciding a pair."""
+    if decision == Decision.SAME:
+        return gettext("Saved: the same person. The pair has left the queue; the records can now be merged.")
+    return gettext("Saved: different people. The pair has left the queue and later runs keep them apart.")

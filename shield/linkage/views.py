@@ -22,7 +22,7 @@ from shield.audit.refusals import permission_denied, require_permission
 from shield.core.access import AccessSubject
 from shield.core.errors import ApplicationError, InvalidTransition, NotFound, StaleVersion
 from shield.core.forms import add_application_error
-from shield.core.htmx import render_page_or_partial
+from shield.core.htmx import is_htmx, render_page_or_partial
 from shield.core.pagination import CappedPaginator
 from shield.linkage import presenters, selectors, services
 from shield.linkage.forms import DecisionForm, MergeForm, ReviewFilterForm, RunStartForm, UnmergeForm
@@ -94,7 +94,7 @@ def _pair_context(user: User, pair: ReviewPair, **extra: Any) -> dict[str, Any]:
         "may_unmerge": may_merge and active_merge is not None,
         "merge_form": MergeForm(choices=_survivor_choices(left, right)),
         "unmerge_form": UnmergeForm(),
-        "merges": merges,
+        "merges": [{"merge": merge, "summary": presenters.merge_summary(merge)} for merge in merges],
         "active_merge": active_merge,
     }
     context.update(extra)
@@ -117,8 +117,9 @@ def _audit_pair_read(user: User, pair: ReviewPair) -> None:
 def _pair_page(
     request: HttpRequest, user: User, pair: ReviewPair, status: int = 200, **extra: Any
 ) -> HttpResponse:
+    context = _pair_context(user, pair, fragment=is_htmx(request), **extra)
     response = render_page_or_partial(
-        request, "linkage/pair_detail.html", _pair_context(user, pair, **extra), partial="main", status=status
+        request, "linkage/pair_detail.html", context, partial="main", status=status
     )
     _audit_pair_read(user, pair)
     return response
@@ -154,7 +155,7 @@ def pair_decide(request: HttpRequest, pair_id: uuid.UUID) -> HttpResponse:
             return _pair_page(
                 request, user, pair, status=409 if stale else 400, decision_form=form, stale=stale
             )
-        messages.success(request, _("Your decision was saved."))
+        messages.success(request, presenters.decision_message(data["decision"]))
         return HttpResponseRedirect(reverse("linkage:pair_detail", args=[pair.pk]))
     return _pair_page(request, user, pair, status=400, decision_form=form)
 

@@ -25,7 +25,15 @@ from django.utils.translation import gettext_lazy as _
 
 from shield.core.access import AccessSubject
 from shield.people import notices, search
-from shield.people.models import BirthDatePrecision, IdentityDocument, Person, PersonNameToken, Sex
+from shield.people.evidence import Strength, strength_of
+from shield.people.models import (
+    BirthDatePrecision,
+    DocumentStatus,
+    IdentityDocument,
+    Person,
+    PersonNameToken,
+    Sex,
+)
 from shield.people.names import MIDDLE_MARKERS, fold_name, parse_name
 from shield.people.selectors import _adults_only_unless_allowed, _scope
 
@@ -36,11 +44,16 @@ SHOWN = 10
 
 @dataclass(frozen=True)
 class Evidence:
-    """One field that resembles (or contradicts): `strength` is strong, some or against."""
+    """One field that resembles (or contradicts), and by how much: `weight` adds to the score and
+    is read in bits, on the same scale of words as the linkage review (`shield.people.evidence`)."""
 
     field: str
     text: str
-    strength: str
+    weight: float
+
+    @property
+    def strength(self) -> Strength:
+        return strength_of(self.weight)
 
 
 @dataclass(frozen=True)
@@ -76,9 +89,9 @@ def _middle(middle: str) -> str:
 
 
 def probe_for_person(person: Person) -> Probe:
-    numbers = IdentityDocument.objects.filter(person=person, is_active=True).values_list(
-        "number_normalized", flat=True
-    )
+    numbers = IdentityDocument.objects.filter(
+        person=person, is_active=True, status=DocumentStatus.CURRENT
+    ).values_list("number_normalized", flat=True)
     return Probe(
         family=person.family_name,
         middle=person.middle_name,
@@ -140,55 +153,45 @@ def _name_hits(user: AccessSubject, probe: Probe) -> list[uuid.UUID]:
 def _document_hits(probe: Probe) -> list[uuid.UUID]:
     if not probe.numbers:
         return []
-    rows = IdentityDocument.objects.filter(number_normalized__in=probe.numbers, is_active=True)
+    rows = IdentityDocument.objects.filter(
+        number_normalized__in=probe.numbers, is_active=True, status=DocumentStatus.CURRENT
+    )
     return list(rows.values_list("person_id", flat=True)[:DOCUMENT_CAP])
 
 
 def _score(probe: Probe, person: Person, numbers: set[str]) -> tuple[float, tuple[Evidence, ...]]:
     evidence: list[Evidence] = []
-    score = 0.0
     if probe.numbers & numbers:
-        score += 10
-        evidence.append(Evidence("id_number", str(_("same identity document number")), "strong"))
+        evidence.append(Evidence("id_number", str(_("same identity document number")), 10))
     same_family = _key(probe.family) == _key(person.family_name) != ""
     same_given = _key(probe.given) == _key(person.given_name) != ""
     if same_family and same_given:
-        score += 3
-        evidence.append(Evidence("name", str(_("same family and given name")), "some"))
+        evidence.append(Evidence("name", str(_("same family and given name")), 3))
     elif same_given or same_family:
-        score += 1
-        evidence.append(Evidence("name", str(_("part of the name is the same")), "some"))
+        evidence.append(Evidence("name", str(_("part of the name is the same")), 1))
     mine, theirs = _middle(probe.middle), _middle(person.middle_name)
     if mine and theirs:
         if mine == theirs:
-            score += 1
-            evidence.append(Evidence("middle", str(_("same middle name")), "some"))
+            evidence.append(Evidence("middle", str(_("same middle name")), 1))
         else:
-            score -= 1
-            evidence.append(Evidence("middle", str(_("different middle name")), "against"))
+            evidence.append(Evidence("middle", str(_("different middle name")), -1))
     exact = person.birth_date_precision == BirthDatePrecision.DAY
     if probe.exact_date and exact and probe.birth_date == person.birth_date:
-        score += 4
-        evidence.append(Evidence("birth", str(_("same date of birth")), "strong"))
+        evidence.append(Evidence("birth", str(_("same date of birth")), 4))
     elif probe.birth_year is not None and person.birth_year is not None:
         gap = abs(probe.birth_year - person.birth_year)
         if gap == 0:
-            score += 2
-            evidence.append(Evidence("birth", str(_("same year of birth")), "some"))
+            evidence.append(Evidence("birth", str(_("same year of birth")), 2))
         elif gap == 1:
-            score += 1
-            evidence.append(Evidence("birth", str(_("born a year apart")), "some"))
+            evidence.append(Evidence("birth", str(_("born a year apart")), 1))
         else:
-            score -= 3
-            evidence.append(Evidence("birth", str(_("born years apart")), "against"))
+            evidence.append(Evidence("birth", str(_("born years apart")), -3))
     known = {Sex.FEMALE, Sex.MALE}
     if probe.sex in known and person.sex in known and probe.sex != person.sex:
-        score -= 4
-        evidence.append(Evidence("sex", str(_("different sex")), "against"))
+        evidence.append(Evidence("sex", str(_("different sex")), -4))
     if probe.province_id is not None and str(probe.province_id) == str(person.home_province_id):
-        score += 1.5
-        evidence.append(Evidence("province", str(_("same home province")), "some"))
-    return score, tuple(evidence)
+        evidence.append(Evidence("province", str(_("same home province")), 1.5))
+    return sum(item.weight for item in evidence), tuple(evidence)
 
 
 def _persons(user: AccessSubject, ids: Iterable[uuid.UUID]) -> QuerySet[Person]:
@@ -210,7 +213,10 @@ def candidates_for(*, user: AccessSubject, probe: Probe, limit: int = SHOWN) -> 
     numbers: dict[uuid.UUID, set[str]] = {}
     if probe.numbers:
         rows = IdentityDocument.objects.filter(
-            person_id__in=[p.pk for p in persons], is_active=True, number_normalized__in=probe.numbers
+            person_id__in=[p.pk for p in persons],
+            is_active=True,
+            status=DocumentStatus.CURRENT,
+            number_normalized__in=probe.numbers,
         ).values_list("person_id", "number_normalized")
         for person_id, number in rows:
             numbers.setdefault(person_id, set()).add(number)

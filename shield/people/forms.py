@@ -411,6 +411,38 @@ class DocumentForm(_BootstrapForm):
         country.choices = _country_choices(_("Choose a country"))
 
 
+class DocumentFixForm(DocumentForm):
+    """Correct a document entered wrongly (a new entry replaces it) or mark it entered in error."""
+
+    CORRECT, IN_ERROR = "correct", "entered_in_error"
+    action = forms.ChoiceField(
+        label=_("What is wrong"),
+        choices=[
+            (CORRECT, _("A detail was entered wrongly: correct it")),
+            (IN_ERROR, _("The document should never have been recorded: entered in error")),
+        ],
+        widget=forms.RadioSelect,
+        initial=CORRECT,
+    )
+    reason = forms.CharField(label=_("Why"), max_length=500)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, document_id: Any = None, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"fix_{document_id}_%s")
+        super().__init__(*args, **kwargs)
+        # Marking in error needs no new details; the correction checks them in clean().
+        for name in ("kind", "number", "issuing_country"):
+            self.fields[name].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == self.CORRECT:
+            for name in ("kind", "number", "issuing_country"):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, _("This field is required."))
+        return data
+
+
 class AliasForm(_BootstrapForm):
     name = forms.CharField(label=_("Other name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind of name"), choices=AliasKind.choices, initial=AliasKind.NICKNAME)

@@ -200,7 +200,13 @@ class DocumentKind(models.TextChoices):
     OTHER = "other", _("Other document")
 
 
-class IdentityDocument(BaseModel):
+class DocumentStatus(models.TextChoices):
+    CURRENT = "current", _("Current")
+    SUPERSEDED = "superseded", _("Corrected: replaced by a new entry")
+    ENTERED_IN_ERROR = "entered_in_error", _("Entered in error")
+
+
+class IdentityDocument(VersionedModel):
     """A document a person carries or once carried. `warnings` holds the codes of what in its
     number contradicts the holder (`identity_numbers.WarningCode`); they never refuse a save."""
 
@@ -215,6 +221,32 @@ class IdentityDocument(BaseModel):
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     warnings = models.JSONField(_("warnings"), default=list, blank=True, editable=False)
     is_active = models.BooleanField(pgettext_lazy("document in force", "active"), default=True)
+    # A wrong entry is never deleted: it is superseded by its correction or marked entered in
+    # error, kept with who, when and why, and no longer active (so matching and linkage skip it).
+    status = models.CharField(
+        _("status of the entry"),
+        max_length=20,
+        choices=DocumentStatus.choices,
+        default=DocumentStatus.CURRENT,
+    )
+    replaced_by = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaces",
+        verbose_name=_("replaced by"),
+    )
+    status_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("status changed by"),
+    )
 
     class Meta:
         ordering = ["-is_active", "kind", "created_at"]
@@ -232,6 +264,15 @@ class IdentityDocument(BaseModel):
                 fields=["person", "kind", "number_normalized"],
                 condition=Q(is_active=True),
                 name="document_once_per_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=DocumentStatus.CURRENT)
+                | (Q(is_active=False) & ~Q(status_reason="") & Q(status_changed_at__isnull=False)),
+                name="document_retired_with_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=DocumentStatus.SUPERSEDED) | Q(replaced_by__isnull=False),
+                name="document_superseded_has_correction",
             ),
         ]
 

@@ -174,6 +174,11 @@ def document_list(*, person: Person) -> QuerySet[IdentityDocument]:
     return IdentityDocument.objects.filter(person=person).order_by("-is_active", "kind", "created_at")
 
 
+def document_get(*, person: Person, document_id: uuid.UUID) -> IdentityDocument:
+    """One document of a person obtained through `person_get_for`; NotFound otherwise."""
+    return one_or_not_found(IdentityDocument.objects.filter(person=person), document_id)
+
+
 def alias_list(*, person: Person) -> QuerySet[Alias]:
     """The other names of a person obtained through `person_get_for`."""
     return Alias.objects.filter(person=person).order_by("created_at")

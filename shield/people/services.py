@@ -34,6 +34,7 @@ from shield.people.models import (
     AliasKind,
     BirthDatePrecision,
     DocumentKind,
+    DocumentStatus,
     IdentityDocument,
     Person,
     PersonNameToken,
@@ -487,6 +488,96 @@ def document_add(
         ],
     )
     return document
+
+
+def _retirement_reason(errors: _Errors, reason: str) -> str:
+    reason = _text(reason).strip()
+    if not reason:
+        errors.add("reason", _("Say why the entry is wrong."))
+    _check_length(errors, IdentityDocument, "status_reason", reason)
+    return reason
+
+
+def _lock_current(document: IdentityDocument, expected_version: int | None) -> IdentityDocument:
+    if expected_version is None:
+        raise VersionRequired()
+    locked = IdentityDocument.objects.select_for_update().get(pk=document.pk)
+    if locked.version != expected_version:
+        raise StaleVersion()
+    if locked.status != DocumentStatus.CURRENT:
+        raise ValidationFailed(
+            field_errors={"__all__": [str(_("This entry was already corrected or marked entered in error."))]}
+        )
+    return locked
+
+
+@transaction.atomic
+def document_correct(
+    *,
+    actor: User,
+    document: IdentityDocument,
+    expected_version: int | None,
+    reason: str,
+    kind: str,
+    number: str,
+    issuing_country: str = "VN",
+    issued_on: datetime.date | None = None,
+    expires_on: datetime.date | None = None,
+) -> IdentityDocument:
+    """Correct a document entered wrongly: a new entry replaces it, and the old one is kept, marked
+    superseded (with who, when and why) and no longer counted for matching or linkage.
+    Returns the new entry."""
+    refuse_if_merged(document.person)
+    errors = _Errors()
+    reason = _retirement_reason(errors, reason)
+    errors.raise_if_any()
+    old = _lock_current(document, expected_version)
+    if (
+        kind == old.kind
+        and identity_numbers.normalize_number(" ".join((number or "").split())) == old.number_normalized
+        and str(issuing_country or "").strip().upper() == str(old.issuing_country)
+        and issued_on == old.issued_on
+        and expires_on == old.expires_on
+    ):
+        raise ValidationFailed(field_errors={"number": [str(_("The correction changes nothing."))]})
+    # The old entry leaves the active set first, so its number does not count as a duplicate.
+    now = timezone.now()
+    IdentityDocument.objects.filter(pk=old.pk).update(is_active=False)
+    replacement = document_add(
+        actor=actor,
+        person=old.person,
+        kind=kind,
+        number=number,
+        issuing_country=issuing_country,
+        issued_on=issued_on,
+        expires_on=expires_on,
+    )
+    old.is_active, old.status, old.replaced_by = False, DocumentStatus.SUPERSEDED, replacement
+    old.status_reason, old.status_changed_at, old.status_changed_by = reason, now, actor
+    fields = ["is_active", "status", "replaced_by", "status_reason", "status_changed_at", "status_changed_by"]
+    save_versioned(old, expected_version=old.version, fields=fields)
+    audit.record(action=AuditAction.UPDATE, actor=actor, obj=old, changed_fields=fields, reason=reason)
+    document.refresh_from_db()
+    return replacement
+
+
+@transaction.atomic
+def document_mark_entered_in_error(
+    *, actor: User, document: IdentityDocument, expected_version: int | None, reason: str
+) -> IdentityDocument:
+    """Mark a document that should never have been recorded: kept with who, when and why, no
+    longer shown as current nor counted for matching or linkage. Nothing is deleted."""
+    refuse_if_merged(document.person)
+    errors = _Errors()
+    reason = _retirement_reason(errors, reason)
+    errors.raise_if_any()
+    old = _lock_current(document, expected_version)
+    old.is_active, old.status = False, DocumentStatus.ENTERED_IN_ERROR
+    old.status_reason, old.status_changed_at, old.status_changed_by = reason, timezone.now(), actor
+    fields = ["is_active", "status", "status_reason", "status_changed_at", "status_changed_by"]
+    save_versioned(old, expected_version=old.version, fields=fields)
+    audit.record(action=AuditAction.UPDATE, actor=actor, obj=old, changed_fields=fields, reason=reason)
+    return old
 
 
 @transaction.atomic

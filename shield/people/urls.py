@@ -12,6 +12,11 @@ urlpatterns = [
     path("<uuid:person_id>/", views.person_detail, name="person_detail"),
     path("<uuid:person_id>/edit/", views.person_edit, name="person_edit"),
     path("<uuid:person_id>/documents/", views.document_add, name="document_add"),
+    path(
+        "<uuid:person_id>/documents/<uuid:document_id>/fix/",
+        views.document_fix,
+        name="document_fix",
+    ),
     path("<uuid:person_id>/aliases/", views.alias_add, name="alias_add"),
     path("<uuid:person_id>/relationships/", views.relationship_add, name="relationship_add"),
     path(

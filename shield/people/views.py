@@ -36,6 +36,7 @@ from shield.people import birth_dates, candidates, selectors, services
 from shield.people import notices as person_notices
 from shield.people.forms import (
     AliasForm,
+    DocumentFixForm,
     DocumentForm,
     PersonEditForm,
     PersonRegisterForm,
@@ -43,7 +44,7 @@ from shield.people.forms import (
     RelationshipForm,
     data_with_parsed_name,
 )
-from shield.people.models import BirthDatePrecision, Person
+from shield.people.models import BirthDatePrecision, DocumentStatus, IdentityDocument, Person
 from shield.people.names import initials, parse_name
 
 PERSON_TYPE = Person._meta.label_lower
@@ -311,6 +312,34 @@ def commune_options(request: HttpRequest) -> HttpResponse:
 # --- detail and its sections --------------------------------------------------------------------
 
 
+def _documents_with_fix_forms(
+    person: Person, failed: DocumentFixForm | None, failed_id: uuid.UUID | None
+) -> list[IdentityDocument]:
+    """The documents, each current one carrying its correction form (the one that failed, with its
+    errors, or a fresh one holding the entry's details and version)."""
+    documents = list(
+        selectors.document_list(person=person).select_related("replaced_by", "status_changed_by")
+    )
+    for document in documents:
+        if document.status != DocumentStatus.CURRENT:
+            continue
+        if failed is not None and document.pk == failed_id:
+            document.fix_form = failed  # type: ignore[attr-defined]
+            continue
+        document.fix_form = DocumentFixForm(  # type: ignore[attr-defined]
+            document_id=document.pk,
+            initial={
+                "kind": document.kind,
+                "number": document.number,
+                "issuing_country": str(document.issuing_country),
+                "issued_on": document.issued_on,
+                "expires_on": document.expires_on,
+                "version": document.version,
+            },
+        )
+    return documents
+
+
 def _detail_context(user: User, person: Person, **extra: Any) -> dict[str, Any]:
     row = _row(user, person)
     can_register = user.has_perm(REGISTER_PERMISSION)
@@ -326,7 +355,7 @@ def _detail_context(user: User, person: Person, **extra: Any) -> dict[str, Any]:
         "row": row,
         "merged_away": merged_away,
         "is_child": person.is_child(),
-        "documents": list(selectors.document_list(person=person)),
+        "documents": _documents_with_fix_forms(person, extra.get("fix_form"), extra.get("fix_document_id")),
         "aliases": aliases,
         "relationships": selectors.relationship_list_for(user=_viewer(user), person=person),
         "show_contact": can_register,
@@ -395,6 +424,43 @@ def document_add(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         else:
             return _section_saved(request, user, person, "documents", _("The document was added."))
     return _section(request, user, person, "documents", document_form=form)
+
+
+@require_permission(REGISTER_PERMISSION, object_type=PERSON_TYPE)
+@require_POST
+def document_fix(request: HttpRequest, person_id: uuid.UUID, document_id: uuid.UUID) -> HttpResponse:
+    """Correct a document (a new entry replaces it) or mark it entered in error; nothing is deleted."""
+    user, person, refusal = _writable_person(request, person_id)
+    if refusal:
+        return refusal
+    try:
+        document = selectors.document_get(person=person, document_id=document_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    form = DocumentFixForm(request.POST, document_id=document.pk)
+    stale = False
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        action, reason, version = data.pop("action"), data.pop("reason"), data.pop("version")
+        try:
+            if action == DocumentFixForm.CORRECT:
+                services.document_correct(
+                    actor=user, document=document, expected_version=version, reason=reason, **data
+                )
+                message = _("The document was corrected; the wrong entry is kept, marked as replaced.")
+            else:
+                services.document_mark_entered_in_error(
+                    actor=user, document=document, expected_version=version, reason=reason
+                )
+                message = _("The document was marked entered in error; it no longer counts.")
+        except ApplicationError as exc:
+            add_application_error(form, exc)
+            stale = isinstance(exc, StaleVersion)
+        else:
+            return _section_saved(request, user, person, "documents", message)
+    response = _section(request, user, person, "documents", fix_form=form, fix_document_id=document.pk)
+    response.status_code = 409 if stale else 400
+    return response
 
 
 @require_permission(REGISTER_PERMISSION, object_type=PERSON_TYPE)

@@ -18,7 +18,15 @@ from shield.accounts.models import Agency, User
 from shield.audit import reasons
 from shield.audit.models import AuditAction
 from shield.cases import selectors
-from shield.cases.models import Case, CaseAccess, CaseTransfer, Consent, ConsentScope, TransferStatus
+from shield.cases.models import (
+    FORMER_OWNER_FOLLOW_UP,
+    Case,
+    CaseAccess,
+    CaseTransfer,
+    Consent,
+    ConsentScope,
+    TransferStatus,
+)
 from shield.cases.services import notices
 from shield.cases.services.access import case_for_edit, lock_case, required_text
 from shield.core.concurrency import save_versioned
@@ -180,7 +188,7 @@ def transfer_accept(*, actor: User, transfer: CaseTransfer, note: str = "") -> C
         access = CaseAccess.objects.create(
             case=case,
             agency=former,
-            reason=str(_("Former owner: follow-up after the transfer.")),
+            reason=FORMER_OWNER_FOLLOW_UP,
             transfer=locked,
             granted_by=actor,
             granted_at=now,

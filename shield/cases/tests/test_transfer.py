@@ -2,14 +2,21 @@
 case and the former owner keeps read access for follow-up."""
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from shield.accounts.roles import Role
 from shield.accounts.tests.factories import member
 from shield.audit import reasons
 from shield.audit.models import AuditEvent
 from shield.cases import selectors, services
-from shield.cases.models import Case, CaseAccess, CaseTransfer, ConsentScope, TransferStatus
+from shield.cases.models import (
+    FORMER_OWNER_FOLLOW_UP,
+    Case,
+    CaseAccess,
+    CaseTransfer,
+    ConsentScope,
+    TransferStatus,
+)
 from shield.cases.selectors import CaseFilters
 from shield.cases.tests import factories as f
 from shield.core.errors import InvalidTransition, NotFound, PermissionRefused, ValidationFailed
@@ -244,3 +251,30 @@ def test_the_receiving_agency_may_open_another_case_for_the_transferred_person(s
         services.case_open(
             actor=stranger.worker, person=case.person, case_type="child_witness", owner_agency=stranger.agency
         )
+
+
+def test_the_former_owners_follow_up_reason_is_shown_in_each_readers_language(setup):
+    sender, receiver, case = setup
+    _share_consent(sender, case, receiver.agency)
+    transfer = services.transfer_request(
+        actor=sender.worker, case=case, to_agency=receiver.agency, reason="Moved"
+    )
+    with translation.override("vi"):
+        services.transfer_accept(actor=receiver.worker, transfer=transfer)
+    access = CaseAccess.objects.get(case=case, agency=sender.agency)
+    assert access.reason == FORMER_OWNER_FOLLOW_UP
+    with translation.override("en"):
+        assert access.reason_display == "Former owner: follow-up after the transfer."
+    with translation.override("vi"):
+        assert access.reason_display == "Cơ quan quản lý trước đây: theo dõi sau chuyển giao."
+
+
+@pytest.mark.parametrize(
+    "stored",
+    ["Former owner: follow-up after the transfer.", "Cơ quan quản lý trước đây: theo dõi sau chuyển giao."],
+)
+def test_follow_up_reasons_stored_in_a_language_before_the_fix_are_translated_too(stored):
+    access = CaseAccess(reason=stored)
+    with translation.override("en"):
+        assert access.reason_display == "Former owner: follow-up after the transfer."
+    assert CaseAccess(reason="Shared for the court hearing").reason_display == "Shared for the court hearing"

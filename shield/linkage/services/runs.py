@@ -47,7 +47,14 @@ from shield.linkage.models import (
 )
 from shield.notifications.models import Kind
 from shield.notifications.services import notify, users_with
-from shield.people.models import BirthDatePrecision, DocumentKind, IdentityDocument, Person, Sex
+from shield.people.models import (
+    BirthDatePrecision,
+    DocumentKind,
+    DocumentStatus,
+    IdentityDocument,
+    Person,
+    Sex,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -152,10 +159,13 @@ def merged_away_ids() -> set[uuid.UUID]:
 
 
 def _id_numbers() -> dict[uuid.UUID, str]:
-    """Each person's best active identity number: CCCD, else CMND, else passport."""
+    """Each person's best active identity number: CCCD, else CMND, else passport. An entry
+    corrected (its replacement counts instead) or entered in error is not active."""
     best: dict[uuid.UUID, tuple[int, str]] = {}
     rows = (
-        IdentityDocument.objects.filter(is_active=True, kind__in=list(DOCUMENT_PRIORITY))
+        IdentityDocument.objects.filter(
+            is_active=True, status=DocumentStatus.CURRENT, kind__in=list(DOCUMENT_PRIORITY)
+        )
         .order_by()
         .values_list("person_id", "kind", "number")
         .iterator(chunk_size=CHUNK)

@@ -40,6 +40,7 @@ def test_a_supervisor_confirms_merges_and_unmerges_a_pair(live_server, page):
     page.get_by_label("Reason", exact=True).fill("Same CCCD on the shelter's scan")
     page.get_by_test_id("decide").click()
     expect(page.get_by_test_id("decision")).to_contain_text("Confirmed: same person")
+    expect(page.get_by_test_id("pair-message")).to_contain_text("Saved: the same person.")
     pair.refresh_from_db()
     assert pair.status == PairStatus.CONFIRMED
 

@@ -22,6 +22,7 @@ from shield.people.models import (
     AliasKind,
     BirthDatePrecision,
     DocumentKind,
+    DocumentStatus,
     IdentityDocument,
     Person,
     RelationshipKind,
@@ -199,6 +200,30 @@ class PersonWriteSerializer(serializers.Serializer):
         return data
 
 
+class DocumentFixSerializer(serializers.Serializer):
+    """A correction (the document's details as they should be) or `entered_in_error` alone."""
+
+    action = serializers.ChoiceField(choices=["correct", "entered_in_error"])
+    reason = serializers.CharField(max_length=500)
+    version = serializers.IntegerField(min_value=1, required=False, help_text=_("Or send If-Match."))
+    kind = serializers.ChoiceField(choices=DocumentKind.choices, required=False)
+    number = serializers.CharField(max_length=50, required=False)
+    issuing_country = serializers.CharField(max_length=2, default="VN")
+    issued_on = serializers.DateField(required=False, allow_null=True)
+    expires_on = serializers.DateField(required=False, allow_null=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["action"] == "correct":
+            missing = {
+                name: [str(_("This field is required."))]
+                for name in ("kind", "number")
+                if not attrs.get(name)
+            }
+            if missing:
+                raise serializers.ValidationError(missing)
+        return attrs
+
+
 class DocumentSerializer(serializers.Serializer):
     id = serializers.UUIDField(read_only=True)
     kind = serializers.ChoiceField(choices=DocumentKind.choices)
@@ -207,6 +232,15 @@ class DocumentSerializer(serializers.Serializer):
     issued_on = serializers.DateField(required=False, allow_null=True)
     expires_on = serializers.DateField(required=False, allow_null=True)
     is_active = serializers.BooleanField(read_only=True)
+    status = serializers.ChoiceField(
+        choices=DocumentStatus.choices,
+        read_only=True,
+        help_text=_("current; superseded (corrected: see replaced_by); entered_in_error."),
+    )
+    replaced_by = serializers.UUIDField(source="replaced_by_id", read_only=True, allow_null=True)
+    status_reason = serializers.CharField(read_only=True)
+    status_changed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    version = serializers.IntegerField(read_only=True)
     warnings = serializers.SerializerMethodField(
         help_text=_("What in the number contradicts the holder: saved anyway, shown to users.")
     )

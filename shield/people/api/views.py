@@ -34,6 +34,7 @@ from shield.geo import selectors as geo
 from shield.people import selectors, services
 from shield.people.api.serializers import (
     AliasSerializer,
+    DocumentFixSerializer,
     DocumentSerializer,
     ErrorSerializer,
     PersonSerializer,
@@ -297,6 +298,43 @@ class PersonDocumentsView(_PeopleAPIView):
         payload.is_valid(raise_exception=True)
         document = services.document_add(actor=self.user(), person=person, **payload.validated_data)
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+
+class PersonDocumentFixView(_PeopleAPIView):
+    serializer_class = DocumentFixSerializer
+
+    @extend_schema(
+        operation_id="persons_documents_fix",
+        summary="Correct a document, or mark it entered in error",
+        description=(
+            "`correct`: a new entry with the details given replaces the document, which is kept as "
+            "`superseded` (answers the new entry, 201). `entered_in_error`: the document is kept, "
+            "no longer counted for matching or linkage (answers it, 200). Nothing is deleted. "
+            "Name the document's version (If-Match or `version`)."
+        ),
+        request=DocumentFixSerializer,
+        responses={200: DocumentSerializer, 201: DocumentSerializer, **ERRORS, **VERSION_ERRORS},
+    )
+    def post(self, request: Request, person_id: uuid.UUID, document_id: uuid.UUID) -> Response:
+        person = self.writable_person(person_id)
+        document = selectors.document_get(person=person, document_id=document_id)
+        version = expected_version(request, document)
+        if version is None:
+            raise VersionRequired()
+        payload = DocumentFixSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        action, reason = data.pop("action"), data.pop("reason")
+        data.pop("version", None)
+        if action == "correct":
+            new = services.document_correct(
+                actor=self.user(), document=document, expected_version=version, reason=reason, **data
+            )
+            return Response(DocumentSerializer(new).data, status=status.HTTP_201_CREATED)
+        marked = services.document_mark_entered_in_error(
+            actor=self.user(), document=document, expected_version=version, reason=reason
+        )
+        return Response(DocumentSerializer(marked).data)
 
 
 class PersonAliasesView(_PeopleAPIView):

@@ -430,3 +430,41 @@ def test_a_browser_gets_json_not_the_browsable_api(client, worker, hoa):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     assert response.json()["full_name"] == "Nguyễn Thị Hoa"
+
+
+def test_api_corrects_a_document_and_marks_another_entered_in_error(api, hoa):
+    old = IdentityDocument.objects.get(person=hoa)
+    url = f"{detail(hoa)}documents/{old.pk}/fix/"
+    unnamed = api.post(
+        url, {"action": "correct", "reason": "typo", "kind": "cccd", "number": "x"}, format="json"
+    )
+    assert unnamed.status_code == 428
+    stale = api.post(
+        url,
+        {"action": "correct", "reason": "typo", "kind": "cccd", "number": "x"},
+        format="json",
+        HTTP_IF_MATCH='"5"',
+    )
+    assert stale.status_code == 412
+    incomplete = api.post(url, {"action": "correct", "reason": "typo", "version": 1}, format="json")
+    assert incomplete.status_code == 400
+    assert "number" in incomplete.json()
+    corrected = api.post(
+        url,
+        {"action": "correct", "reason": "typo", "version": 1, "kind": "cccd", "number": "001195099999"},
+        format="json",
+    )
+    assert corrected.status_code == 201
+    new = corrected.json()
+    assert (new["number"], new["status"]) == ("001195099999", "current")
+    listed = {d["id"]: d for d in api.get(f"{detail(hoa)}documents/").json()}
+    assert listed[str(old.pk)]["status"] == "superseded"
+    assert listed[str(old.pk)]["replaced_by"] == new["id"]
+    marked = api.post(
+        f"{detail(hoa)}documents/{new['id']}/fix/",
+        {"action": "entered_in_error", "reason": "Her sister's card", "version": new["version"]},
+        format="json",
+    )
+    assert marked.status_code == 200
+    assert (marked.json()["status"], marked.json()["is_active"]) == ("entered_in_error", False)
+    assert IdentityDocument.objects.filter(person=hoa).count() == 2

@@ -287,3 +287,19 @@ def test_api_nested_adds(writers, hoa, part, data):
     )
     assert statuses["other_agency"] == 404
     assert snapshot() != before
+
+
+@pytest.mark.parametrize("api", [False, True])
+def test_document_fix(writers, hoa, api):
+    document = IdentityDocument.objects.get(person=hoa)
+    data = {"action": "entered_in_error", "reason": "Her sister's card", "version": 1}
+    if api:
+        url = f"/api/v1/persons/{hoa.pk}/documents/{document.pk}/fix/"
+        endpoint = Endpoint("POST", url, data=data, api=True, permitted_status={200})
+    else:
+        url = reverse("people:document_fix", args=[hoa.pk, document.pk])
+        endpoint = Endpoint("POST", url, data=data, permitted_status={302})
+    statuses = assert_matrix(endpoint, writers, secrets=[NAME, NUMBER], snapshot=snapshot)
+    assert statuses["other_agency"] == 404
+    document.refresh_from_db()
+    assert document.status == "entered_in_error"
