@@ -337,7 +337,12 @@ def screening_autosave(request: HttpRequest, screening_id: uuid.UUID) -> HttpRes
         "risk": explain(screening),
         "risk_badges": RISK_BADGES,
         "error": error,
-        "field_errors": {name: errors for name, errors in form.errors.items() if name != "version"},
+        # The refusal is also on the form as a non-field error: list each message once.
+        "field_errors": {
+            name: [message for message in errors if message != error]
+            for name, errors in form.errors.items()
+            if name != "version"
+        },
     }
     return render(request, "intake/_autosave.html", context)
 

@@ -64,6 +64,13 @@ def test_a_stale_autosave_is_refused_and_changes_nothing(client, gate):
     assert screening.traveller_name == "First"
 
 
+def test_the_edit_conflict_message_shows_once_on_the_draft(client, gate):
+    screening = draft(gate.officer, traveller_name="First")
+    client.force_login(gate.officer)
+    body = autosave(client, screening, version=1, traveller_name="Second").content.decode()
+    assert body.count("Someone else changed this record") == 1
+
+
 def test_an_invalid_field_is_reported_and_the_valid_ones_saved(client, gate):
     screening = draft(gate.officer)
     client.force_login(gate.officer)
