@@ -639,13 +639,16 @@ def test_assessment_then_a_care_plan_that_a_supervisor_approves(client, team, ca
     worker_view = text(client.get(detail(case, "plan")))
     assert 'data-testid="approve-plan"' not in worker_view
     assert 'data-testid="plan-waiting"' in worker_view
+    assert "Care plan not yet approved" in worker_view  # plain words, not "in the works"
     login(client, team.supervisor)
     supervisor_view = text(client.get(detail(case, "plan")))
     assert 'data-testid="approve-plan"' in supervisor_view
     client.post(url("plan_approve", case, plan.pk), {"version": plan.version}, **HX)
     plan.refresh_from_db()
     assert plan.status == CarePlanStatus.APPROVED
-    assert 'data-testid="approved-plan"' in text(client.get(detail(case, "plan")))
+    approved_view = text(client.get(detail(case, "plan")))
+    assert 'data-testid="approved-plan"' in approved_view
+    assert "Care plan in force" in approved_view and "Approved care plan" not in approved_view
 
 
 def test_a_case_worker_cannot_approve_a_plan(client, team, case):
@@ -892,3 +895,9 @@ def test_the_history_tab_names_a_reverse_relation_among_the_changed_fields(clien
     body = text(response)
     assert "case notes" in body
     assert "consents" in body
+
+
+def test_a_goal_without_a_domain_is_offered_as_general():
+    from shield.cases.forms import GoalForm
+
+    assert str(GoalForm.base_fields["domain"].choices[0][1]) == "General (more than one domain)"

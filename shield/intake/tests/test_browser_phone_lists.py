@@ -79,3 +79,41 @@ def test_case_screening_and_tip_lists_fit_a_phone(live_server, chromium):
         _assert_readable(page, f"{base}/intake/screenings/?status=draft", "screening-table")
     finally:
         context.close()
+
+
+# The widest "any" choice of each filter against the room its select leaves for text.
+CLIPPED_FILTERS = """() => {
+  const ctx = document.createElement('canvas').getContext('2d');
+  const clipped = [];
+  for (const select of document.querySelectorAll('form[role=search] select')) {
+    const style = getComputedStyle(select);
+    ctx.font = style.font;
+    const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const text = select.options[select.selectedIndex].text;
+    if (ctx.measureText(text).width > room) clipped.push(`${select.name}: ${text}`);
+  }
+  return clipped;
+}"""
+
+
+def test_filters_show_their_whole_any_choice_in_vietnamese(live_server, chromium):
+    gate = gate_post(username="bg.filters")
+    worker = gate.case_worker
+    worker.username = "cw.filters"
+    worker.save(update_fields=["username"])
+    base = live_server.url
+    context, page = _phone(chromium)
+    try:
+        _sign_in(page, base, "cw.filters")
+        page.set_viewport_size({"width": 1280, "height": 900})  # the language buttons outside the menu
+        page.get_by_test_id("lang-vi").click()
+        page.wait_for_load_state()
+        for width in (390, 576, 800, 1000, 1280):
+            page.set_viewport_size({"width": width, "height": 900})
+            for path in ("/intake/tips/", "/cases/", "/people/"):
+                page.goto(f"{base}{path}")
+                assert page.evaluate(CLIPPED_FILTERS) == [], (width, path)
+        page.goto(f"{base}/intake/tips/")
+        assert page.get_by_label("Mã tin báo").count() == 1  # the tip's reference, not a case file's
+    finally:
+        context.close()
