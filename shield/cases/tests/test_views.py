@@ -648,7 +648,8 @@ def test_assessment_then_a_care_plan_that_a_supervisor_approves(client, team, ca
     assert plan.status == CarePlanStatus.APPROVED
     approved_view = text(client.get(detail(case, "plan")))
     assert 'data-testid="approved-plan"' in approved_view
-    assert "Care plan in force" in approved_view and "Approved care plan" not in approved_view
+    assert "Care plan in force" in approved_view
+    assert "Approved care plan" not in approved_view
 
 
 def test_a_case_worker_cannot_approve_a_plan(client, team, case):
