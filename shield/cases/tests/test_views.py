@@ -21,6 +21,7 @@ from shield.cases.models import (
     Case,
     CaseNote,
     CaseTransfer,
+    CaseType,
     ClosureRequest,
     Consent,
     IdentificationStatus,
@@ -902,3 +903,24 @@ def test_a_goal_without_a_domain_is_offered_as_general():
     from shield.cases.forms import GoalForm
 
     assert str(GoalForm.base_fields["domain"].choices[0][1]) == "General (more than one domain)"
+
+
+def test_a_child_in_conflict_with_the_law_has_no_victim_identification_tabs(client, team):
+    case = f.open_case(actor=team.worker, agency=team.agency, case_type=CaseType.CHILD_IN_CONFLICT)
+    login(client, team.worker)
+    page = text(client.get(detail(case)))
+    assert 'data-testid="tab-identification"' not in page
+    assert 'data-testid="tab-trafficking"' not in page
+    assert 'data-testid="tab-plan"' in page
+    assert client.get(detail(case, "identification")).status_code == 404
+    assert client.get(detail(case, "trafficking")).status_code == 404
+    refused = client.post(url("identification_add", case), {"status": "identified"}, **HX)
+    assert refused.status_code == 404
+
+
+def test_a_trafficking_case_keeps_its_identification_tabs(client, team):
+    case = f.open_case(actor=team.worker, agency=team.agency, case_type=CaseType.TRAFFICKING_VICTIM)
+    login(client, team.worker)
+    page = text(client.get(detail(case)))
+    assert 'data-testid="tab-identification"' in page
+    assert 'data-testid="tab-trafficking"' in page

@@ -16,6 +16,7 @@ from shield.cases.views.common import (
     VIEW,
     case_action,
     form_page,
+    require_tab,
     saved,
     show_refusal,
     submit,
@@ -26,6 +27,7 @@ from shield.cases.views.common import (
 
 @case_action(EDIT)
 def identification_add(request: HttpRequest, user: User, case: Case) -> HttpResponse:
+    require_tab(case, "identification")
     form = forms.IdentificationForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -51,6 +53,7 @@ def identification_add(request: HttpRequest, user: User, case: Case) -> HttpResp
 
 @case_action(EDIT)
 def trafficking_details_save(request: HttpRequest, user: User, case: Case) -> HttpResponse:
+    require_tab(case, "trafficking")
     form = forms.TraffickingDetailsForm(request.POST)
     if form.is_valid():
         try:
@@ -66,6 +69,7 @@ def trafficking_details_save(request: HttpRequest, user: User, case: Case) -> Ht
 
 @case_action(EDIT)
 def place_add(request: HttpRequest, user: User, case: Case) -> HttpResponse:
+    require_tab(case, "trafficking")
     form = forms.PlaceForm(request.POST)
     if "refresh_communes" in request.POST:  # without JavaScript: show the province's communes
         return form_page(
@@ -93,6 +97,7 @@ def place_add(request: HttpRequest, user: User, case: Case) -> HttpResponse:
 
 @case_action(EDIT)
 def place_remove(request: HttpRequest, user: User, case: Case, place_id: uuid.UUID) -> HttpResponse:
+    require_tab(case, "trafficking")
     place = presenters.place_get_for(user=user, case=case, place_id=place_id)
     form = forms.ReasonForm(request.POST)
     if form.is_valid():
