@@ -488,7 +488,9 @@ class PlanForm(CaseVersionedForm):
 class GoalForm(CaseVersionedForm):
     prefix = "goal"
     domain = forms.ChoiceField(
-        label=_("Domain"), required=False, choices=_with_blank(NeedDomain.choices, _("Any domain"))
+        label=_("Domain"),
+        required=False,
+        choices=_with_blank(NeedDomain.choices, _("General (more than one domain)")),
     )
     description = forms.CharField(label=_("Goal"), widget=_text_area(2), max_length=4000)
 

@@ -50,7 +50,7 @@ from shield.intake.risk import (
     RiskResult,
 )
 from shield.people import selectors as people_selectors
-from shield.people.models import Person
+from shield.people.models import Person, Sex
 
 SCREENING_TYPE = Screening._meta.label_lower
 TIP_TYPE = Tip._meta.label_lower
@@ -275,6 +275,8 @@ def screening_detail(request: HttpRequest, screening_id: uuid.UUID) -> HttpRespo
             "outcome_badges": OUTCOME_BADGES,
             "group": selectors.group_members(user=user, screening=screening),
             "answers": _answers_shown(screening),
+            # Stored as a plain code (a draft may hold any value); shown in words when it is one of ours.
+            "traveller_sex": dict(Sex.choices).get(screening.traveller_sex, screening.traveller_sex),
             "can_screen": user.has_perm(selectors.SCREEN),
             "can_see_case": screening.case is not None
             and case_selectors.can_view(user=user, case=screening.case),
@@ -337,7 +339,12 @@ def screening_autosave(request: HttpRequest, screening_id: uuid.UUID) -> HttpRes
         "risk": explain(screening),
         "risk_badges": RISK_BADGES,
         "error": error,
-        "field_errors": {name: errors for name, errors in form.errors.items() if name != "version"},
+        # The refusal is also on the form as a non-field error: list each message once.
+        "field_errors": {
+            name: [message for message in errors if message != error]
+            for name, errors in form.errors.items()
+            if name != "version"
+        },
     }
     return render(request, "intake/_autosave.html", context)
 

@@ -21,6 +21,7 @@ from shield.cases.models import (
     Case,
     CaseNote,
     CaseTransfer,
+    CaseType,
     ClosureRequest,
     Consent,
     IdentificationStatus,
@@ -639,13 +640,17 @@ def test_assessment_then_a_care_plan_that_a_supervisor_approves(client, team, ca
     worker_view = text(client.get(detail(case, "plan")))
     assert 'data-testid="approve-plan"' not in worker_view
     assert 'data-testid="plan-waiting"' in worker_view
+    assert "Care plan not yet approved" in worker_view  # plain words, not "in the works"
     login(client, team.supervisor)
     supervisor_view = text(client.get(detail(case, "plan")))
     assert 'data-testid="approve-plan"' in supervisor_view
     client.post(url("plan_approve", case, plan.pk), {"version": plan.version}, **HX)
     plan.refresh_from_db()
     assert plan.status == CarePlanStatus.APPROVED
-    assert 'data-testid="approved-plan"' in text(client.get(detail(case, "plan")))
+    approved_view = text(client.get(detail(case, "plan")))
+    assert 'data-testid="approved-plan"' in approved_view
+    assert "Care plan in force" in approved_view
+    assert "Approved care plan" not in approved_view
 
 
 def test_a_case_worker_cannot_approve_a_plan(client, team, case):
@@ -892,3 +897,30 @@ def test_the_history_tab_names_a_reverse_relation_among_the_changed_fields(clien
     body = text(response)
     assert "case notes" in body
     assert "consents" in body
+
+
+def test_a_goal_without_a_domain_is_offered_as_general():
+    from shield.cases.forms import GoalForm
+
+    assert str(GoalForm.base_fields["domain"].choices[0][1]) == "General (more than one domain)"
+
+
+def test_a_child_in_conflict_with_the_law_has_no_victim_identification_tabs(client, team):
+    case = f.open_case(actor=team.worker, agency=team.agency, case_type=CaseType.CHILD_IN_CONFLICT)
+    login(client, team.worker)
+    page = text(client.get(detail(case)))
+    assert 'data-testid="tab-identification"' not in page
+    assert 'data-testid="tab-trafficking"' not in page
+    assert 'data-testid="tab-plan"' in page
+    assert client.get(detail(case, "identification")).status_code == 404
+    assert client.get(detail(case, "trafficking")).status_code == 404
+    refused = client.post(url("identification_add", case), {"status": "identified"}, **HX)
+    assert refused.status_code == 404
+
+
+def test_a_trafficking_case_keeps_its_identification_tabs(client, team):
+    case = f.open_case(actor=team.worker, agency=team.agency, case_type=CaseType.TRAFFICKING_VICTIM)
+    login(client, team.worker)
+    page = text(client.get(detail(case)))
+    assert 'data-testid="tab-identification"' in page
+    assert 'data-testid="tab-trafficking"' in page

@@ -23,7 +23,7 @@ from shield.accounts.models import User
 from shield.audit.models import AuditAction
 from shield.audit.refusals import permission_denied, require_permission
 from shield.cases import presenters, selectors
-from shield.cases.models import Case
+from shield.cases.models import Case, CaseType
 from shield.cases.views.tabs import tab_context
 from shield.core.access import AccessSubject
 from shield.core.errors import (
@@ -60,6 +60,32 @@ TABS: tuple[tuple[str, Any], ...] = (
     ("history", _("History")),
 )
 TAB_KEYS = frozenset(key for key, _label in TABS)
+
+# Tabs that only some case types have (every other tab belongs to every case): victim identification
+# and the trafficking details concern a possible trafficking victim, never a child in conflict with
+# the law, a child witness or a child victim of abuse.
+TAB_CASE_TYPES: dict[str, frozenset[str]] = {
+    "identification": frozenset(
+        {CaseType.TRAFFICKING_VICTIM, CaseType.UNDERGOING_IDENTIFICATION, CaseType.AT_RISK_MIGRANT}
+    ),
+    "trafficking": frozenset(
+        {CaseType.TRAFFICKING_VICTIM, CaseType.UNDERGOING_IDENTIFICATION, CaseType.AT_RISK_MIGRANT}
+    ),
+}
+
+
+def tabs_for(case: Case) -> tuple[tuple[str, Any], ...]:
+    """The case's tabs, in order: those of its type."""
+    return tuple(
+        (key, label) for key, label in TABS if case.case_type in TAB_CASE_TYPES.get(key, (case.case_type,))
+    )
+
+
+def require_tab(case: Case, tab: str) -> None:
+    """A tab (or a write to it) the case's type does not have is not found."""
+    if tab in TAB_CASE_TYPES and case.case_type not in TAB_CASE_TYPES[tab]:
+        raise Http404
+
 
 View = Callable[..., HttpResponse]
 
@@ -150,8 +176,9 @@ def case_page(
     """The case page at `tab` (or, for htmx, its `main` partial); `extra` overrides the tab's
     default context (a bound form with its errors, a confirmation to ask)."""
     tab = tab if tab in TAB_KEYS else "overview"
+    require_tab(case, tab)
     context = header_context(user, case)
-    context.update(tabs=TABS, tab=tab, tab_template=f"cases/tabs/{tab}.html", notice=notice)
+    context.update(tabs=tabs_for(case), tab=tab, tab_template=f"cases/tabs/{tab}.html", notice=notice)
     context.update(tab_context(tab, user, case, context, extra))
     context.update(extra)
     response = render_page_or_partial(request, "cases/case_detail.html", context, partial="main")

@@ -17,6 +17,7 @@ from shield.cases.views.common import (
     VIEW,
     case_action,
     form_page,
+    require_tab,
     saved,
     show_refusal,
     submit,
@@ -27,6 +28,7 @@ from shield.cases.views.common import (
 
 @case_action(EDIT)
 def identification_add(request: HttpRequest, user: User, case: Case) -> HttpResponse:
+    require_tab(case, "identification")
     form = forms.IdentificationForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -52,6 +54,7 @@ def identification_add(request: HttpRequest, user: User, case: Case) -> HttpResp
 
 @case_action(EDIT)
 def trafficking_details_save(request: HttpRequest, user: User, case: Case) -> HttpResponse:
+    require_tab(case, "trafficking")
     form = forms.TraffickingDetailsForm(request.POST)
     if form.is_valid():
         try:
@@ -67,6 +70,7 @@ def trafficking_details_save(request: HttpRequest, user: User, case: Case) -> Ht
 
 @case_action(EDIT)
 def place_add(request: HttpRequest, user: User, case: Case) -> HttpResponse:
+    require_tab(case, "trafficking")
     form = forms.PlaceForm(request.POST)
     if "refresh_communes" in request.POST:  # without JavaScript: show the province's communes
         return form_page(
@@ -94,6 +98,7 @@ def place_add(request: HttpRequest, user: User, case: Case) -> HttpResponse:
 
 @case_action(EDIT)
 def place_remove(request: HttpRequest, user: User, case: Case, place_id: uuid.UUID) -> HttpResponse:
+    require_tab(case, "trafficking")
     place = presenters.place_get_for(user=user, case=case, place_id=place_id)
     form = forms.ReasonForm(request.POST)
     if form.is_valid():

@@ -64,6 +64,13 @@ def test_a_stale_autosave_is_refused_and_changes_nothing(client, gate):
     assert screening.traveller_name == "First"
 
 
+def test_the_edit_conflict_message_shows_once_on_the_draft(client, gate):
+    screening = draft(gate.officer, traveller_name="First")
+    client.force_login(gate.officer)
+    body = autosave(client, screening, version=1, traveller_name="Second").content.decode()
+    assert body.count("Someone else changed this record") == 1
+
+
 def test_an_invalid_field_is_reported_and_the_valid_ones_saved(client, gate):
     screening = draft(gate.officer)
     client.force_login(gate.officer)
@@ -413,3 +420,27 @@ def test_a_name_searched_in_the_screening_list_leaves_the_url_and_the_audit_keep
     assert event.details == {"filters": ["q"], "search": " ".join(keys_of("luong thi anh"))}  # folded alike
     assert "luong" not in audit_text().lower()
     assert "Lường" not in audit_text()
+
+
+def test_the_screening_summary_shows_sex_a_readable_destination_and_questions_without_a_colon(client, gate):
+    screening = draft(
+        gate.officer,
+        direction="exit",
+        traveller_name="Lò Thị Mai",
+        traveller_sex="female",
+        destination_country="CN",
+        destination_place="Quảng Tây",
+        answers={"who_paid": "family"},
+    )
+    done = services.screening_complete(
+        actor=gate.officer,
+        screening=screening,
+        expected_version=screening.version,
+        outcome=Outcome.NO_CONCERN,
+    )
+    client.force_login(gate.officer)
+    page = client.get(reverse("intake:screening_detail", args=[done.pk])).content.decode()
+    assert re.search(r'data-testid="traveller-sex">Female<', page)
+    assert re.search(r'data-testid="destination">Quảng Tây, China<', page)
+    assert "Who paid for the journey? <strong>Family</strong>" in page
+    assert "?:" not in page

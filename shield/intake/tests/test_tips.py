@@ -249,3 +249,11 @@ def test_figures_give_time_to_triage_and_referral_rate(hotline):
         user=hotline, date_from=today - datetime.timedelta(days=1), date_to=today
     )
     assert 39 <= triage.median_triage_minutes <= 41
+
+
+def test_the_tip_shows_the_reporters_name_and_phone_apart(client, hotline):
+    recorded = tip(hotline, reporter_name="Chị Bảy", reporter_contact="0912 345 678")
+    client.force_login(hotline)
+    page = client.get(reverse("intake:tip_detail", args=[recorded.pk])).content.decode()
+    assert '<span data-testid="reporter-name">Chị Bảy</span> · ' in page
+    assert '<span data-testid="reporter-contact">0912 345 678</span>' in page
