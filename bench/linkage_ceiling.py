@@ -45,7 +45,7 @@ def ceiling(input_path: str, truth: dict[str, str]) -> dict[str, Any]:
     settings = engine.LinkageSettings()
     rows = engine.feature_rows(records)
     api = engine.duckdb_api(settings)
-    linker, model = engine.scoring_linker(
+    linker, model, _choice = engine.scoring_linker(
         api, vietnamese_model(), engine.features_frame(rows), rows, settings=settings
     )
     pairs = linker.inference.predict(warning_mode="never").as_pandas_dataframe()

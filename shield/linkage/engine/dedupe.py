@@ -22,6 +22,15 @@ from shield.linkage.engine.calibration import calibrate
 from shield.linkage.engine.clustering import CONFLICT_FIELDS, cluster, hard_conflicts
 from shield.linkage.engine.frequencies import tf_tables, vietnamese_name_share
 from shield.linkage.engine.model import ModelSpec, levels_by_gamma, vietnamese_model
+from shield.linkage.engine.model_choice import (
+    NO_MODEL,
+    SMALL_FILE,
+    TRAINED,
+    ModelChoice,
+    ModelSource,
+    NothingToLearn,
+    estimate_prior,
+)
 from shield.linkage.engine.normalise import FEATURE_COLUMNS, Record, features
 
 # Splink logs every step at INFO; the engine reports its own progress instead.
@@ -94,6 +103,12 @@ class DedupeResult:
     linked_pair_count: int
     # The trained model (Splink's JSON settings), to keep with a run for audit or reuse.
     model: dict[str, Any] = field(default_factory=dict)
+    # Which model scored the pairs: the file's own ("trained"), the shipped "reference" model (a
+    # small file, or one with nothing to learn from), or "none" (fewer than two records).
+    model_source: ModelSource = "trained"
+    # Why it was not the file's own: a key of `model_choice.REASONS`, and its words.
+    model_reason: str = ""
+    model_note: str = ""
 
     def cluster_members(self) -> dict[str, list[str]]:
         members: dict[str, list[str]] = {}
@@ -152,9 +167,9 @@ def duckdb_api(settings: LinkageSettings) -> Any:
 
 
 def train(linker: Any, spec: ModelSpec, settings: LinkageSettings) -> None:
-    linker.training.estimate_probability_two_random_records_match(
-        spec.deterministic_rules, recall=spec.deterministic_recall
-    )
+    """Train `linker`'s model on its records; `NothingToLearn` when they hold no evidence of
+    matches (see `model_choice`)."""
+    estimate_prior(linker, spec.deterministic_rules, spec.deterministic_recall)
     linker.training.estimate_u_using_random_sampling(max_pairs=settings.u_sample_pairs, seed=settings.seed)
     comparisons = {comparison.output_column_name for comparison in linker._settings_obj.comparisons}
     trained: set[str] = set()
@@ -164,6 +179,8 @@ def train(linker: Any, spec: ModelSpec, settings: LinkageSettings) -> None:
         if trained >= comparisons:
             break
         trained |= _em_session(linker, rule)
+    if not trained:
+        raise NothingToLearn("no_em_pairs")
 
 
 def _em_session(linker: Any, rule: Any) -> set[str]:
@@ -289,24 +306,31 @@ def scoring_linker(
     *,
     settings: LinkageSettings,
     progress: ProgressCallback = _noop,
-) -> tuple[Any, dict[str, Any]]:
+) -> tuple[Any, dict[str, Any], ModelChoice]:
     """A Splink linker over `frame`, registered with `api`, holding the model `spec` trained on it
-    (or the reference model for a small file), ready to score pairs; and that model."""
+    (or the reference model for a small file, or one with nothing to learn from), ready to score
+    pairs; that model; and which it was, and why."""
     from splink import Linker
 
     table = api.register(frame, dataset_display_name="records")
     progress("train", 0.0)
-    own_model = not spec.reference_for_small_files or trains_own_model(rows)
-    if not own_model:
-        model = reference_model(len(frame))
-    else:
+    choice = TRAINED if not spec.reference_for_small_files or trains_own_model(rows) else SMALL_FILE
+    if choice is TRAINED:
         training_table = table
         if len(frame) > settings.max_training_records:
             sample = frame.sample(n=settings.max_training_records, random_state=settings.seed)
             training_table = api.register(sample, dataset_display_name="sample")
         trainer = Linker(training_table, spec.settings, log_level=None)
-        train(trainer, spec, settings)
-        model = trainer.misc.save_model_to_json()
+        try:
+            train(trainer, spec, settings)
+            model = trainer.misc.save_model_to_json()
+        except NothingToLearn as nothing:
+            if not spec.reference_for_small_files:
+                raise  # a model without a reference one has nothing to fall back on
+            choice = ModelChoice("reference", nothing.reason)
+    own_model = choice is TRAINED
+    if not own_model:
+        model = reference_model(len(frame))
     model = floor_m_probabilities(model)
     # EM on a small file can end at λ = 1 (or 0), with which Splink cannot score a pair; the
     # calibration below estimates it again from there.
@@ -325,7 +349,7 @@ def scoring_linker(
     linker = Linker(table, model, log_level=None)
     if not own_model:
         register_small_file_tf_tables(linker, api, model, rows)
-    return linker, model
+    return linker, model, choice
 
 
 def run_model(
@@ -344,9 +368,9 @@ def run_model(
 
     record_ids = [record.record_id for record in records]
     if len(records) < 2:
-        return DedupeResult({rid: rid for rid in record_ids}, [], 0)
+        return _result(DedupeResult({rid: rid for rid in record_ids}, [], 0), NO_MODEL)
     api = db_api if db_api is not None else duckdb_api(settings)
-    linker, model = scoring_linker(api, spec, frame, rows, settings=settings, progress=progress)
+    linker, model, choice = scoring_linker(api, spec, frame, rows, settings=settings, progress=progress)
     progress("predict", 0.0)
     predictions = linker.inference.predict(
         threshold_match_probability=settings.review_threshold, warning_mode="never"
@@ -405,7 +429,14 @@ def run_model(
             )
         )
     progress("done", 1.0)
-    return DedupeResult(clusters=clusters, review_pairs=review, linked_pair_count=int(linked), model=model)
+    result = DedupeResult(clusters=clusters, review_pairs=review, linked_pair_count=int(linked), model=model)
+    return _result(result, choice)
+
+
+def _result(result: DedupeResult, choice: ModelChoice) -> DedupeResult:
+    """`result` saying which model scored it, and why."""
+    result.model_source, result.model_reason, result.model_note = choice.source, choice.reason, choice.note
+    return result
 
 
 def _linker_factory(api: Any) -> Callable[[pd.DataFrame, dict[str, Any]], Any]:
