@@ -1,7 +1,9 @@
 """`python -m shield.linkage dedupe INPUT.csv --output OUTPUT.csv`: which records are one person.
 
 Exit status 0 on success; 2 for bad input or usage (the message names the line), with nothing
-written. A progress bar goes to standard error for files large enough to need one.
+written. A progress bar goes to standard error for files large enough to need one, and one line
+when the file did not train its own model (it was small, or had nothing to learn from: no
+duplicates, say) but was scored with the shipped reference model, saying why; that is a success.
 """
 
 import argparse
@@ -57,6 +59,8 @@ def _dedupe_command(arguments: argparse.Namespace) -> int:
         if progress is not None:
             progress.close()
     write_clusters(arguments.output, [record.record_id for record in records], result.clusters)
+    if result.model_source == "reference":
+        print(f"linkage: {result.model_note}: used the reference model", file=sys.stderr)
     clusters = len(set(result.clusters.values()))
     print(
         f"{len(records)} records, {clusters} people, {len(result.review_pairs)} pairs for review",

@@ -73,6 +73,8 @@ def load(*, options: dict[str, Any], out: TextIO) -> None:
         f"Linkage: {run.person_count} persons → {run.individual_count} unique individuals, "
         f"{run.review_pair_count} pairs for review (sup.hanoi reviews them at /linkage/).\n"
     )
+    if run.model_note:
+        out.write(f"Linkage: {run.model_note}\n")
 
 
 def _add_duplicates(count: int, out: TextIO) -> None:

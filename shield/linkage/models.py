@@ -80,6 +80,13 @@ class LinkageRun(BaseModel):
         return self.status == RunStatus.QUEUED and not_picked_up(queued_at=self.created_at)
 
     @property
+    def model_note(self) -> str:
+        """Which model scored a finished run, when it was not one trained on the registry."""
+        from shield.linkage.model_notes import model_note
+
+        return model_note(self.stage) if self.status == RunStatus.FINISHED else ""
+
+    @property
     def duration_seconds(self) -> float | None:
         if self.started_at is None or self.finished_at is None:
             return None

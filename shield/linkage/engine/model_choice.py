@@ -28,7 +28,7 @@ _TOO_MANY_MATCHES = "Deterministic matching rules led to more observed matches"
 # English words (the CLI prints them).
 REASONS = {
     "few_records": "fewer than two records: nothing to compare",
-    "small_file": "a small file: the reference model scores it better than its own would",
+    "small_file": "too small a file to train its own model",
     "no_matches": "too little to train on (no pairs matched the training rules)",
     "all_matches": "too little to train on (almost every pair matched the training rules)",
     "no_em_pairs": "too little to train on (no training session found pairs)",

@@ -34,6 +34,7 @@ from shield.audit.models import AuditAction
 from shield.core.errors import InvalidTransition
 from shield.linkage import clusters
 from shield.linkage.engine import DedupeResult, LinkageSettings, Record, dedupe
+from shield.linkage.model_notes import finished_stage
 from shield.linkage.models import (
     Decision,
     Individual,
@@ -375,7 +376,8 @@ def run_execute(
         result = dedupe(records, settings=settings, progress=engine_progress)
         report(ENGINE_END, "apply")
         _finish(run, records, result)
-        report(100, "finished")
+        # Says which model scored the run when it was not the registry's own (`model_notes`).
+        report(100, finished_stage(result))
     except Exception as exc:
         logger.exception("Linkage run %s failed", run.pk)
         LinkageRun.objects.filter(pk=run.pk).update(

@@ -51,3 +51,5 @@ class Command(BaseCommand):
             f"({run.new_individual_count} new, {run.reassigned_count} reassigned), "
             f"{run.review_pair_count} pairs for review."
         )
+        if run.model_note:
+            self.stdout.write(run.model_note)
