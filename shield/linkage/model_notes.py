@@ -29,7 +29,7 @@ NOTES: dict[str, Promise] = {
     ),
     "no_em_pairs": _(
         "Scored with the reference model: too little to train on (no training session found pairs "
-        "of persons)."
+        "of persons it could learn from)."
     ),
 }
 

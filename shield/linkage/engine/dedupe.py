@@ -29,6 +29,7 @@ from shield.linkage.engine.model_choice import (
     ModelChoice,
     ModelSource,
     NothingToLearn,
+    em_diverged,
     estimate_prior,
 )
 from shield.linkage.engine.normalise import FEATURE_COLUMNS, Record, features
@@ -184,7 +185,8 @@ def train(linker: Any, spec: ModelSpec, settings: LinkageSettings) -> None:
 
 
 def _em_session(linker: Any, rule: Any) -> set[str]:
-    """One EM session; the comparisons it trained (none when its rule gave no pairs)."""
+    """One EM session; the comparisons it trained (none when its rule gave no pairs, or when EM
+    diverged on them: `model_choice.em_diverged`)."""
     from splink.internals.exceptions import EMTrainingException
 
     # Splink takes the comparisons a session blocks on out of the linker's own settings and puts
@@ -197,6 +199,11 @@ def _em_session(linker: Any, rule: Any) -> set[str]:
             rule, estimate_without_term_frequencies=True
         )
     except EMTrainingException:
+        settings.core_model_settings = before
+        return set()
+    except ValueError as error:
+        if not em_diverged(error):
+            raise
         settings.core_model_settings = before
         return set()
     return {comparison.output_column_name for comparison in session.core_model_settings.comparisons}

@@ -22,6 +22,10 @@ ModelSource = Literal["trained", "reference", "none"]
 # The message with which Splink refuses a λ estimate when the deterministic rules match more pairs
 # than the assumed recall allows (in a file of copies of one person every pair matches).
 _TOO_MANY_MATCHES = "Deterministic matching rules led to more observed matches"
+# How Splink's EM stops when it diverges: an m or u probability driven below what a float holds
+# (a level seen in no pair of the session, on a file of few distinct people), or the session's own
+# share of matches driven to 0 or 1 (the log of the prior is then undefined).
+_EM_DIVERGED = ("m_probability value", "u_probability value", "math domain error")
 
 
 # Why a run did not train its own model: a stable code (the Django side translates it) → the
@@ -31,7 +35,7 @@ REASONS = {
     "small_file": "too small a file to train its own model",
     "no_matches": "too little to train on (no pairs matched the training rules)",
     "all_matches": "too little to train on (almost every pair matched the training rules)",
-    "no_em_pairs": "too little to train on (no training session found pairs)",
+    "no_em_pairs": "too little to train on (no training session found pairs it could learn from)",
 }
 
 
@@ -57,6 +61,15 @@ class ModelChoice:
 TRAINED = ModelChoice("trained")
 NO_MODEL = ModelChoice("none", "few_records")
 SMALL_FILE = ModelChoice("reference", "small_file")
+
+
+def em_diverged(error: ValueError) -> bool:
+    """Whether `error`, raised by an EM session, is EM diverging on too little evidence (rather
+    than a bug)."""
+    message = str(error)
+    return message == "math domain error" or (
+        message.startswith(_EM_DIVERGED[:2]) and "below the minimum allowed" in message
+    )
 
 
 def estimate_prior(linker: Any, rules: list[Any], recall: float) -> None:
