@@ -104,3 +104,26 @@ def test_the_module_runs_from_the_command_line(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert len(_clusters(output)) == 7
+
+
+def test_a_small_file_says_on_stderr_that_the_reference_model_scored_it(tmp_path, capsys):
+    status, _, err = _run(tmp_path, (HEADER + ROWS).encode(), capsys)
+    assert status == 0
+    assert "linkage: too small a file to train its own model: used the reference model\n" in err
+
+
+def test_a_file_without_duplicates_says_why_it_used_the_reference_model(tmp_path, capsys):
+    from shield.linkage.engine.synthetic import Generator, write_csv
+
+    generator = Generator(21)
+    records = [record for _ in range(1_100) for record in generator.records_of(generator.person(), 1, None)]
+    write_csv(records, str(tmp_path / "in.csv"))
+    status = main(["dedupe", str(tmp_path / "in.csv"), "--output", str(tmp_path / "out.csv")])
+    err = capsys.readouterr().err
+    assert status == 0
+    assert (
+        "linkage: too little to train on (no pairs matched the training rules): used the reference model\n"
+        in err
+    )
+    assert "Deterministic matching rules" not in err  # Splink's warning is not passed on
+    assert len(_clusters(tmp_path / "out.csv")) == 1_100
