@@ -39,7 +39,7 @@ REASONS = {
 }
 
 
-class NothingToLearn(Exception):  # noqa: N818 (a condition, not an error: the run goes on)
+class NothingToLearn(Exception):
     """Training found too little evidence to learn from; `reason` is a key of `REASONS`."""
 
     def __init__(self, reason: str) -> None:

@@ -261,10 +261,16 @@ def _pool() -> list[Record]:
     """A few people, each with a full record: names from a small pool, so namesakes happen."""
     generator = Generator(15)
     people = []
-    for family, given in [("Nguyễn", "Hoa"), ("Nguyễn", "Hoa"), ("Trần", "Nam"), ("Lê", "Mai"), ("Sùng", "Páo")]:
-        person = generator.person(family=family, middle="Thị", given=given, sex="F", birth_year=1990)
+    for family, given_name in [
+        ("Nguyễn", "Hoa"),
+        ("Nguyễn", "Hoa"),
+        ("Trần", "Nam"),
+        ("Lê", "Mai"),
+        ("Sùng", "Páo"),
+    ]:
+        person = generator.person(family=family, middle="Thị", given=given_name, sex="F", birth_year=1990)
         while not person.cccd:  # most people born in 1990 hold one
-            person = generator.person(family=family, middle="Thị", given=given, sex="F", birth_year=1990)
+            person = generator.person(family=family, middle="Thị", given=given_name, sex="F", birth_year=1990)
         number = person.cccd
         people.append(
             Record(
@@ -352,7 +358,7 @@ def test_only_splinks_too_many_matches_error_counts_as_nothing_to_learn():
 
 
 def test_a_model_with_no_reference_to_fall_back_on_says_why_it_cannot_train():
-    from shield.linkage.engine.dedupe import features_frame, feature_rows, run_model
+    from shield.linkage.engine.dedupe import feature_rows, features_frame, run_model
     from shield.linkage.engine.model import vietnamese_model
 
     records = distinct_people(150, 17)
