@@ -31,19 +31,24 @@ keys and the linkage engine read only the name it leaves):
   diacritics it counts only after three words and before another (`NGUYEN VAN TUC` is a name).
   A part with digits (`(sinh 1990)`) is not a name and is dropped.
 - Words of address in front of the name: `Bà`, `Ông`, `Anh`, `Chị`, `Em`, `Cô`, `Chú`, `Bác`,
-  `Cháu`, `Bé`, `Cụ`, `Dì`, `Mợ`, `Thím`, `Dượng`, `Cậu`, `Mr`, `Mrs`, `Ms`, `Miss`, `Mx` (any
-  case, a final dot allowed; several in a row, `Bà cụ`). Many are names too, so:
+  `Cháu`, `Bé`, `Cụ`, `Dì`, `Mợ`, `Thím`, `Cậu`, `Mr`, `Mrs`, `Ms`, `Miss`, `Mx` (any case, a
+  final dot allowed; several in a row, `Bà cụ`). Many are names too, so:
   1. Written with its diacritics, a word that is no name (`Bà`, `Chị`, `Chú`, `Cháu`, `Mr`)
      is taken off whatever follows: `Bà Hoa` → `Hoa`, `Mr Smith` → `Smith`.
   2. One that is also a name as written, a given name (`Anh`, `Em`, `Bé`) or a family name
-     (`Ông`), is taken off only before a whole name, that is two words or more opening with a
-     known family name: `Anh Nguyễn Văn Nam` → `Nguyễn Văn Nam`, but `Anh Tuấn`, `Anh Nguyen`
-     (given name Anh, Western order), `ANH TUAN NGUYEN` and `Ông Tùng` stay as they are.
+     (`Ông`), is taken off only before a whole name in Vietnamese order: three words or more,
+     the first a known family name, the last not one unless Văn or Thị comes second.
+     `Anh Nguyễn Văn Nam` → `Nguyễn Văn Nam`, `Anh Nguyễn Minh Tuấn` → `Nguyễn Minh Tuấn`;
+     but `Anh Tuấn`, `Anh Nguyen` and `Anh Hoàng Nguyễn` (given name Anh in Western order:
+     Nguyễn Hoàng Anh), `ANH TUAN NGUYEN`, `Anh Nguyễn Nam` and `Ông Tùng` stay as they are.
+     Many given and middle names are family names too (Hoàng, Đinh, Kim, Quang), hence three
+     words: after a dropped word of address the name must still be a name on its own.
   3. Diacritics decide when they are there: `Chu Văn An` is the family name Chu, never `Chú`;
      `Chi Nguyễn Thị Hoa` keeps `Chi`. In text without any diacritics every word of the list
      is ambiguous (`CHU` = Chu or Chú, `CHAU` = Châu or Cháu, `BA` = Ba or Bà) and rule 2
-     applies: `CHU VAN AN` stays, `CHI NGUYEN THI HOA` → `NGUYEN THI HOA`; `MR`, `MRS`, `MS`
-     have no accents to lose and follow rule 1.
+     applies: `CHU VAN AN`, `CHU QUANG DUNG`, `BAC DINH DANG` stay, `CHI NGUYEN THI HOA` →
+     `NGUYEN THI HOA`; `MR`, `MRS`, `MS` have no accents to lose and follow rule 1. (`Dượng`
+     is left out: unaccented it is the common family name Dương.)
   4. The only word left is never taken (`Anh` alone is a given name), and MRZ text is left
      as it is.
 """
@@ -231,7 +236,7 @@ def _is_marker(token: str) -> bool:
 # final dot dropped:
 # - never a name in this spelling: taken off whatever follows (`Bà Hoa` is "Mrs Hoa");
 _TITLES = frozenset(
-    {"bà", "ông", "chị", "chú", "bác", "cháu", "cô", "cụ", "dì", "mợ", "thím", "dượng", "cậu"}
+    {"bà", "ông", "chị", "chú", "bác", "cháu", "cô", "cụ", "dì", "mợ", "thím", "cậu"}
     | {"mr", "mrs", "ms", "miss", "mx"}
 )
 # - also a given name as written (`Anh`, `Em`, `Bé`): taken off only before a whole name;
@@ -340,8 +345,16 @@ def _take_aliases(text: str) -> tuple[str, list[str]]:
 
 
 def _is_whole_name(words: list[str]) -> bool:
-    """At least two words opening with a known family name (`Nguyễn Văn Nam`)."""
-    return len(words) >= 2 and is_known_surname(_clean_token(words[0]))
+    """Three words or more in Vietnamese order: opening with a known family name and, unless a
+    middle marker comes second, not ending with one (`Nguyễn Văn Nam`, `Nguyễn Minh Tuấn`; not
+    `Hoàng Nguyễn`, `Hoàng Minh Nguyễn`, which may be a name in Western order that a word of
+    address does not fit: `Anh Hoàng Nguyễn` is Nguyễn Hoàng Anh)."""
+    words = [_clean_token(w) for w in words]
+    return (
+        len(words) >= 3
+        and is_known_surname(words[0])
+        and (_is_marker(words[1]) or not is_known_surname(words[-1]))
+    )
 
 
 def _takes_title_off(word: str, rest: list[str], plain_text: bool) -> bool:

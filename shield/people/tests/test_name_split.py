@@ -36,7 +36,13 @@ HOA = "Nguyễn Thị Hoa"
         ("Em Nguyễn Thị Hoa", SplitName(HOA, "Em")),
         ("Bé Trần Thị Na", SplitName("Trần Thị Na", "Bé")),
         ("Ông Nguyễn Văn Tùng", SplitName("Nguyễn Văn Tùng", "Ông")),
+        ("Anh Nguyễn Minh Tuấn", SplitName("Nguyễn Minh Tuấn", "Anh")),
         ("Anh Tuấn", SplitName("Anh Tuấn")),
+        ("Anh Nguyễn Nam", SplitName("Anh Nguyễn Nam")),  # two words: not surely a whole name
+        ("Anh Hoàng Nguyễn", SplitName("Anh Hoàng Nguyễn")),  # Nguyễn Hoàng Anh, Western order
+        ("Anh Hoàng Minh Nguyễn", SplitName("Anh Hoàng Minh Nguyễn")),
+        ("ANH DINH NGUYEN", SplitName("ANH DINH NGUYEN")),
+        ("ANH KIM DAO", SplitName("ANH KIM DAO")),
         ("Anh Nguyen", SplitName("Anh Nguyen")),  # given name Anh, Western order
         ("Anh Nguyễn", SplitName("Anh Nguyễn")),
         ("ANH TUAN NGUYEN", SplitName("ANH TUAN NGUYEN")),
@@ -54,6 +60,11 @@ HOA = "Nguyễn Thị Hoa"
         ("BA NGUYEN VAN AN", SplitName("NGUYEN VAN AN", "BA")),
         ("CHI NGUYEN THI HOA", SplitName("NGUYEN THI HOA", "CHI")),
         ("chu Tran Van Nam", SplitName("Tran Van Nam", "chu")),
+        ("CHU QUANG DUNG", SplitName("CHU QUANG DUNG")),  # Quang is a family name too
+        ("chau dieu tu", SplitName("chau dieu tu")),
+        ("BAC DINH DANG", SplitName("BAC DINH DANG")),
+        ("DUONG HOANG NAM", SplitName("DUONG HOANG NAM")),  # Dương, not Dượng
+        ("be au tongyode", SplitName("be au tongyode")),  # FEBRL: given name, surname
         ("Ba Hoa", SplitName("Ba Hoa")),
         ("Be Thi Lan", SplitName("Be Thi Lan")),
         ("Nguyễn Văn Ba", SplitName("Nguyễn Văn Ba")),
