@@ -4,6 +4,7 @@ keeps what was typed, reads the name without them, and records each nickname as 
 import datetime
 
 import pytest
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from shield.accounts.roles import Role
@@ -119,3 +120,20 @@ def test_the_api_registers_the_same_way(worker):
     assert body["full_name"] == "Mr Tran Van Nam aka Nam Beo"
     assert (body["family_name"], body["middle_name"], body["given_name"]) == ("Tran", "Van", "Nam")
     assert [a["name"] for a in api.get(f"/api/v1/persons/{body['id']}/aliases/").json()] == ["Nam Beo"]
+
+
+def test_the_form_shows_what_is_left_out_of_the_name_and_kept_as_other_names(worker, client):
+    client.force_login(worker)
+    response = client.get(
+        reverse("people:parse_name"),
+        {"full_name": "Chị Nguyễn Thị Hoa (Hoa Đen) tức Hoa Béo"},
+        headers={"HX-Request": "true", "Accept-Language": "en"},
+    )
+    body = response.content.decode()
+    assert 'name="family_name" value="Nguyễn"' in body
+    assert 'name="given_name" value="Hoa"' in body
+    assert "Not part of the name: <strong>Chị</strong>" in body
+    assert "Will be recorded as other names: <strong>Hoa Đen, Hoa Béo</strong>" in body
+    plain = client.get(reverse("people:parse_name"), {"full_name": "Chu Văn An"}).content.decode()
+    assert 'data-testid="parse-honorific"' not in plain
+    assert 'data-testid="parse-aliases"' not in plain
