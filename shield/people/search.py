@@ -2,8 +2,9 @@
 query asks for. Services store the keys, selectors query them, the demo generator bulk-loads them.
 
 Each person has a row in `PersonNameToken` for every word of their names (full name without
-words of address such as `Chị`, parsed parts, aliases and nicknames typed with the name), folded, variants merged (`huynh` → `hoang`), and one for every *pair* of those
-words except Văn and Thị (`hoa nguyen`). Each row repeats the person's folded name and year of
+words of address such as `Chị`, parsed parts, aliases and nicknames typed with the name),
+folded, variants merged (`huynh` → `hoang`), and one for every *pair* of those words except
+Văn and Thị (`hoa nguyen`). Each row repeats the person's folded name and year of
 birth, and is indexed as (token, name_folded, person, birth_year).
 
 A query is answered from one range of that index, in list order: a one-word query (`hoa`) from

@@ -329,10 +329,11 @@ def person_register(
     The name is stored as written and parsed into family, middle and given name; a part given
     here replaces the parsed one. Words of address typed before the name (`Chị`, `Mr`) are no
     part of it (the parts, search keys and candidates leave them out) and each nickname typed
-    with it (`(Hoa Đen)`, `tức Tí`) is recorded as another name (`alias_add`). `birth_date_precision` is inferred when not given (an estimated
-    age, else a date, else unknown); month and year precision store the first day; an estimated
-    age needs `estimated_age` and is taken as estimated today unless `age_estimated_on` says
-    otherwise. `home_province` follows the commune when a commune is given.
+    with it (`(Hoa Đen)`, `tức Tí`) is recorded as another name (`alias_add`).
+    `birth_date_precision` is inferred when not given (an estimated age, else a date, else
+    unknown); month and year precision store the first day; an estimated age needs
+    `estimated_age` and is taken as estimated today unless `age_estimated_on` says otherwise.
+    `home_province` follows the commune when a commune is given.
 
     Raises ValidationFailed with every field's problems at once.
     """
