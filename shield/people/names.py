@@ -398,8 +398,13 @@ def split_name(text: str) -> SplitName:
         if aliases:
             return SplitName(aliases[0], " ".join(titles), tuple(aliases[1:]))
         return SplitName(text)
-    unique = tuple(dict.fromkeys(a for a in aliases if fold_name(a) != fold_name(name)))
-    return SplitName(name, " ".join(titles), unique)
+    # Each nickname once, however cased or accented, and not the name itself again.
+    seen, kept = {fold_name(name)}, []
+    for alias in aliases:
+        if fold_name(alias) not in seen:
+            seen.add(fold_name(alias))
+            kept.append(alias)
+    return SplitName(name, " ".join(titles), tuple(kept))
 
 
 def parse_name(text: str) -> ParsedName:

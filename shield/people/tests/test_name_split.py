@@ -86,6 +86,7 @@ HOA = "Nguyễn Thị Hoa"
         ("Nguyễn Văn A (sinh 1990)", SplitName("Nguyễn Văn A")),
         ("Nguyễn Thị Hoa (Hoa)", SplitName(HOA, "", ("Hoa",))),
         ("Nguyễn Thị Hoa (Nguyễn Thị Hoa)", SplitName(HOA)),  # the name itself is no alias
+        ("Nguyễn Văn A (Tí) tức TI, tức tí", SplitName("Nguyễn Văn A", "", ("Tí",))),  # once
         ("(Tí)", SplitName("Tí")),
         # Túc is a name: unaccented `tuc` is a marker only after three words, before another.
         ("Nguyễn Văn Túc", SplitName("Nguyễn Văn Túc")),
