@@ -411,7 +411,7 @@ def load(*, options: dict[str, Any], out: TextIO) -> None:
                 person_id = key_writer.person_id(person.pk)
                 tokens += [
                     (token, person_id, person.name_folded, person.birth_year)
-                    for token in search.name_keys(full_name, family, middle, given, *alias_names)
+                    for token in search.person_name_keys(full_name, family, middle, given, *alias_names)
                 ]
             Person.objects.bulk_create(persons, batch_size=1_000)
             IdentityDocument.objects.bulk_create(documents, batch_size=1_000)

@@ -1,9 +1,10 @@
 """How people are found by name or document number: the keys stored for a person and the keys a
 query asks for. Services store the keys, selectors query them, the demo generator bulk-loads them.
 
-Each person has a row in `PersonNameToken` for every word of their names (full name, parsed
-parts, aliases), folded, variants merged (`huynh` → `hoang`), and one for every *pair* of those
-words except Văn and Thị (`hoa nguyen`). Each row repeats the person's folded name and year of
+Each person has a row in `PersonNameToken` for every word of their names (full name without
+words of address such as `Chị`, parsed parts, aliases and nicknames typed with the name),
+folded, variants merged (`huynh` → `hoang`), and one for every *pair* of those words except
+Văn and Thị (`hoa nguyen`). Each row repeats the person's folded name and year of
 birth, and is indexed as (token, name_folded, person, birth_year).
 
 A query is answered from one range of that index, in list order: a one-word query (`hoa`) from
@@ -37,7 +38,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from shield.people.identity_numbers import normalize_number
-from shield.people.names import MIDDLE_MARKERS, fold_name, search_key, surname_rank
+from shield.people.names import MIDDLE_MARKERS, fold_name, search_key, split_name, surname_rank
 
 # Words a query may omit or add without changing who it means: Văn and Thị are often dropped.
 # They are never part of a pair.
@@ -62,6 +63,14 @@ def name_keys(*names: str) -> set[str]:
     words = {word_key(word) for name in names for word in fold_name(name).split()}
     paired = sorted(words - OPTIONAL_QUERY_WORDS)
     return words | {pair_key(a, b) for a, b in combinations(paired, 2)}
+
+
+def person_name_keys(full_name: str, *other_names: str) -> set[str]:
+    """The search keys of a person: the name typed in `full_name` without its words of address
+    (`Chị`, `Mr`) but with the nicknames typed in it (`(Hoa Đen)`), see `names.split_name`, and
+    the other names (parts, aliases) as they are."""
+    typed = split_name(full_name)
+    return name_keys(typed.name, *typed.aliases, *other_names)
 
 
 def looks_like_document_number(text: str) -> bool:

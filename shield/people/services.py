@@ -42,7 +42,7 @@ from shield.people.models import (
     RelationshipKind,
     Sex,
 )
-from shield.people.names import fold_name, parse_name, repair
+from shield.people.names import fold_name, parse_name, repair, split_name
 
 # What person_update accepts. The four birth fields form one group: a change naming any of them
 # replaces the whole group (the ones not named are cleared, the precision is inferred if absent).
@@ -233,7 +233,7 @@ def _index_names(person: Person) -> None:
     """Bring the person's search keys (names, aliases, and the name and year of birth they carry)
     up to date, writing only the difference."""
     aliases = Alias.objects.filter(person=person).values_list("name", flat=True)
-    wanted = search.name_keys(
+    wanted = search.person_name_keys(
         person.full_name, person.family_name, person.middle_name, person.given_name, *aliases
     )
     keys = PersonNameToken.objects.filter(person=person)
@@ -248,6 +248,18 @@ def _index_names(person: Person) -> None:
         PersonNameToken(person=person, token=token, name_folded=name, birth_year=year)
         for token in wanted - stored
     )
+
+
+def _record_typed_nicknames(actor: User, person: Person) -> None:
+    """Each nickname typed in the name field (`Nguyễn Thị Hoa (Hoa Đen)`, `... tức Tí`; see
+    `names.split_name`) becomes another name of the person through `alias_add`, once: one the
+    person already has (however accented or cased) is not added again."""
+    limit = _max_length(Alias, "name_folded")  # a nickname is never longer than the full name
+    for nickname in split_name(person.full_name).aliases:
+        folded = fold_name(_text(nickname))[:limit]
+        if Alias.objects.filter(person=person, name_folded=folded).exists():
+            continue
+        alias_add(actor=actor, person=person, name=nickname, kind=AliasKind.NICKNAME)
 
 
 def person_search_keys_refresh(*, person: Person) -> None:
@@ -315,10 +327,13 @@ def person_register(
     """Register a person, owned by `owner_agency` (whose members' scopes then reach them).
 
     The name is stored as written and parsed into family, middle and given name; a part given
-    here replaces the parsed one. `birth_date_precision` is inferred when not given (an estimated
-    age, else a date, else unknown); month and year precision store the first day; an estimated
-    age needs `estimated_age` and is taken as estimated today unless `age_estimated_on` says
-    otherwise. `home_province` follows the commune when a commune is given.
+    here replaces the parsed one. Words of address typed before the name (`Chị`, `Mr`) are no
+    part of it (the parts, search keys and candidates leave them out) and each nickname typed
+    with it (`(Hoa Đen)`, `tức Tí`) is recorded as another name (`alias_add`).
+    `birth_date_precision` is inferred when not given (an estimated age, else a date, else
+    unknown); month and year precision store the first day; an estimated age needs
+    `estimated_age` and is taken as estimated today unless `age_estimated_on` says otherwise.
+    `home_province` follows the commune when a commune is given.
 
     Raises ValidationFailed with every field's problems at once.
     """
@@ -345,6 +360,7 @@ def person_register(
     person = Person(**values, owner_agency=owner_agency, registered_by=actor)
     person.save(force_insert=True)
     _index_names(person)
+    _record_typed_nicknames(actor, person)
     recorded = [name for name, value in values.items() if value not in (None, "", [])]
     audit.record(
         action=AuditAction.CREATE,
@@ -377,7 +393,8 @@ def person_update(*, actor: User, person: Person, expected_version: int | None, 
 
     `expected_version` is the version the editor read: None raises VersionRequired, a stale one
     StaleVersion, and in both cases nothing is written. A new `full_name` is parsed again unless
-    parts are given too; a part given alone corrects the parse. The four birth fields change as
+    parts are given too; a part given alone corrects the parse; a nickname typed in it that the
+    person does not have yet is recorded as another name, as at registration. The four birth fields change as
     one group: naming any of them replaces the others (cleared unless given). The search form of
     the name, the year of birth, the home province, the name keys and the documents' warnings
     follow. The audit event lists the changed field names only.
@@ -419,6 +436,8 @@ def person_update(*, actor: User, person: Person, expected_version: int | None, 
         raise
     if set(changed) & {"full_name", "name_folded", "birth_year", *NAME_PARTS}:
         _index_names(person)
+    if "full_name" in changed:
+        _record_typed_nicknames(actor, person)
     if set(changed) & {"sex", "birth_year", "birth_date_precision"}:
         _recheck_documents(person)
     audit.record(action=AuditAction.UPDATE, actor=actor, obj=person, changed_fields=changed)

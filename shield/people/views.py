@@ -45,7 +45,7 @@ from shield.people.forms import (
     data_with_parsed_name,
 )
 from shield.people.models import BirthDatePrecision, DocumentStatus, IdentityDocument, Person
-from shield.people.names import initials, parse_name
+from shield.people.names import initials, parse_name, split_name
 
 PERSON_TYPE = Person._meta.label_lower
 VIEW_PERMISSION = selectors.VIEW_PERMISSION
@@ -214,6 +214,7 @@ def _form_page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
     form = context["form"]
     full_name = str(form["full_name"].value() or "")
     context.setdefault("parsed", parse_name(full_name) if full_name.strip() else None)
+    context.setdefault("typed", split_name(full_name))
     return render(request, "people/person_form.html", context)
 
 
@@ -295,7 +296,7 @@ def parse_name_preview(request: HttpRequest) -> HttpResponse:
             "parsed_from": full_name,
         }
     )
-    context = {"form": form, "parsed": parsed if full_name.strip() else None}
+    context = {"form": form, "parsed": parsed if full_name.strip() else None, "typed": split_name(full_name)}
     return render(request, "people/person_form.html#name_parts", context)
 
 

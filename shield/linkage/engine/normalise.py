@@ -125,8 +125,9 @@ class NameFeatures:
 
 @lru_cache(maxsize=500_000)
 def name_features(full_name: str) -> NameFeatures:
-    """Features of a full name written in any order, case, MRZ or passport form. Cached: the same
-    spelling recurs many times in a large file."""
+    """Features of a full name written in any order, case, MRZ or passport form, without the
+    words of address and nicknames typed with it (`Bà`, `Mr`, `(Hoa Đen)`, `tức Tí`: see
+    `shield.people.names.split_name`). Cached: the same spelling recurs many times in a large file."""
     parsed = parse_name(full_name)
     family = search_key(parsed.family) or None
     given_folded = fold_name(parsed.given) or None
