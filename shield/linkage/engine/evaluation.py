@@ -73,7 +73,7 @@ class ReliabilityBin:
     mean_predicted: float
     observed: float
 
-    def as_dict(self) -> dict[str, float | int]:
+    def as_dict(self) -> dict[str, str | float | int]:
         return {
             "bin": f"{self.low:.1f}-{self.high:.1f}",
             "count": self.count,
