@@ -87,7 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--match-threshold",
         type=float,
         default=LinkageSettings.match_threshold,
-        help="match probability at which two records are linked (default %(default)s)",
+        help="match probability at which two records are linked, when they also share a full birth "
+        "date or an identity number; other pairs above it go to review (default %(default)s)",
     )
     dedupe_parser.add_argument(
         "--review-pairs",
