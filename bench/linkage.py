@@ -5,6 +5,13 @@
     .venv/bin/python bench/linkage.py --million             # also 1,000,000 synthetic records
     .venv/bin/python bench/linkage.py --synthetic 0 --small # samples of 150, 500 and 999 records
     .venv/bin/python bench/linkage.py --ceiling             # also the supervised ceiling per file
+    .venv/bin/python bench/linkage.py --no-reliability      # without the reliability tables
+
+For the engine it also reports the review load (the pairs of `--review-pairs PAIRS.csv` per 1,000
+records) and, from `linkage_reliability.py` in a process of its own, how well its probabilities are
+calibrated (a reliability table of 10 bins and the expected calibration error, over every blocked
+pair and over the pairs at or above the review threshold; the tables are printed to standard
+error as well) and what each auto-link threshold would give.
 
 Every run is a separate process on a CSV file in the command line's contract: the engine through
 `python -m shield.linkage dedupe`, the plain setup through this script's `--plain` mode (what a
@@ -195,10 +202,53 @@ def supervised_ceiling(name: str, path: Path, truth: dict[str, object], director
     return run
 
 
+def review_load(pairs_path: Path, records: int) -> dict[str, Any]:
+    """The review pairs of the engine's `--review-pairs` file, and how many per 1,000 records."""
+    with pairs_path.open(encoding="utf-8", newline="") as handle:
+        count = sum(1 for _ in csv.DictReader(handle))
+    return {"review_pairs": count, "review_per_1000": round(1000 * count / max(1, records), 1)}
+
+
+def print_reliability(name: str, reliability: dict[str, Any]) -> None:
+    """The reliability tables, readable, on standard error."""
+    for subset, figures in reliability.items():
+        print(
+            f"{name} reliability, {subset}: {figures['pairs']} pairs, ECE {figures['ece']}", file=sys.stderr
+        )
+        print(f"  {'bin':<8} {'pairs':>8} {'predicted':>10} {'observed':>9}", file=sys.stderr)
+        for row in figures["table"]:
+            print(
+                f"  {row['bin']:<8} {row['count']:>8} {row['mean_predicted']:>10.4f} {row['observed']:>9.4f}",
+                file=sys.stderr,
+            )
+
+
+def reliability_report(name: str, path: Path, truth: dict[str, object], directory: Path) -> dict[str, Any]:
+    """`linkage_reliability.py` on the file, in its own process."""
+    truth_path, output = directory / f"{name}.truth.csv", directory / f"{name}.reliability.json"
+    with truth_path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([("record_id", "person"), *truth.items()])
+    script = str(Path(__file__).resolve().parent / "linkage_reliability.py")
+    run = timed([sys.executable, script, str(path), "--truth", str(truth_path), "--output", str(output)])
+    if run["exit"] == 0:
+        run.update(json.loads(output.read_text(encoding="utf-8")))
+        print_reliability(name, run["reliability"])
+    else:
+        print(f"{name} reliability: {json.dumps(run)}", file=sys.stderr)
+    return run
+
+
 def compare(
-    name: str, path: Path, truth: dict[str, object], directory: Path, plain: bool, ceiling: bool = False
+    name: str,
+    path: Path,
+    truth: dict[str, object],
+    directory: Path,
+    plain: bool,
+    ceiling: bool = False,
+    reliability: bool = False,
 ) -> dict[str, Any]:
-    setups = {"shield": [sys.executable, "-m", "shield.linkage", "dedupe"]}
+    pairs_path = directory / f"{name}_shield.pairs.csv"
+    setups = {"shield": [sys.executable, "-m", "shield.linkage", "dedupe", "--review-pairs", str(pairs_path)]}
     if plain:
         setups["plain_splink"] = [sys.executable, str(Path(__file__).resolve()), "--plain"]
     result: dict[str, Any] = {"records": len(truth)}
@@ -207,12 +257,16 @@ def compare(
         run = timed([*command, str(path), "--output", str(output)])
         if run["exit"] == 0:
             run.update(score(output, truth))
+            if setup == "shield":
+                run.update(review_load(pairs_path, len(truth)))
         result[setup] = run
         print(f"{name} {setup}: {json.dumps(run)}", file=sys.stderr)
     if plain and "f1" in result["shield"] and "f1" in result["plain_splink"]:
         result["f1_gain"] = round(result["shield"]["f1"] - result["plain_splink"]["f1"], 4)
     if ceiling:
         result["ceiling"] = supervised_ceiling(name, path, truth, directory)
+    if reliability:
+        result["reliability"] = reliability_report(name, path, truth, directory)
     return result
 
 
@@ -233,6 +287,11 @@ def main() -> None:
         action="store_true",
         help="also the best a classifier trained on the truth gets from the engine's comparisons",
     )
+    parser.add_argument(
+        "--no-reliability",
+        action="store_true",
+        help="leave out the reliability tables and the threshold sweep (one run fewer per file)",
+    )
     # The plain setup's own process: --plain INPUT.csv --output OUTPUT.csv, like the engine's CLI.
     parser.add_argument("--plain", metavar="INPUT", help=argparse.SUPPRESS)
     parser.add_argument("--output", help=argparse.SUPPRESS)
@@ -248,16 +307,34 @@ def main() -> None:
         if arguments.synthetic:
             path, truth = write_synthetic(directory, arguments.synthetic, arguments.seed, rates)
             report[f"synthetic_{arguments.synthetic}"] = compare(
-                "synthetic", path, truth, directory, plain=True, ceiling=arguments.ceiling
+                "synthetic",
+                path,
+                truth,
+                directory,
+                plain=True,
+                ceiling=arguments.ceiling,
+                reliability=not arguments.no_reliability,
             )
         if not arguments.no_febrl:
             path, truth = write_febrl(directory, "febrl3", ["dataset3.csv"])
             report["febrl3"] = compare(
-                "febrl3", path, truth, directory, plain=True, ceiling=arguments.ceiling
+                "febrl3",
+                path,
+                truth,
+                directory,
+                plain=True,
+                ceiling=arguments.ceiling,
+                reliability=not arguments.no_reliability,
             )
             path, truth = write_febrl(directory, "febrl4", ["dataset4a.csv", "dataset4b.csv"])
             report["febrl4"] = compare(
-                "febrl4", path, truth, directory, plain=True, ceiling=arguments.ceiling
+                "febrl4",
+                path,
+                truth,
+                directory,
+                plain=True,
+                ceiling=arguments.ceiling,
+                reliability=not arguments.no_reliability,
             )
         if arguments.small:
             # Small files: under 1,000 records a file of Vietnamese names takes the reference

@@ -1,5 +1,8 @@
 """`python -m shield.linkage dedupe INPUT.csv --output OUTPUT.csv`: which records are one person.
 
+`--review-pairs PAIRS.csv` also writes the pairs left for a person to decide, with each field's
+evidence (`engine/review_pairs.py`).
+
 Exit status 0 on success; 2 for bad input or usage (the message names the line), with nothing
 written. A progress bar goes to standard error for files large enough to need one, and one line
 when the file did not train its own model (it was small, or had nothing to learn from: no
@@ -58,6 +61,15 @@ def _dedupe_command(arguments: argparse.Namespace) -> int:
     finally:
         if progress is not None:
             progress.close()
+    if arguments.review_pairs:
+        # Before OUTPUT.csv: a target that cannot be written leaves both files as they were.
+        from shield.linkage.engine.review_pairs import write_review_pairs
+
+        try:
+            write_review_pairs(arguments.review_pairs, result.review_pairs)
+        except OSError as error:
+            print(f"{arguments.review_pairs}: {error.strerror}", file=sys.stderr)
+            return 2
     write_clusters(arguments.output, [record.record_id for record in records], result.clusters)
     if result.model_source == "reference":
         print(f"linkage: {result.model_note}: used the reference model", file=sys.stderr)
@@ -79,7 +91,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--match-threshold",
         type=float,
         default=LinkageSettings.match_threshold,
-        help="match probability at which two records are linked (default %(default)s)",
+        help="match probability at which two records are linked, when they also share a full birth "
+        "date or an identity number; other pairs above it go to review (default %(default)s)",
+    )
+    dedupe_parser.add_argument(
+        "--review-pairs",
+        metavar="PAIRS.csv",
+        help="also write the pairs for review (between the review and match thresholds, and links "
+        "refused), with each field's level and weight, most probable first",
     )
     arguments = parser.parse_args(argv)
     return _dedupe_command(arguments)

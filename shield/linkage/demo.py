@@ -4,7 +4,9 @@ the review queue of `sup.hanoi` has pairs and the registry has unique individual
 The people demo makes distinct persons only (its common names already give the run some pairs
 to ask about). With `--linkage-duplicates N`, N of them are registered a second time by a Hà Nội
 agency, written the way another agency would (passport order, no diacritics, Thị
-dropped, only the year of birth), through the people services like any registration. Opt-in,
+dropped; the birth date copied from the person's papers, or only a year three years off), through
+the people services like any registration. The engine links only pairs that share a full birth
+date or a number (issue 13), so the copies with the date are linked and the others are asked about. Opt-in,
 because the other apps' demo checks count the persons the people demo makes. Synthetic, never
 real people. `--no-linkage` skips it all (large benchmark databases).
 """
@@ -53,7 +55,10 @@ def _rewrite(person: Person, rng: random.Random) -> dict[str, Any]:
             # A year told from memory, three years off: the run should ask a reviewer, not merge.
             born = born.replace(year=born.year - 3, month=1, day=1)
             values["full_name"] = " ".join(p for p in (person.family_name, person.given_name) if p)
-        values.update(birth_date=born, birth_date_precision=BirthDatePrecision.YEAR)
+            values.update(birth_date=born, birth_date_precision=BirthDatePrecision.YEAR)
+        else:
+            # Copied from the person's papers.
+            values.update(birth_date=born, birth_date_precision=person.birth_date_precision)
     return values
 
 

@@ -59,6 +59,11 @@ class LinkageSettings:
     match_threshold: float = 0.95
     # Pairs from here up to the match threshold go to human review instead of merging.
     review_threshold: float = 0.5
+    # A pair is linked without a person only on a full birth date or an identity number the two
+    # records share, and never across an outright contradiction (`clustering.auto_linkable`);
+    # a pair above the threshold on name, year and province alone goes to review (issue 13:
+    # links made without a person must be right 99 times in 100; namesakes are not rare).
+    auto_link_needs_identifier: bool = True
     # Random pairs sampled to estimate how often fields agree by chance (the u probabilities).
     u_sample_pairs: int = 2_000_000
     # Records the EM training sees at most (a random sample beyond), to bound training time.
@@ -398,6 +403,7 @@ def run_model(
         ),
         rows if spec.refuse_contradictions else None,
         hard_conflicts(model),
+        require_identifying=settings.auto_link_needs_identifier,
     )
     # The cluster id is the record_id of its first record in input order.
     first_member: dict[int, str] = {}

@@ -1,9 +1,10 @@
 """Pairwise precision, recall and F1 of a clustering against the truth, without listing pairs;
-and the FEBRL test files in the command line's contract."""
+the reliability of match probabilities (`reliability_table`, `ece`); and the FEBRL test files in
+the command line's contract."""
 
 import csv
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,6 +60,61 @@ def pairwise_scores(clusters: Mapping[str, object], truth: Mapping[str, object])
         clusters=len(predicted),
         people=len(actual),
     )
+
+
+@dataclass(frozen=True)
+class ReliabilityBin:
+    """Pairs whose predicted match probability fell in [low, high): how many, their mean predicted
+    probability, and the share of them that are true matches."""
+
+    low: float
+    high: float
+    count: int
+    mean_predicted: float
+    observed: float
+
+    def as_dict(self) -> dict[str, str | float | int]:
+        return {
+            "bin": f"{self.low:.1f}-{self.high:.1f}",
+            "count": self.count,
+            "mean_predicted": round(self.mean_predicted, 4),
+            "observed": round(self.observed, 4),
+        }
+
+
+def reliability_table(
+    predicted: Iterable[float], matches: Iterable[bool], bins: int = 10
+) -> list[ReliabilityBin]:
+    """`bins` equal-width bins of [0, 1] over pairs' predicted match probabilities and whether each
+    pair truly is a match; empty bins are left out. Probability 1.0 falls into the last bin."""
+    counts = [0] * bins
+    predicted_sums = [0.0] * bins
+    match_counts = [0] * bins
+    for probability, match in zip(predicted, matches, strict=True):
+        index = min(int(probability * bins), bins - 1) if probability > 0 else 0
+        counts[index] += 1
+        predicted_sums[index] += probability
+        match_counts[index] += bool(match)
+    return [
+        ReliabilityBin(
+            low=index / bins,
+            high=(index + 1) / bins,
+            count=counts[index],
+            mean_predicted=predicted_sums[index] / counts[index],
+            observed=match_counts[index] / counts[index],
+        )
+        for index in range(bins)
+        if counts[index]
+    ]
+
+
+def ece(table: Sequence[ReliabilityBin]) -> float:
+    """Expected calibration error of a `reliability_table`: Σ (n_b / N) · |observed - predicted|
+    (0 for no pairs)."""
+    total = sum(row.count for row in table)
+    if not total:
+        return 0.0
+    return sum(row.count / total * abs(row.observed - row.mean_predicted) for row in table)
 
 
 def _febrl_date(text: str) -> str:

@@ -42,7 +42,10 @@ def test_every_record_comes_out_exactly_once_with_its_cluster(tmp_path, capsys):
     assert status == 0
     assert [record_id for record_id, _ in rows] == ["1", "2", "3", "4", "5", "6", "7"]
     cluster = dict(rows)
-    assert cluster["1"] == cluster["2"] == cluster["3"] == "1"
+    assert cluster["1"] == cluster["2"] == "1"  # one CCCD, fitting both
+    # 3 shares name, year, month and province with 1 and 2, no number and no full date: namesakes
+    # share that much, so it is a pair for review, not a link (see test_review_pairs_...).
+    assert cluster["3"] == "3"
     assert cluster["4"] == cluster["5"] == "4"
     assert len({cluster["1"], cluster["4"], cluster["6"], cluster["7"]}) == 4
 
@@ -127,3 +130,68 @@ def test_a_file_without_duplicates_says_why_it_used_the_reference_model(tmp_path
     )
     assert "Deterministic matching rules" not in err  # Splink's warning is not passed on
     assert len(_clusters(tmp_path / "out.csv")) == 1_100
+
+
+def _review_pairs(tmp_path, capsys, *extra: str):
+    source = tmp_path / "in.csv"
+    source.write_bytes((HEADER + ROWS).encode())
+    output, pairs = tmp_path / "out.csv", tmp_path / "pairs.csv"
+    status = main(["dedupe", str(source), "--output", str(output), "--review-pairs", str(pairs), *extra])
+    return status, pairs, capsys.readouterr().err
+
+
+def test_review_pairs_lists_every_pair_of_the_review_band_with_its_evidence(tmp_path, capsys):
+    status, pairs, err = _review_pairs(tmp_path, capsys)
+    assert status == 0
+    with pairs.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    fields = ["family", "given", "middle", "birth", "id_number", "sex", "province"]
+    assert list(rows[0]) == [
+        "record_id_l",
+        "record_id_r",
+        "probability",
+        "match_weight",
+        *(f"{name}_{part}" for name in fields for part in ("level", "weight")),
+    ]
+    assert f"{len(rows)} pairs for review" in err
+    pair_ids = [{row["record_id_l"], row["record_id_r"]} for row in rows]
+    assert {"1", "3"} in pair_ids
+    assert {"2", "3"} in pair_ids
+    probabilities = [float(row["probability"]) for row in rows]
+    assert probabilities == sorted(probabilities, reverse=True)
+    assert all(p >= 0.5 for p in probabilities)
+    one_three = rows[pair_ids.index({"1", "3"})]
+    assert one_three["given_level"] == "same given name, accents included"
+    assert float(one_three["given_weight"]) > 0
+    assert one_three["id_number_level"] == "missing on one side"
+    assert float(one_three["id_number_weight"]) == 0
+    # Each pair's field weights add up to its match weight less the prior.
+    weights = [float(one_three[f"{name}_weight"]) for name in fields]
+    assert sum(weights) > float(one_three["match_weight"])
+
+
+def test_review_pairs_of_a_file_without_any_is_a_header_only(tmp_path, capsys):
+    source = tmp_path / "in.csv"
+    source.write_bytes((HEADER + "1,Nguyễn Thị Hoa,F,1990,,Hà Nội,x\n").encode())
+    pairs = tmp_path / "pairs.csv"
+    status = main(["dedupe", str(source), "--output", str(tmp_path / "o.csv"), "--review-pairs", str(pairs)])
+    capsys.readouterr()
+    assert status == 0
+    assert pairs.read_text(encoding="utf-8").splitlines() == [
+        "record_id_l,record_id_r,probability,match_weight"
+    ]
+
+
+def test_review_pairs_that_cannot_be_written_fail_cleanly_and_write_nothing(tmp_path, capsys):
+    source = tmp_path / "in.csv"
+    source.write_bytes((HEADER + ROWS).encode())
+    output = tmp_path / "out.csv"
+    output.write_text("kept\n", encoding="utf-8")
+    status = main(
+        ["dedupe", str(source), "--output", str(output), "--review-pairs", str(tmp_path / "no" / "pairs.csv")]
+    )
+    err = capsys.readouterr().err
+    assert status == 2
+    assert "pairs.csv: No such file or directory" in err
+    assert output.read_text(encoding="utf-8") == "kept\n"  # OUTPUT.csv left as it was
+    assert not list((tmp_path).glob(".linkage-*"))

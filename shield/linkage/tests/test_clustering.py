@@ -40,3 +40,30 @@ def test_an_estimated_year_three_off_contradicts_a_chain_end():
     rows = [_row("1994-07-01"), _row("1994"), _row("1997")]
     roots = cluster(3, [(0.99, 0, 1), (0.98, 1, 2)], rows)
     assert roots[0] == roots[1] != roots[2]
+
+
+def test_a_link_without_a_person_needs_a_shared_full_date_or_number():
+    from shield.linkage.engine.clustering import auto_linkable, identifying
+
+    assert identifying(_row("1990-02-03"), _row("1990-02-03"))
+    assert identifying(_row("1990", id_number="001190012345"), _row("", id_number="001190012345"))
+    assert identifying(_row("1990", id_number="001190012345"), _row("", id_number="001190012346"))
+    # Name, year and province agree for namesakes too; a month more is not a person either.
+    assert not identifying(_row("1990"), _row("1990-02-03"))
+    assert not identifying(_row("1990-02"), _row("1990-02-03"))
+    assert not identifying(_row("1990-02-03"), _row("1990-02-13"))
+    # A shared number does not excuse another birth date or sex in a link made without a person.
+    lent = "001190012345"
+    assert not auto_linkable(_row("1990-02-03", id_number=lent), _row("1990-11-21", id_number=lent))
+    assert auto_linkable(_row("1990-02-03", id_number=lent), _row("1990", id_number=lent))
+
+
+def test_clustering_with_require_identifying_leaves_weak_links_out():
+    rows = [_row("1990"), _row("1990-02-03"), _row("1990-02-03"), _row("1990-11-21")]
+    links = [(0.999, 0, 1), (0.99, 1, 2), (0.98, 0, 3)]
+    roots = cluster(4, links, rows, require_identifying=True)
+    assert roots[1] == roots[2]
+    assert len({roots[0], roots[1], roots[3]}) == 3
+    # Without it, the year-only record joins the first date's cluster (the chain to the other is refused).
+    roots = cluster(4, links, rows)
+    assert roots[0] == roots[1] == roots[2] != roots[3]

@@ -66,7 +66,12 @@ def test_an_identity_number_that_contradicts_its_record_cannot_merge_people_by_i
     evidence = {e.field: e for e in _pair(result, "1", "2").evidence}
     assert evidence["id_number"].level == "same identity number, contradicts a record"
     assert evidence["id_number"].weight == 0
-    assert result.clusters["2"] == result.clusters["3"]
+    # 2 and 3 agree on name, year and province only: likely one man, but namesakes share that
+    # much, so the pair goes to review instead of being linked (`clustering.identifying`).
+    assert result.clusters["2"] != result.clusters["3"]
+    assert _pair(result, "2", "3").match_probability >= LinkageSettings().match_threshold
+    linked = dedupe(records, settings=dataclasses.replace(ALL_PAIRS, auto_link_needs_identifier=False))
+    assert linked.clusters["2"] == linked.clusters["3"]
 
 
 def test_review_pairs_carry_probability_and_evidence_of_each_field():
@@ -94,8 +99,13 @@ def test_a_trained_run_on_synthetic_records_finds_most_people():
     result = dedupe(dataset.records, settings=LinkageSettings(threads=1))
     assert set(result.clusters) == {r.record_id for r in dataset.records}
     scores = pairwise_scores(result.clusters, dataset.person_of)
-    assert scores.precision > 0.85
-    assert scores.recall > 0.7
+    # Links need a shared full date or number (issue 13): few wrong links, and the pairs on name,
+    # year and province alone go to review (December 2026: P 0.989, R 0.55 on this file).
+    assert scores.precision > 0.97
+    assert scores.recall > 0.45
+    person = dataset.person_of
+    reviewed_true = sum(person[pair.left] == person[pair.right] for pair in result.review_pairs)
+    assert scores.correct_pairs + reviewed_true > 0.8 * scores.true_pairs
     assert result.model["probability_two_random_records_match"] > 0
 
 
@@ -109,9 +119,13 @@ def test_a_file_without_full_birth_dates_still_trains():
     # A session without pairs must not take its comparisons out of the model (Splink removes
     # the ones a session blocks on and restores them only when the session succeeds).
     assert [c["output_column_name"] for c in result.model["comparisons"]] == COMPARISONS
-    # Without dates, namesakes of one year and province are hard to tell apart: no precision
-    # target here, only that the run trains and merges most of the people.
-    assert pairwise_scores(result.clusters, dataset.person_of).recall > 0.5
+    # Without dates, namesakes of one year and province are hard to tell apart: only a shared
+    # number links; no precision target here, only that the run trains and that the links and
+    # the review pairs together find most of the people.
+    scores = pairwise_scores(result.clusters, dataset.person_of)
+    person = dataset.person_of
+    reviewed_true = sum(person[pair.left] == person[pair.right] for pair in result.review_pairs)
+    assert scores.correct_pairs + reviewed_true > 0.5 * scores.true_pairs
 
 
 def _febrl3_sample(size: int) -> tuple[list[Record], dict[str, str]]:
