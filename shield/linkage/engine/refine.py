@@ -23,6 +23,7 @@ table of exactly those pairs).
 """
 
 import math
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,6 +62,9 @@ class LabelModel:
     corrections: Mapping[tuple[str, int], float] = field(default_factory=dict)
     penalty: float | None = None
     label_count: int = 0
+    # The range of Fellegi-Sunter match weights (bits) the labelled pairs span: the corrections
+    # apply only within it (outside, nothing was learned about how the model errs).
+    support: tuple[float, float] = (0.0, 0.0)
 
     def correction_sql(self) -> str:
         """The correction in bits as a SQL expression over a prediction's gamma columns."""
@@ -149,6 +153,7 @@ def fit_label_model(frame: pd.DataFrame, is_match: np.ndarray, model: Mapping[st
         corrections={level: float(value) for level, value in zip(levels, beta[1:], strict=True)},
         penalty=penalty,
         label_count=len(y),
+        support=(float(offset.min() / math.log(2)), float(offset.max() / math.log(2))),
     )
 
 
@@ -169,7 +174,7 @@ def score_labelled_pairs(linker: Any, pairs: Sequence[tuple[int, int]]) -> Any:
             "join_key_r": pd.Series([b for _, b in pairs], dtype="int64"),
         }
     )
-    registered = linker._db_api.register(table, dataset_display_name="labelled_pairs")
+    registered = linker._db_api.register(table, dataset_display_name=f"labelled_pairs_{uuid.uuid4().hex}")
     linker.table_management.register_blocked_pairs_for_predict(registered)
     return linker.inference.predict(warning_mode="never")
 
@@ -199,13 +204,17 @@ def refine(
                 "label_match": pd.Series([int(labels[pair]) for pair in pairs], dtype="int64"),
             }
         ),
-        dataset_display_name="labels",
+        dataset_display_name=f"labels_{uuid.uuid4().hex}",
     )
     columns = list(predictions.columns)
     names = [column.unquote().name if hasattr(column, "unquote") else str(column) for column in columns]
     others = [name for name in names if name not in ("match_probability", "match_weight")]
     listed = ", ".join(names)
-    weight = f"(c.match_weight + {label_model.correction_sql()})"
+    low, high = label_model.support
+    weight = (
+        f"(c.match_weight + CASE WHEN c.match_weight BETWEEN {low!r} AND {high!r} "
+        f"THEN {label_model.correction_sql()} ELSE 0 END)"
+    )
     clipped = f"LEAST(GREATEST({weight}, {-MAX_WEIGHT_BITS}), {MAX_WEIGHT_BITS})"
     refined_weight = (
         f"CASE WHEN lab.label_match = 1 THEN {MAX_WEIGHT_BITS} "
