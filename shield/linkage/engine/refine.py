@@ -40,7 +40,7 @@ CANDIDATE_FLOOR = 0.01
 # they are pinned, the scores are the model's.
 MIN_LABELS_TO_LEARN = 20
 # L2 penalty strengths tried by cross-validation (in units of the log-likelihood of one label).
-PENALTIES = (0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
+PENALTIES = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
 FOLDS = 5
 # Log-odds are clipped here (nats) before they enter the regression: beyond, a pair is certain
 # either way and its exact weight only destabilises the fit.
