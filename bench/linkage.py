@@ -5,6 +5,7 @@
     .venv/bin/python bench/linkage.py --million             # also 1,000,000 synthetic records
     .venv/bin/python bench/linkage.py --synthetic 0 --small # samples of 150, 500 and 999 records
     .venv/bin/python bench/linkage.py --ceiling             # also the supervised ceiling per file
+    .venv/bin/python bench/linkage.py --labels-curve        # also the reviewer-label curve (synthetic)
 
 Every run is a separate process on a CSV file in the command line's contract: the engine through
 `python -m shield.linkage dedupe`, the plain setup through this script's `--plain` mode (what a
@@ -233,6 +234,11 @@ def main() -> None:
         action="store_true",
         help="also the best a classifier trained on the truth gets from the engine's comparisons",
     )
+    parser.add_argument(
+        "--labels-curve",
+        action="store_true",
+        help="also the synthetic file's F1 with 0/100/300/1000 reviewer labels (bench/linkage_labels.py)",
+    )
     # The plain setup's own process: --plain INPUT.csv --output OUTPUT.csv, like the engine's CLI.
     parser.add_argument("--plain", metavar="INPUT", help=argparse.SUPPRESS)
     parser.add_argument("--output", help=argparse.SUPPRESS)
@@ -250,6 +256,17 @@ def main() -> None:
             report[f"synthetic_{arguments.synthetic}"] = compare(
                 "synthetic", path, truth, directory, plain=True, ceiling=arguments.ceiling
             )
+            if arguments.labels_curve:
+                script = str(Path(__file__).resolve().parent / "linkage_labels.py")
+                curve = directory / "labels_curve.json"
+                command = [sys.executable, script, "--records", str(arguments.synthetic)]
+                command += ["--seed", str(arguments.seed), "--output", str(curve)]
+                if not arguments.ceiling:
+                    command.append("--no-ceiling")
+                run = timed(command)
+                if run["exit"] == 0:
+                    run.update(json.loads(curve.read_text(encoding="utf-8")))
+                report["labels_curve"] = run
         if not arguments.no_febrl:
             path, truth = write_febrl(directory, "febrl3", ["dataset3.csv"])
             report["febrl3"] = compare(

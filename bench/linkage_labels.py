@@ -118,7 +118,7 @@ def label_curve(
         report["curve"].append(entry)
         print(f"labels {count}: {json.dumps(entry)}", file=sys.stderr)
     if ceiling:
-        from linkage_ceiling import ceiling as supervised_ceiling  # type: ignore[import-not-found]
+        from linkage_ceiling import ceiling as supervised_ceiling
 
         with tempfile.TemporaryDirectory(prefix="linkage-labels-") as directory:
             path = str(Path(directory) / "input.csv")
@@ -135,7 +135,8 @@ def table(report: dict[str, Any]) -> str:
         f" default match threshold {report['default_match_threshold']}"
     ]
     if "ceiling_best_f1" in report:
-        lines.append(f"ceiling best F1 {report['ceiling_best_f1']} (engine's best {report['engine_best_f1']})")
+        ceiling, engine = report["ceiling_best_f1"], report["engine_best_f1"]
+        lines.append(f"ceiling best F1 {ceiling} (engine's best {engine})")
     lines.append(f"{'labels':>6} {'threshold':>9} {'precision':>9} {'recall':>7} {'F1':>7} {'review':>7}")
     for entry in report["curve"]:
         for row in entry["by_threshold"]:

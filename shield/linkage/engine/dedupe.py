@@ -339,14 +339,14 @@ def run_model(
     settings: LinkageSettings,
     db_api: Any = None,
     progress: ProgressCallback = _noop,
-    labels: Sequence[LabelledPair] | None = None,
+    labelled_pairs: Sequence[LabelledPair] | None = None,
 ) -> DedupeResult:
     """Train `spec` on `frame` (one row per record, `unique_id` = position in `records`), score the
-    candidate pairs, refine the scores with `labels` (`refine.py`), cluster (`rows`: the records'
+    candidate pairs, refine the scores with `labelled_pairs` (`refine.py`), cluster (`rows`: the records'
     features, for the contradiction check) and collect the review band."""
 
     record_ids = [record.record_id for record in records]
-    labelled = label_indices(labels or (), record_ids)
+    labelled = label_indices(labelled_pairs or (), record_ids)
     if len(records) < 2:
         return DedupeResult({rid: rid for rid in record_ids}, [], 0)
     api = db_api if db_api is not None else duckdb_api(settings)
@@ -464,5 +464,5 @@ def dedupe(
         settings=settings,
         db_api=db_api,
         progress=progress,
-        labels=labels,
+        labelled_pairs=labels,
     )

@@ -78,9 +78,8 @@ def parse_labels(raw: bytes, known_ids: Collection[str] | None = None) -> list[L
             if key in seen:
                 earlier, earlier_line = seen[key]
                 if earlier != answer:
-                    raise InputError(
-                        start, f"the pair {left!r}, {right!r} is labelled the other way on line {earlier_line}"
-                    )
+                    pair = f"the pair {left!r}, {right!r}"
+                    raise InputError(start, f"{pair} is labelled the other way on line {earlier_line}")
                 continue
             seen[key] = (answer, start)
             labels.append(LabelledPair(left, right, answer))
@@ -94,9 +93,7 @@ def read_labels(path: str, known_ids: Collection[str] | None = None) -> list[Lab
         return parse_labels(handle.read(), known_ids)
 
 
-def label_indices(
-    labels: Sequence[LabelledPair], record_ids: Sequence[str]
-) -> dict[tuple[int, int], bool]:
+def label_indices(labels: Sequence[LabelledPair], record_ids: Sequence[str]) -> dict[tuple[int, int], bool]:
     """(smaller index, larger index) of each labelled pair among `record_ids` → is_match. A record
     id not among them, or one pair labelled both ways, is a `ValueError`; a later equal label of
     the same pair counts once."""
@@ -105,7 +102,8 @@ def label_indices(
     for label in labels:
         unknown = [rid for rid in (label.left, label.right) if rid not in index]
         if unknown:
-            raise ValueError(f"labelled pair names record(s) not in the input: {', '.join(map(repr, unknown))}")
+            names = ", ".join(map(repr, unknown))
+            raise ValueError(f"labelled pair names record(s) not in the input: {names}")
         a, b = index[label.left], index[label.right]
         if a == b:
             raise ValueError(f"record {label.left!r} is labelled against itself")

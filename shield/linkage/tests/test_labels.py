@@ -90,7 +90,8 @@ def test_the_refinement_learns_where_the_model_misjudges_a_level_and_nothing_fro
     learned = fit_label_model(_frame(gammas, np.zeros(400)), truth, MODEL)
     assert learned.corrections[("sex", 1)] - learned.corrections[("sex", 0)] > 2.0
     few = fit_label_model(_frame(gammas[: MIN_LABELS_TO_LEARN - 1], np.zeros(19)), truth[:19], MODEL)
-    assert few.corrections == {} and few.shift == 0.0
+    assert few.corrections == {}
+    assert few.shift == 0.0
 
 
 RECORDS = parse_records((HEADER + ROWS).encode())
@@ -101,9 +102,7 @@ def test_without_labels_the_result_is_the_same_and_labels_are_pinned():
     assert dedupe(RECORDS, labels=[]) == plain
     assert plain.clusters["1"] == plain.clusters["2"] == plain.clusters["3"]
     assert plain.clusters["6"] != plain.clusters["4"]
-    labelled = dedupe(
-        RECORDS, labels=[LabelledPair("2", "1", False), LabelledPair("6", "4", True)]
-    )
+    labelled = dedupe(RECORDS, labels=[LabelledPair("2", "1", False), LabelledPair("6", "4", True)])
     # 1 and 2 stay apart even though 3 links to both; 4 and 6 are one person because a person said so.
     assert labelled.clusters["1"] != labelled.clusters["2"]
     assert labelled.clusters["4"] == labelled.clusters["6"]
@@ -135,4 +134,5 @@ def test_cli_bad_labels_exit_2_naming_the_line_and_write_nothing(tmp_path, capsy
     assert not output.exists()
     status, output, error = _run(tmp_path, None, capsys)
     assert status == 0
-    assert main(["dedupe", str(tmp_path / "in.csv"), "--output", str(output), "--labels", "/nonexistent.csv"]) == 2
+    missing = ["--labels", str(tmp_path / "nonexistent.csv")]
+    assert main(["dedupe", str(tmp_path / "in.csv"), "--output", str(output), *missing]) == 2
