@@ -6,6 +6,7 @@
     .venv/bin/python bench/linkage.py --synthetic 0 --small # samples of 150, 500 and 999 records
     .venv/bin/python bench/linkage.py --ceiling             # also the supervised ceiling per file
     .venv/bin/python bench/linkage.py --no-reliability      # without the reliability tables
+    .venv/bin/python bench/linkage.py --labels-curve        # also the reviewer-label curve (synthetic)
 
 For the engine it also reports the review load (the pairs of `--review-pairs PAIRS.csv` per 1,000
 records) and, from `linkage_reliability.py` in a process of its own, how well its probabilities are
@@ -292,6 +293,11 @@ def main() -> None:
         action="store_true",
         help="leave out the reliability tables and the threshold sweep (one run fewer per file)",
     )
+    parser.add_argument(
+        "--labels-curve",
+        action="store_true",
+        help="also the synthetic file's F1 with 0/100/300/1000 reviewer labels (bench/linkage_labels.py)",
+    )
     # The plain setup's own process: --plain INPUT.csv --output OUTPUT.csv, like the engine's CLI.
     parser.add_argument("--plain", metavar="INPUT", help=argparse.SUPPRESS)
     parser.add_argument("--output", help=argparse.SUPPRESS)
@@ -315,6 +321,17 @@ def main() -> None:
                 ceiling=arguments.ceiling,
                 reliability=not arguments.no_reliability,
             )
+            if arguments.labels_curve:
+                script = str(Path(__file__).resolve().parent / "linkage_labels.py")
+                curve = directory / "labels_curve.json"
+                command = [sys.executable, script, "--records", str(arguments.synthetic)]
+                command += ["--seed", str(arguments.seed), "--output", str(curve)]
+                if not arguments.ceiling:
+                    command.append("--no-ceiling")
+                run = timed(command)
+                if run["exit"] == 0:
+                    run.update(json.loads(curve.read_text(encoding="utf-8")))
+                report["labels_curve"] = run
         if not arguments.no_febrl:
             path, truth = write_febrl(directory, "febrl3", ["dataset3.csv"])
             report["febrl3"] = compare(

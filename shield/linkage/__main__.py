@@ -3,6 +3,9 @@
 `--review-pairs PAIRS.csv` also writes the pairs left for a person to decide, with each field's
 evidence (`engine/review_pairs.py`).
 
+`--labels LABELS.csv` (`record_id_l,record_id_r,is_match`): pairs people have decided, which the
+scores learn from and which are pinned (`engine/labels.py`).
+
 Exit status 0 on success; 2 for bad input or usage (the message names the line), with nothing
 written. A progress bar goes to standard error for files large enough to need one, and one line
 when the file did not train its own model (it was small, or had nothing to learn from: no
@@ -14,6 +17,7 @@ import sys
 from collections.abc import Sequence
 
 from shield.linkage.engine import InputError, LinkageSettings, dedupe, read_records, write_clusters
+from shield.linkage.engine.labels import LabelledPair, read_labels
 
 # Below this many records the run takes seconds and a progress bar would only be noise.
 PROGRESS_MIN_RECORDS = 5_000
@@ -51,12 +55,23 @@ def _dedupe_command(arguments: argparse.Namespace) -> int:
     except OSError as error:
         print(f"{arguments.input}: {error.strerror}", file=sys.stderr)
         return 2
+    labels: list[LabelledPair] | None = None
+    if arguments.labels:
+        try:
+            labels = read_labels(arguments.labels, {record.record_id for record in records})
+        except InputError as error:
+            print(f"{arguments.labels}: {error}", file=sys.stderr)
+            return 2
+        except OSError as error:
+            print(f"{arguments.labels}: {error.strerror}", file=sys.stderr)
+            return 2
     progress = _Progress(len(records)) if len(records) >= PROGRESS_MIN_RECORDS else None
     try:
         result = dedupe(
             records,
             settings=LinkageSettings(match_threshold=arguments.match_threshold),
             progress=progress or (lambda stage, fraction: None),
+            labels=labels,
         )
     finally:
         if progress is not None:
@@ -99,6 +114,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="PAIRS.csv",
         help="also write the pairs for review (between the review and match thresholds, and links "
         "refused), with each field's level and weight, most probable first",
+    )
+    dedupe_parser.add_argument(
+        "--labels",
+        metavar="LABELS.csv",
+        help="pairs people have decided (record_id_l,record_id_r,is_match), to learn from and keep",
     )
     arguments = parser.parse_args(argv)
     return _dedupe_command(arguments)

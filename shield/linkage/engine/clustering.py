@@ -173,22 +173,36 @@ def cluster(
     links: Iterable[tuple[float, int, int]],
     rows: Sequence[Mapping[str, Any]] | None = None,
     hard: frozenset[str] = ALL_CONFLICTS,
+    cannot_link: Iterable[tuple[int, int]] = (),
     *,
     require_identifying: bool = False,
+    must_link: Iterable[tuple[int, int]] = (),
 ) -> list[int]:
     """The cluster (a root record's index) of each of `count` records, from (probability, left,
     right) links; with the records' features as `rows`, links that would join records
     contradicting each other on the `hard` fields are refused, and with `require_identifying`
     also links that are not `auto_linkable` (without `rows`, this is plain connected
-    components)."""
+    components). A link that would join the two records of a `cannot_link` pair (a person said
+    they are two people) is refused too, however the chain runs; a `must_link` pair (a person said
+    they are one) needs no identifying evidence."""
     links = sorted(links, key=lambda link: -link[0])
     if rows is not None and require_identifying:
-        links = [link for link in links if auto_linkable(rows[link[1]], rows[link[2]], hard)]
+        decided = {(min(x, y), max(x, y)) for x, y in must_link}
+        links = [
+            link
+            for link in links
+            if (min(link[1], link[2]), max(link[1], link[2])) in decided
+            or auto_linkable(rows[link[1]], rows[link[2]], hard)
+        ]
     # Pairs the model linked directly were judged on all their evidence; the contradiction check
     # guards only the pairs a chain would join without the model having linked them.
     judged = {(min(left, right), max(left, right)) for _, left, right in links}
     parent = list(range(count))
     members: dict[int, list[int]] = {}
+    apart: dict[int, set[int]] = {}
+    for x, y in cannot_link:
+        apart.setdefault(x, set()).add(y)
+        apart.setdefault(y, set()).add(x)
 
     def root(x: int) -> int:
         while parent[x] != x:
@@ -201,6 +215,8 @@ def cluster(
         if a == b:
             continue
         group_a, group_b = members.get(a, [a]), members.get(b, [b])
+        if apart and any(root(y) == b for x in group_a for y in apart.get(x, ())):
+            continue
         if rows is not None and any(
             (min(x, y), max(x, y)) not in judged and conflict(rows[x], rows[y], hard)
             for x in group_a

@@ -21,6 +21,7 @@ import pandas as pd
 from shield.linkage.engine.calibration import calibrate
 from shield.linkage.engine.clustering import CONFLICT_FIELDS, cluster, hard_conflicts
 from shield.linkage.engine.frequencies import tf_tables, vietnamese_name_share
+from shield.linkage.engine.labels import LabelledPair, label_indices
 from shield.linkage.engine.model import ModelSpec, levels_by_gamma, vietnamese_model
 from shield.linkage.engine.model_choice import (
     NO_MODEL,
@@ -33,6 +34,7 @@ from shield.linkage.engine.model_choice import (
     estimate_prior,
 )
 from shield.linkage.engine.normalise import FEATURE_COLUMNS, Record, features
+from shield.linkage.engine.refine import candidate_threshold, refine
 
 # Splink logs every step at INFO; the engine reports its own progress instead.
 logging.getLogger("splink").setLevel(logging.WARNING)
@@ -373,20 +375,27 @@ def run_model(
     settings: LinkageSettings,
     db_api: Any = None,
     progress: ProgressCallback = _noop,
+    labelled_pairs: Sequence[LabelledPair] | None = None,
 ) -> DedupeResult:
     """Train `spec` on `frame` (one row per record, `unique_id` = position in `records`), score the
-    candidate pairs, cluster (`rows`: the records' features, for the contradiction check) and
-    collect the review band."""
+    candidate pairs, refine the scores with `labelled_pairs` (`refine.py`), cluster (`rows`: the records'
+    features, for the contradiction check) and collect the review band."""
 
     record_ids = [record.record_id for record in records]
+    labelled = label_indices(labelled_pairs or (), record_ids)
     if len(records) < 2:
         return _result(DedupeResult({rid: rid for rid in record_ids}, [], 0), NO_MODEL)
     api = db_api if db_api is not None else duckdb_api(settings)
     linker, model, choice = scoring_linker(api, spec, frame, rows, settings=settings, progress=progress)
     progress("predict", 0.0)
     predictions = linker.inference.predict(
-        threshold_match_probability=settings.review_threshold, warning_mode="never"
+        threshold_match_probability=candidate_threshold(settings.review_threshold, bool(labelled)),
+        warning_mode="never",
     )
+    cannot_link: frozenset[tuple[int, int]] = frozenset()
+    if labelled:
+        refined = refine(linker, predictions, model, labelled, review_threshold=settings.review_threshold)
+        predictions, cannot_link = refined.predictions, refined.cannot_link
     progress("cluster", 0.0)
     links = predictions.query_sql(
         # Only numbers and column names of our own are formatted into this SQL.
@@ -403,7 +412,9 @@ def run_model(
         ),
         rows if spec.refuse_contradictions else None,
         hard_conflicts(model),
+        cannot_link,
         require_identifying=settings.auto_link_needs_identifier,
+        must_link=[pair for pair, is_match in labelled.items() if is_match],
     )
     # The cluster id is the record_id of its first record in input order.
     first_member: dict[int, str] = {}
@@ -481,10 +492,13 @@ def dedupe(
     settings: LinkageSettings | None = None,
     db_api: Any = None,
     progress: ProgressCallback = _noop,
+    labels: Sequence[LabelledPair] | None = None,
 ) -> DedupeResult:
     """Which records are the same person. `db_api` is a Splink database API (DuckDB on its own
     in-memory database when None; a `SparkAPI` for Spark); `progress(stage, fraction)` is called
-    as the work advances."""
+    as the work advances. `labels` are pairs people have decided: the scores learn from them and
+    they are pinned (docs/linkage.md, "Learning from reviewers"); a label naming a record that is
+    not among `records` is a `ValueError`."""
     settings = settings or LinkageSettings()
     rows = feature_rows(records, progress)
     return run_model(
@@ -495,4 +509,5 @@ def dedupe(
         settings=settings,
         db_api=db_api,
         progress=progress,
+        labelled_pairs=labels,
     )

@@ -4,7 +4,8 @@
 `run_create` + `run_execute` run one in the caller's process (`link_persons`). A run:
 
 1. reads every person not merged into another (chunked), as the engine's `Record`s;
-2. calls `engine.dedupe`;
+2. calls `engine.dedupe`, with every reviewer's decision as a labelled pair (`decision_labels`):
+   the engine learns from them how to score pairs like them;
 3. applies reviewers' decisions (`clusters.apply_decisions`): confirmed pairs joined, rejected
    pairs split apart;
 4. gives each cluster an individual (`clusters.assign_numbers`): the one most of its persons had;
@@ -35,6 +36,7 @@ from shield.core.errors import InvalidTransition
 from shield.linkage import clusters
 from shield.linkage.engine import DedupeResult, LinkageSettings, Record, dedupe
 from shield.linkage.model_notes import finished_stage
+from shield.linkage.engine.labels import LabelledPair
 from shield.linkage.models import (
     Decision,
     Individual,
@@ -218,6 +220,17 @@ def _decided_pairs() -> tuple[list[tuple[str, str]], list[tuple[str, str]], set[
     return confirmed, rejected, set(confirmed) | set(rejected)
 
 
+def decision_labels(record_ids: set[str]) -> list[LabelledPair]:
+    """Every reviewer's decision as a labelled pair for the engine (same → a match, different →
+    not); pairs with a person not in the run (merged into another since) are left out."""
+    labels = []
+    rows = PairDecision.objects.values_list("person_low_id", "person_high_id", "decision").iterator()
+    for low, high, decision in rows:
+        if str(low) in record_ids and str(high) in record_ids:
+            labels.append(LabelledPair(str(low), str(high), decision == Decision.SAME))
+    return labels
+
+
 @dataclass
 class _Outcome:
     individuals: int = 0
@@ -373,9 +386,10 @@ def run_execute(
             share = start + (ends[0] - start if ends else 0.0) * max(0.0, min(1.0, fraction))
             report(LOAD_END + round((ENGINE_END - LOAD_END) * share), stage)
 
-        result = dedupe(records, settings=settings, progress=engine_progress)
+        labels = decision_labels({record.record_id for record in records})
+        result = dedupe(records, settings=settings, progress=engine_progress, labels=labels)
         report(ENGINE_END, "apply")
-        _finish(run, records, result)
+        _finish(run, records, result, len(labels))
         # Says which model scored the run when it was not the registry's own (`model_notes`).
         report(100, finished_stage(result))
     except Exception as exc:
@@ -396,7 +410,7 @@ def run_execute(
 
 
 @transaction.atomic
-def _finish(run: LinkageRun, records: list[Record], result: DedupeResult) -> None:
+def _finish(run: LinkageRun, records: list[Record], result: DedupeResult, label_count: int = 0) -> None:
     """Decisions, individuals and review pairs in one transaction: a run that fails half-way
     leaves the previous run's individuals as they were."""
     confirmed, rejected, decided = _decided_pairs()
@@ -434,7 +448,8 @@ def _finish(run: LinkageRun, records: list[Record], result: DedupeResult) -> Non
         changed_fields=fields,
         reason=(
             f"{run.person_count} persons, {run.individual_count} individuals "
-            f"({run.new_individual_count} new), {run.review_pair_count} pairs for review"
+            f"({run.new_individual_count} new), {run.review_pair_count} pairs for review, "
+            f"{label_count} reviewers' decisions learned from"
         ),
     )
     if run.review_pair_count:

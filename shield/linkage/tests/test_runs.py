@@ -286,3 +286,27 @@ def test_demo_data_adds_near_duplicates_and_runs_linkage(settings):
     # The faithful copies are recognised, the vaguer ones are asked about.
     assert run.individual_count < 158
     assert run.review_pair_count > 0
+
+
+def test_a_run_gives_the_engine_every_decision_as_a_label(twice, django_user_model, monkeypatch):
+    from shield.linkage.engine.labels import LabelledPair
+    from shield.linkage.services import runs
+
+    a, b = twice
+    decide(a, b, Decision.DIFFERENT, django_user_model.objects.create(username="reviewer"))
+    seen = []
+    real = runs.dedupe
+
+    def spy(records, **kwargs):
+        seen.append(kwargs["labels"])
+        return real(records, **kwargs)
+
+    monkeypatch.setattr(runs, "dedupe", spy)
+    run = run_now()
+    low, high = pair_key(str(a.pk), str(b.pk))
+    assert seen == [[LabelledPair(low, high, False)]]
+    assert individual_of(a) != individual_of(b)
+    reason = AuditEvent.objects.filter(object_id=str(run.pk)).order_by("sequence").last().reason
+    assert "1 reviewers' decisions learned from" in reason
+    # A person no longer in the run (merged into another) takes its decisions out of the labels.
+    assert runs.decision_labels({str(a.pk)}) == []
