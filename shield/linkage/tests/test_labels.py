@@ -100,12 +100,19 @@ RECORDS = parse_records((HEADER + ROWS).encode())
 def test_without_labels_the_result_is_the_same_and_labels_are_pinned():
     plain = dedupe(RECORDS)
     assert dedupe(RECORDS, labels=[]) == plain
-    assert plain.clusters["1"] == plain.clusters["2"] == plain.clusters["3"]
+    # 1 and 2 share a fitting number; 3 (no number, no day) goes to review, not to a link.
+    assert plain.clusters["1"] == plain.clusters["2"] != plain.clusters["3"]
+    assert any("3" in (pair.left, pair.right) for pair in plain.review_pairs)
     assert plain.clusters["6"] != plain.clusters["4"]
-    labelled = dedupe(RECORDS, labels=[LabelledPair("2", "1", False), LabelledPair("6", "4", True)])
-    # 1 and 2 stay apart even though 3 links to both; 4 and 6 are one person because a person said so.
+    labelled = dedupe(
+        RECORDS,
+        labels=[LabelledPair("2", "1", False), LabelledPair("6", "4", True), LabelledPair("3", "1", True)],
+    )
+    # 1 and 2 stay apart despite their shared number; 4 and 6, 1 and 3 are one person because a
+    # person said so, without the identifying evidence a link made without a person needs.
     assert labelled.clusters["1"] != labelled.clusters["2"]
     assert labelled.clusters["4"] == labelled.clusters["6"]
+    assert labelled.clusters["1"] == labelled.clusters["3"]
 
 
 def _run(tmp_path, labels: str | None, capsys):
