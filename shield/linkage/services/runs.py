@@ -35,8 +35,8 @@ from shield.audit.models import AuditAction
 from shield.core.errors import InvalidTransition
 from shield.linkage import clusters
 from shield.linkage.engine import DedupeResult, LinkageSettings, Record, dedupe
-from shield.linkage.model_notes import finished_stage
 from shield.linkage.engine.labels import LabelledPair
+from shield.linkage.model_notes import finished_stage
 from shield.linkage.models import (
     Decision,
     Individual,
