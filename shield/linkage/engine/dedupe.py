@@ -409,16 +409,17 @@ def run_model(
 
 
 def _linker_factory(api: Any) -> Callable[[pd.DataFrame, dict[str, Any]], Any]:
-    """Linkers over frames registered with `api`, each under a name of its own."""
+    """Linkers over frames registered with `api`, each frame once under a name of its own."""
     from splink import Linker
 
-    made = 0
+    registered: dict[int, tuple[pd.DataFrame, Any]] = {}
 
     def linker_for(frame: pd.DataFrame, model: dict[str, Any]) -> Any:
-        nonlocal made
-        made += 1
-        table = api.register(frame, dataset_display_name=f"calibration_{made}")
-        return Linker(table, model, log_level=None)
+        # Keyed by identity, the frame kept alive beside its table so that the id stays its own.
+        if id(frame) not in registered:
+            name = f"calibration_{len(registered) + 1}"
+            registered[id(frame)] = (frame, api.register(frame, dataset_display_name=name))
+        return Linker(registered[id(frame)][1], model, log_level=None)
 
     return linker_for
 
