@@ -46,11 +46,21 @@ def _dedupe_command(arguments: argparse.Namespace) -> int:
     except OSError as error:
         print(f"{arguments.input}: {error.strerror}", file=sys.stderr)
         return 2
+    db_api = None
+    if arguments.backend == "spark":
+        from shield.linkage.engine.spark import SparkUnavailable, spark_api
+
+        try:
+            db_api = spark_api()
+        except SparkUnavailable as error:
+            print(f"--backend spark: {error}", file=sys.stderr)
+            return 2
     progress = _Progress(len(records)) if len(records) >= PROGRESS_MIN_RECORDS else None
     try:
         result = dedupe(
             records,
             settings=LinkageSettings(match_threshold=arguments.match_threshold),
+            db_api=db_api,
             progress=progress or (lambda stage, fraction: None),
         )
     finally:
@@ -76,6 +86,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=float,
         default=LinkageSettings.match_threshold,
         help="match probability at which two records are linked (default %(default)s)",
+    )
+    dedupe_parser.add_argument(
+        "--backend",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help="Splink's database: DuckDB in this process, or a local Spark (needs the [spark] extra and Java 17)",
     )
     arguments = parser.parse_args(argv)
     return _dedupe_command(arguments)

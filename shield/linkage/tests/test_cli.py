@@ -104,3 +104,18 @@ def test_the_module_runs_from_the_command_line(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert len(_clusters(output)) == 7
+
+
+def test_backend_spark_without_pyspark_says_what_to_install(tmp_path, capsys, monkeypatch):
+    import shield.linkage.engine.spark as spark
+
+    def unavailable(session=None):
+        raise spark.SparkUnavailable(spark.PYSPARK_MISSING)
+
+    monkeypatch.setattr(spark, "spark_api", unavailable)
+    source, output = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_text(HEADER + ROWS, encoding="utf-8")
+    status = main(["dedupe", str(source), "--output", str(output), "--backend", "spark"])
+    assert status == 2
+    assert "pip install -e '.[spark]'" in capsys.readouterr().err
+    assert not output.exists()
