@@ -149,7 +149,14 @@ def estimate_u(
 
 
 def calibrate(
-    linker_for: Any, frame: pd.DataFrame, model: dict[str, Any], *, max_records: int, pairs: int, seed: int
+    linker_for: Any,
+    frame: pd.DataFrame,
+    model: dict[str, Any],
+    *,
+    max_records: int,
+    pairs: int,
+    seed: int,
+    pairs_per_query: int = U_PAIRS_PER_QUERY,
 ) -> dict[str, Any]:
     """`model` with λ and u estimated again (see the module's docstring) on a uniform sample of at
     most `max_records` rows of `frame`."""
@@ -158,7 +165,7 @@ def calibrate(
     model["probability_two_random_records_match"] = estimate_lambda(
         linker_for(sample, _weights_only(model)), len(sample), model
     )
-    model = estimate_u(linker_for, sample, model, pairs, seed)
+    model = estimate_u(linker_for, sample, model, pairs, seed, pairs_per_query)
     model["probability_two_random_records_match"] = estimate_lambda(
         linker_for(sample, _weights_only(model)), len(sample), model
     )

@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from shield.linkage.engine.calibration import calibrate
+from shield.linkage.engine.calibration import U_PAIRS_PER_QUERY, calibrate
 from shield.linkage.engine.clustering import CONFLICT_FIELDS, cluster, hard_conflicts
 from shield.linkage.engine.frequencies import tf_tables, vietnamese_name_share
 from shield.linkage.engine.model import ModelSpec, levels_by_gamma, vietnamese_model
@@ -151,11 +151,21 @@ def duckdb_api(settings: LinkageSettings) -> Any:
     return DuckDBAPI(connection=connection)
 
 
+def on_spark(api: Any) -> bool:
+    """Whether `api` is Spark's: each query there costs seconds of scheduling whatever its size,
+    so the steps DuckDB runs in parts to bound memory run in one query (Spark spills instead)."""
+    return getattr(getattr(api, "sql_dialect", None), "sql_dialect_str", "") == "spark"
+
+
 def train(linker: Any, spec: ModelSpec, settings: LinkageSettings) -> None:
     linker.training.estimate_probability_two_random_records_match(
         spec.deterministic_rules, recall=spec.deterministic_recall
     )
-    linker.training.estimate_u_using_random_sampling(max_pairs=settings.u_sample_pairs, seed=settings.seed)
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=settings.u_sample_pairs,
+        seed=settings.seed,
+        num_chunks=1 if on_spark(linker._db_api) else 10,
+    )
     comparisons = {comparison.output_column_name for comparison in linker._settings_obj.comparisons}
     trained: set[str] = set()
     for rule in spec.em_blocking_rules:
@@ -321,6 +331,7 @@ def scoring_linker(
             max_records=settings.max_calibration_records,
             pairs=settings.u_sample_pairs,
             seed=settings.seed,
+            pairs_per_query=settings.u_sample_pairs if on_spark(api) else U_PAIRS_PER_QUERY,
         )
     linker = Linker(table, model, log_level=None)
     if not own_model:

@@ -18,7 +18,7 @@ pytestmark = [
     pytest.mark.skipif(os.environ.get("SHIELD_TEST_SPARK") != "1", reason="set SHIELD_TEST_SPARK=1"),
 ]
 
-RECORDS = 2_000
+RECORDS = 1_000
 
 
 @pytest.fixture(scope="module")
