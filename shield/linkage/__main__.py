@@ -91,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--backend",
         choices=("duckdb", "spark"),
         default="duckdb",
-        help="Splink's database: DuckDB in this process, or a local Spark (needs the [spark] extra and Java 17)",
+        help="Splink's database: DuckDB in this process, or a local Spark (the [spark] extra, Java 17)",
     )
     arguments = parser.parse_args(argv)
     return _dedupe_command(arguments)

@@ -12,7 +12,9 @@ import shutil
 import tempfile
 from typing import Any
 
-PYSPARK_MISSING = "Spark needs pyspark: pip install -e '.[spark]' (and Java 17: apt-get install openjdk-17-jre-headless)"
+PYSPARK_MISSING = (
+    "Spark needs pyspark: pip install -e '.[spark]' (and Java 17: apt-get install openjdk-17-jre-headless)"
+)
 
 # The driver holds the records, their features and, in local mode, the executors too.
 DEFAULT_DRIVER_MEMORY = "2g"
