@@ -17,7 +17,7 @@ PYSPARK_MISSING = (
 )
 
 # The driver holds the records, their features and, in local mode, the executors too.
-DEFAULT_DRIVER_MEMORY = "2g"
+DEFAULT_DRIVER_MEMORY = "4g"
 # Spark's default of 200 shuffle partitions is made for clusters: on one machine each is a task of
 # its own, and a file of a few thousand records would spend its time scheduling them.
 LOCAL_SHUFFLE_PARTITIONS = 8
