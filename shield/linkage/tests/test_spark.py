@@ -57,6 +57,10 @@ def test_spark_finds_the_people_duckdb_finds(spark_db_api):
 def test_cli_backend_spark(tmp_path, spark_db_api, capsys):
     from shield.linkage.__main__ import main
 
+    # The CLI's `spark_api()` gets this process's session back (getOrCreate), with the tables the
+    # test above registered; a command-line run is a process of its own and starts empty.
+    for table in spark_db_api.spark.catalog.listTables():
+        spark_db_api.spark.catalog.dropTempView(table.name)
     dataset = Generator(seed=5).dataset(300)
     source, output = tmp_path / "in.csv", tmp_path / "out.csv"
     write_csv(dataset.records, str(source))
