@@ -61,7 +61,9 @@ def test_cli_backend_spark(tmp_path, spark_db_api, capsys):
     # test above registered; a command-line run is a process of its own and starts empty.
     for table in spark_db_api.spark.catalog.listTables():
         spark_db_api.spark.catalog.dropTempView(table.name)
-    dataset = Generator(seed=5).dataset(300)
+    # 1,000 records: a smaller Vietnamese file takes the reference model, which does not run on
+    # Spark yet (its saved levels are DuckDB SQL; docs/linkage.md, "Running on Spark").
+    dataset = Generator(seed=5).dataset(1_000)
     source, output = tmp_path / "in.csv", tmp_path / "out.csv"
     write_csv(dataset.records, str(source))
     assert main(["dedupe", str(source), "--output", str(output), "--backend", "spark"]) == 0
