@@ -8,7 +8,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 # Two workers: the suite is mostly waiting on the database and the browser (2-core machines).
 PYTEST_ARGS ?= -n 2
 
-.PHONY: install demo serve test test-postgres lint format lock messages clean-demo
+.PHONY: install demo serve test test-spark test-postgres lint format lock messages clean-demo
 
 install: $(STAMP)
 
@@ -32,6 +32,16 @@ serve: install
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The engine on a local Apache Spark (issue 13): pyspark as the [spark] extra, Java 17 from Debian.
+test-spark: install
+	@command -v java >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" -eq 0 ]; then \
+			apt-get -o DPkg::Lock::Timeout=300 update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends openjdk-17-jre-headless; \
+		else echo "Spark needs Java 17: sudo apt-get install openjdk-17-jre-headless" >&2; exit 1; fi; }
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e ".[spark]"
+	SHIELD_TEST_SPARK=1 $(BIN)/python -m pytest -m spark shield/linkage/tests/test_spark.py
 
 test-postgres: install
 	bash scripts/with_postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)

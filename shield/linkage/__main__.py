@@ -65,11 +65,21 @@ def _dedupe_command(arguments: argparse.Namespace) -> int:
         except OSError as error:
             print(f"{arguments.labels}: {error.strerror}", file=sys.stderr)
             return 2
+    db_api = None
+    if arguments.backend == "spark":
+        from shield.linkage.engine.spark import SparkUnavailable, spark_api
+
+        try:
+            db_api = spark_api()
+        except SparkUnavailable as error:
+            print(f"--backend spark: {error}", file=sys.stderr)
+            return 2
     progress = _Progress(len(records)) if len(records) >= PROGRESS_MIN_RECORDS else None
     try:
         result = dedupe(
             records,
             settings=LinkageSettings(match_threshold=arguments.match_threshold),
+            db_api=db_api,
             progress=progress or (lambda stage, fraction: None),
             labels=labels,
         )
@@ -119,6 +129,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--labels",
         metavar="LABELS.csv",
         help="pairs people have decided (record_id_l,record_id_r,is_match), to learn from and keep",
+    )
+    dedupe_parser.add_argument(
+        "--backend",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help="Splink's database: DuckDB in this process, or a local Spark (the [spark] extra, Java 17)",
     )
     arguments = parser.parse_args(argv)
     return _dedupe_command(arguments)

@@ -17,6 +17,10 @@ are the expectation-maximisation updates that Splink's blocked EM sessions leave
 
 Both are computed on a uniform sample of at most `max_records` records: neither λ nor u changes
 when records are sampled uniformly (a random pair of sampled records is a random pair).
+
+Memory: the pairs are counted in the database, never brought into Python, and the random pairs are
+scored in parts of at most `U_PAIRS_PER_QUERY` (each part's table dropped once counted), so the
+peak does not grow with the number of pairs sampled; the λ predictions keep only their weights.
 """
 
 import copy
@@ -32,6 +36,10 @@ from shield.linkage.engine.model import levels_by_gamma
 # pairs have a match probability under λ/2^20, millions of them add up to nothing that matters.
 LAMBDA_MIN_EVIDENCE = -20.0
 LAMBDA_ITERATIONS = 50
+# Random pairs scored by one query when estimating u. Splink keeps both records' matching columns
+# beside each pair (needed for the comparison levels), about 600 bytes a pair on DuckDB: the parts
+# bound that table to about 120 MB whatever the number of pairs sampled.
+U_PAIRS_PER_QUERY = 200_000
 
 
 def _logit2(probability: float) -> float:
@@ -41,6 +49,16 @@ def _logit2(probability: float) -> float:
 def _blocked_on(model: dict[str, Any], rule: str) -> dict[str, Any]:
     candidate = copy.deepcopy(model)
     candidate["blocking_rules_to_generate_predictions"] = [{"blocking_rule": rule, "sql_dialect": "duckdb"}]
+    # Only the weights and the comparison levels are read, not the evidence's parts.
+    candidate["retain_intermediate_calculation_columns"] = False
+    return candidate
+
+
+def _weights_only(model: dict[str, Any]) -> dict[str, Any]:
+    """`model` scoring pairs without the records' columns beside them (λ reads only weights)."""
+    candidate = copy.deepcopy(model)
+    candidate["retain_matching_columns"] = False
+    candidate["retain_intermediate_calculation_columns"] = False
     return candidate
 
 
@@ -64,35 +82,58 @@ def estimate_lambda(linker: Any, record_count: int, model: dict[str, Any]) -> fl
     threshold = LAMBDA_MIN_EVIDENCE + _logit2(start)
     predictions = linker.inference.predict(threshold_match_weight=threshold, warning_mode="never")
     weights = predictions.query_sql("SELECT match_weight FROM {this}").as_pandas_dataframe()
+    predictions.drop_table_from_database_and_remove_from_cache()
     evidence = weights["match_weight"].astype(float).to_numpy() - _logit2(start)
     return fixed_point_lambda(evidence, record_count * (record_count - 1) / 2, start)
 
 
 def estimate_u(
-    linker_for: Any, frame: pd.DataFrame, model: dict[str, Any], pairs: int, seed: int
+    linker_for: Any,
+    frame: pd.DataFrame,
+    model: dict[str, Any],
+    pairs: int,
+    seed: int,
+    pairs_per_query: int = U_PAIRS_PER_QUERY,
 ) -> dict[str, Any]:
     """The model with each trained level's u counted over about `pairs` random pairs of `frame`,
     every pair weighted by its probability of not being a match. `linker_for(frame, model)` makes
-    a Splink linker over a frame."""
+    a Splink linker over a frame.
+
+    The records fall into random buckets sized so that the pairs within buckets number about
+    `pairs`; each record also draws one of `parts` so that a pair is scored in the part of its
+    first record: every pair within a bucket is scored exactly once, at most about
+    `pairs_per_query` at a time, and each part is counted by agreement pattern in the database."""
     count = len(frame)
     buckets = max(1, round(count * (count - 1) / 2 / pairs))
+    parts = max(1, math.ceil(count * (count - 1) / 2 / buckets / pairs_per_query))
     rng = np.random.default_rng(seed)
-    sampled = frame.assign(random_bucket=rng.integers(0, buckets, size=count).astype(str))
-    linker = linker_for(sampled, _blocked_on(model, "l.random_bucket = r.random_bucket"))
-    names = [comparison["output_column_name"] for comparison in model["comparisons"]]
-    columns = ", ".join(["match_probability", *(f"gamma_{name}" for name in names)])
-    scored = (
-        linker.inference.predict(warning_mode="never")
-        .query_sql(f"SELECT {columns} FROM {{this}}")  # noqa: S608 (our own column names)
-        .as_pandas_dataframe()
+    sampled = frame.assign(
+        random_bucket=rng.integers(0, buckets, size=count).astype(str),
+        random_part=rng.integers(0, parts, size=count).astype(str),
     )
-    if scored.empty:
+    names = [comparison["output_column_name"] for comparison in model["comparisons"]]
+    gammas = ", ".join(f"gamma_{name}" for name in names)
+    counted = []
+    for part in range(parts):
+        rule = f"l.random_bucket = r.random_bucket AND l.random_part = '{part}'"
+        predictions = linker_for(sampled, _blocked_on(model, rule)).inference.predict(warning_mode="never")
+        counted.append(
+            predictions.query_sql(
+                # Only our own column names are formatted into this SQL.
+                f"SELECT {gammas}, SUM(1 - match_probability) AS non_match, COUNT(*) AS pairs "  # noqa: S608
+                f"FROM {{this}} GROUP BY {gammas}"
+            ).as_pandas_dataframe()
+        )
+        predictions.drop_table_from_database_and_remove_from_cache()
+    patterns = pd.concat(counted, ignore_index=True)
+    scored_pairs = int(patterns["pairs"].sum()) if len(patterns) else 0
+    if scored_pairs == 0:
         return model
-    non_match = 1.0 - scored["match_probability"].astype(float).to_numpy()
-    floor = 0.5 / len(scored)  # under half a pair of the sample: agreement never seen by chance
+    non_match = patterns["non_match"].astype(float).to_numpy()
+    floor = 0.5 / scored_pairs  # under half a pair of the sample: agreement never seen by chance
     updated = copy.deepcopy(model)
     for comparison in updated["comparisons"]:
-        gamma = scored[f"gamma_{comparison['output_column_name']}"].astype(int).to_numpy()
+        gamma = patterns[f"gamma_{comparison['output_column_name']}"].astype(int).to_numpy()
         known = float(non_match[gamma >= 0].sum())
         if known <= 0:
             continue
@@ -108,17 +149,24 @@ def estimate_u(
 
 
 def calibrate(
-    linker_for: Any, frame: pd.DataFrame, model: dict[str, Any], *, max_records: int, pairs: int, seed: int
+    linker_for: Any,
+    frame: pd.DataFrame,
+    model: dict[str, Any],
+    *,
+    max_records: int,
+    pairs: int,
+    seed: int,
+    pairs_per_query: int = U_PAIRS_PER_QUERY,
 ) -> dict[str, Any]:
     """`model` with λ and u estimated again (see the module's docstring) on a uniform sample of at
     most `max_records` rows of `frame`."""
     sample = frame.sample(n=max_records, random_state=seed) if len(frame) > max_records else frame
     model = copy.deepcopy(model)
     model["probability_two_random_records_match"] = estimate_lambda(
-        linker_for(sample, model), len(sample), model
+        linker_for(sample, _weights_only(model)), len(sample), model
     )
-    model = estimate_u(linker_for, sample, model, pairs, seed)
+    model = estimate_u(linker_for, sample, model, pairs, seed, pairs_per_query)
     model["probability_two_random_records_match"] = estimate_lambda(
-        linker_for(sample, model), len(sample), model
+        linker_for(sample, _weights_only(model)), len(sample), model
     )
     return model

@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from shield.linkage.engine.calibration import calibrate
+from shield.linkage.engine.calibration import U_PAIRS_PER_QUERY, calibrate
 from shield.linkage.engine.clustering import CONFLICT_FIELDS, cluster, hard_conflicts
 from shield.linkage.engine.frequencies import tf_tables, vietnamese_name_share
 from shield.linkage.engine.labels import LabelledPair, label_indices
@@ -174,11 +174,21 @@ def duckdb_api(settings: LinkageSettings) -> Any:
     return DuckDBAPI(connection=connection)
 
 
+def on_spark(api: Any) -> bool:
+    """Whether `api` is Spark's: each query there costs seconds of scheduling whatever its size,
+    so the steps DuckDB runs in parts to bound memory run in one query (Spark spills instead)."""
+    return getattr(getattr(api, "sql_dialect", None), "sql_dialect_str", "") == "spark"
+
+
 def train(linker: Any, spec: ModelSpec, settings: LinkageSettings) -> None:
     """Train `linker`'s model on its records; `NothingToLearn` when they hold no evidence of
     matches (see `model_choice`)."""
     estimate_prior(linker, spec.deterministic_rules, spec.deterministic_recall)
-    linker.training.estimate_u_using_random_sampling(max_pairs=settings.u_sample_pairs, seed=settings.seed)
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=settings.u_sample_pairs,
+        seed=settings.seed,
+        num_chunks=1 if on_spark(linker._db_api) else 10,
+    )
     comparisons = {comparison.output_column_name for comparison in linker._settings_obj.comparisons}
     trained: set[str] = set()
     for rule in spec.em_blocking_rules:
@@ -359,6 +369,7 @@ def scoring_linker(
             max_records=settings.max_calibration_records,
             pairs=settings.u_sample_pairs,
             seed=settings.seed,
+            pairs_per_query=settings.u_sample_pairs if on_spark(api) else U_PAIRS_PER_QUERY,
         )
     linker = Linker(table, model, log_level=None)
     if not own_model:
@@ -464,16 +475,17 @@ def _result(result: DedupeResult, choice: ModelChoice) -> DedupeResult:
 
 
 def _linker_factory(api: Any) -> Callable[[pd.DataFrame, dict[str, Any]], Any]:
-    """Linkers over frames registered with `api`, each under a name of its own."""
+    """Linkers over frames registered with `api`, each frame once under a name of its own."""
     from splink import Linker
 
-    made = 0
+    registered: dict[int, tuple[pd.DataFrame, Any]] = {}
 
     def linker_for(frame: pd.DataFrame, model: dict[str, Any]) -> Any:
-        nonlocal made
-        made += 1
-        table = api.register(frame, dataset_display_name=f"calibration_{made}")
-        return Linker(table, model, log_level=None)
+        # Keyed by identity, the frame kept alive beside its table so that the id stays its own.
+        if id(frame) not in registered:
+            name = f"calibration_{len(registered) + 1}"
+            registered[id(frame)] = (frame, api.register(frame, dataset_display_name=name))
+        return Linker(registered[id(frame)][1], model, log_level=None)
 
     return linker_for
 

@@ -195,3 +195,18 @@ def test_review_pairs_that_cannot_be_written_fail_cleanly_and_write_nothing(tmp_
     assert "pairs.csv: No such file or directory" in err
     assert output.read_text(encoding="utf-8") == "kept\n"  # OUTPUT.csv left as it was
     assert not list((tmp_path).glob(".linkage-*"))
+
+
+def test_backend_spark_without_pyspark_says_what_to_install(tmp_path, capsys, monkeypatch):
+    import shield.linkage.engine.spark as spark
+
+    def unavailable(session=None):
+        raise spark.SparkUnavailable(spark.PYSPARK_MISSING)
+
+    monkeypatch.setattr(spark, "spark_api", unavailable)
+    source, output = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_text(HEADER + ROWS, encoding="utf-8")
+    status = main(["dedupe", str(source), "--output", str(output), "--backend", "spark"])
+    assert status == 2
+    assert "pip install -e '.[spark]'" in capsys.readouterr().err
+    assert not output.exists()
