@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "shield.cases",
     "shield.intake",
     "shield.linkage",
+    "shield.statistics",
 ]
 
 MIDDLEWARE = [
