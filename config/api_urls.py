@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("shield.intake.api.urls")),
     path("linkage/", include("shield.linkage.api.urls")),
     path("notifications/", include("shield.notifications.api.urls")),
+    path("statistics/", include("shield.statistics.api.urls")),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="api-schema"),
     # The split view serves its start-up script as a file, so the strict CSP needs no exception.
     path(

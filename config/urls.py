@@ -20,6 +20,7 @@ urlpatterns = [
     path("intake/", include("shield.intake.urls")),
     path("linkage/", include("shield.linkage.urls")),
     path("notifications/", include("shield.notifications.urls")),
+    path("statistics/", include("shield.statistics.urls")),
     path("api/v1/", include("config.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
