@@ -6,7 +6,11 @@ The engine's trained model scores every blocked pair; a gradient-boosted classif
 trained on the truth over the same comparison vectors (each pair's level and Bayes factor per
 field, term-frequency adjustments included, and the total weight), two-fold cross-fitted so that no
 pair is scored by a classifier that saw its label. Both are clustered the engine's way
-(`clustering.cluster`, contradictions refused) at several thresholds and scored pairwise.
+(`clustering.cluster`, contradictions refused, and a link made without a person only on identifying
+evidence, as `LinkageSettings.auto_link_needs_identifier` asks) at several thresholds and scored
+pairwise. `best_f1` is the best F1 over the thresholds; `best_f1_at_precision` the best among the
+thresholds whose precision reaches `PRECISION_FLOOR` (0.99, the product's promise for links made
+without a person), or null when none does.
 
 The classifier knows what EM has to guess, and it may combine fields in ways the Fellegi-Sunter
 model, which adds independent weights, cannot: its best F1 is an upper bound for any model on these
@@ -26,7 +30,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-THRESHOLDS = (0.3, 0.5, 0.7, 0.8, 0.9, 0.95)
+THRESHOLDS = (0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999)
+PRECISION_FLOOR = 0.99
+
+
+def best_f1(by_threshold: list[dict[str, Any]], floor: float = 0.0) -> float | None:
+    """The best F1 among the thresholds whose precision reaches `floor` (None if none does)."""
+    eligible = [s["f1"] for s in by_threshold if s["precision"] >= floor]
+    return max(eligible) if eligible else None
 
 
 def ceiling(input_path: str, truth: dict[str, str]) -> dict[str, Any]:
@@ -68,7 +79,11 @@ def ceiling(input_path: str, truth: dict[str, str]) -> dict[str, Any]:
     def scores_at(probability: Any, threshold: float) -> dict[str, Any]:
         keep = probability >= threshold
         roots = cluster(
-            len(records), zip(probability[keep], left[keep], right[keep], strict=True), rows, hard
+            len(records),
+            zip(probability[keep], left[keep], right[keep], strict=True),
+            rows,
+            hard,
+            require_identifying=settings.auto_link_needs_identifier,
         )
         clusters = {record_id: roots[i] for i, record_id in enumerate(record_ids)}
         return {"threshold": threshold, **pairwise_scores(clusters, truth).as_dict()}
@@ -83,7 +98,12 @@ def ceiling(input_path: str, truth: dict[str, str]) -> dict[str, Any]:
         ("supervised_ceiling", supervised),
     ):
         by_threshold = [scores_at(probability, t) for t in THRESHOLDS]
-        report[name] = {"by_threshold": by_threshold, "best_f1": max(s["f1"] for s in by_threshold)}
+        report[name] = {
+            "by_threshold": by_threshold,
+            "best_f1": best_f1(by_threshold),
+            "best_f1_at_precision": best_f1(by_threshold, PRECISION_FLOOR),
+        }
+    report["precision_floor"] = PRECISION_FLOOR
     return report
 
 
