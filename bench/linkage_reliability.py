@@ -46,7 +46,7 @@ def scored_pairs(input_path: str) -> tuple[Any, Any, Any, Any, Any, list[str]]:
     settings = engine.LinkageSettings()
     rows = engine.feature_rows(records)
     api = engine.duckdb_api(settings)
-    linker, model = engine.scoring_linker(
+    linker, model, _choice = engine.scoring_linker(
         api, vietnamese_model(), engine.features_frame(rows), rows, settings=settings
     )
     pairs = (
