@@ -18,7 +18,6 @@ Also run by `bench/linkage.py --labels-curve`.
 """
 
 import argparse
-import importlib
 import json
 import random
 import sys
@@ -39,23 +38,27 @@ def label_curve(
     ceiling: bool = True,
 ) -> dict[str, Any]:
     from shield.linkage.engine.clustering import cluster, hard_conflicts
+    from shield.linkage.engine.dedupe import (
+        LinkageSettings,
+        duckdb_api,
+        feature_rows,
+        features_frame,
+        scoring_linker,
+    )
     from shield.linkage.engine.evaluation import pairwise_scores
     from shield.linkage.engine.model import vietnamese_model
     from shield.linkage.engine.refine import CANDIDATE_FLOOR, refine
     from shield.linkage.engine.synthetic import Generator, write_csv
 
-    engine = importlib.import_module("shield.linkage.engine.dedupe")
     dataset = Generator(seed).dataset(size)
     records, truth = dataset.records, dataset.person_of
     record_ids = [record.record_id for record in records]
     person = [truth[record_id] for record_id in record_ids]
-    settings = engine.LinkageSettings()
+    settings = LinkageSettings()
     spec = vietnamese_model()
-    rows = engine.feature_rows(records)
-    api = engine.duckdb_api(settings)
-    linker, model, _choice = engine.scoring_linker(
-        api, spec, engine.features_frame(rows), rows, settings=settings
-    )
+    rows = feature_rows(records)
+    api = duckdb_api(settings)
+    linker, model, _choice = scoring_linker(api, spec, features_frame(rows), rows, settings=settings)
     hard = hard_conflicts(model)
     # Scored once from the refinement's floor; every N refines this same table.
     base = linker.inference.predict(threshold_match_probability=CANDIDATE_FLOOR, warning_mode="never")

@@ -21,7 +21,6 @@ Run by `bench/linkage.py` for each file; prints nothing, writes JSON.
 
 import argparse
 import csv
-import importlib
 import json
 import sys
 from pathlib import Path
@@ -38,16 +37,21 @@ def scored_pairs(input_path: str) -> tuple[Any, Any, Any, Any, Any, list[str]]:
     records' features, the model's hard conflicts and the record ids."""
     from shield.linkage.engine.clustering import hard_conflicts
     from shield.linkage.engine.contract import read_records
+    from shield.linkage.engine.dedupe import (
+        LinkageSettings,
+        duckdb_api,
+        feature_rows,
+        features_frame,
+        scoring_linker,
+    )
     from shield.linkage.engine.model import vietnamese_model
 
-    # The package exports the function `dedupe` under the module's name.
-    engine = importlib.import_module("shield.linkage.engine.dedupe")
     records = read_records(input_path)
-    settings = engine.LinkageSettings()
-    rows = engine.feature_rows(records)
-    api = engine.duckdb_api(settings)
-    linker, model, _choice = engine.scoring_linker(
-        api, vietnamese_model(), engine.features_frame(rows), rows, settings=settings
+    settings = LinkageSettings()
+    rows = feature_rows(records)
+    api = duckdb_api(settings)
+    linker, model, _choice = scoring_linker(
+        api, vietnamese_model(), features_frame(rows), rows, settings=settings
     )
     pairs = (
         linker.inference.predict(warning_mode="never")
