@@ -1,0 +1,119 @@
+"""What a frozen release holds, its canonical form and hash, and what it tells later protections.
+
+`content_of(report)` keeps, per table, each cell's printed value and status, and the published
+number only for a published cell; for the audit each suppressed cell's interval and required
+width, never its true value (see `models.releases` for why). `content_hash` is the SHA-256 of the
+canonical JSON (sorted keys, no spaces, UTF-8) of the content with the release's period, titles and
+the release it replaces, so changing any of them — through the ORM, a dump or by hand — is detected
+when the release is downloaded (`verify`).
+"""
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from shield.statistics import disclosure
+from shield.statistics.reports import Report
+
+FORMAT = 1
+PUBLISHED = "published"
+
+
+def _status_name(status: object) -> str:
+    return str(getattr(status, "value", status))
+
+
+def content_of(report: Report) -> dict[str, Any]:
+    tables: list[dict[str, Any]] = []
+    index: dict[int, int] = {}
+    for number, protected in enumerate(report.protection.tables):
+        table = protected.table
+        index[id(table)] = number
+        cells = []
+        for key in table.keys():
+            status = _status_name(protected.status[key])
+            cell: dict[str, Any] = {"key": list(key), "status": status, "display": protected.display(key)}
+            if status == PUBLISHED:
+                cell["value"] = table.cells[key].value
+            cells.append(cell)
+        tables.append(
+            {
+                "indicator": table.indicator,
+                "unit": table.unit,
+                "period": table.period,
+                "dimensions": list(table.dimensions),
+                "categories": [list(c) for c in table.categories],
+                "additive": list(table.additive),
+                "cells": cells,
+            }
+        )
+    audit = [
+        {
+            "table": _table_number(report, row.table),
+            "key": list(row.key),
+            "status": _status_name(row.status),
+            "lower": row.lower,
+            "upper": row.upper,
+            "required": row.required,
+            "ok": bool(row.ok),
+        }
+        for row in report.audit
+    ]
+    return {
+        "format": FORMAT,
+        "period": report.period,
+        "specs": [reports.spec_as_dict(spec) for spec in report.specs],
+        "tables": tables,
+        "audit": audit,
+        "audit_ok": report.audit_ok,
+    }
+
+
+def _table_number(report: Report, table: object) -> int:
+    """The position of an audit row's table in the report (the row names it by object or index)."""
+    if isinstance(table, int):
+        return table
+    for number, protected in enumerate(report.protection.tables):
+        if protected.table is table or protected.table == table:
+            return number
+    raise ValueError("an audit row names a table that is not in the report")
+
+
+def canonical(document: Mapping[str, Any]) -> bytes:
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def hashed_document(
+    *, period: str, title_vi: str, title_en: str, replaces: str | None, content: Mapping[str, Any]
+) -> dict[str, Any]:
+    return {
+        "period": period,
+        "title_vi": title_vi,
+        "title_en": title_en,
+        "replaces": replaces,
+        "content": content,
+    }
+
+
+def content_hash(document: Mapping[str, Any]) -> str:
+    return hashlib.sha256(canonical(document)).hexdigest()
+
+
+def published_tables(contents: Iterable[Mapping[str, Any]]) -> list[disclosure.PublishedTable]:
+    """What earlier releases published, as `disclosure.protect(published=...)` reads it."""
+    found: list[disclosure.PublishedTable] = []
+    for content in contents:
+        for table in content.get("tables", []):
+            values: dict[tuple[str, ...], int | None] = {}
+            for cell in table["cells"]:
+                key = tuple(cell["key"])
+                values[key] = cell["value"] if cell["status"] == PUBLISHED else None
+            found.append(
+                disclosure.PublishedTable(
+                    indicator=table["indicator"],
+                    dimensions=tuple(table["dimensions"]),
+                    values=values,
+                )
+            )
+    return found
