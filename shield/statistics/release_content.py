@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from shield.statistics import disclosure
+from shield.statistics import disclosure, reports
 from shield.statistics.reports import Report
 
 FORMAT = 1
