@@ -109,11 +109,13 @@ def published_tables(contents: Iterable[Mapping[str, Any]]) -> list[disclosure.P
             for cell in table["cells"]:
                 key = tuple(cell["key"])
                 values[key] = cell["value"] if cell["status"] == PUBLISHED else None
-            found.append(
-                disclosure.PublishedTable(
-                    indicator=table["indicator"],
-                    dimensions=tuple(table["dimensions"]),
-                    values=values,
-                )
+            shape = disclosure.Shape(
+                indicator=table["indicator"],
+                unit=table["unit"],
+                period=table["period"],
+                dimensions=tuple(table["dimensions"]),
+                categories=tuple(tuple(c) for c in table["categories"]),
+                additive=tuple(bool(a) for a in table["additive"]),
             )
+            found.append(disclosure.PublishedTable(shape=shape, values=values))
     return found

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from shield.statistics import indicators
 from shield.statistics.models import Release
 from shield.statistics.models.releases import REASON_MAX, TITLE_MAX
+from shield.statistics.periods import Period
 from shield.statistics.release_selectors import superseded_by
 
 MAX_TABLES = 30
@@ -64,6 +65,14 @@ class TableQuerySerializer(serializers.Serializer):
         except KeyError as exc:
             raise serializers.ValidationError(_("No such indicator.")) from exc
         return value
+
+    def validate_period(self, value: str) -> str:
+        try:
+            return Period.parse(value).code
+        except ValueError as exc:
+            raise serializers.ValidationError(
+                _("Give a year (2025), a quarter (2025-Q3) or a month (2025-07).")
+            ) from exc
 
     def validate_dimensions(self, value: str) -> list[str]:
         chosen = [d.strip() for d in value.split(",") if d.strip()]

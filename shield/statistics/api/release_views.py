@@ -14,6 +14,7 @@ from typing import Any, NoReturn, cast
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
@@ -145,7 +146,8 @@ class TableView(_StatisticsAPIView):
                 published=release_content.published_tables(r.content for r in earlier),
             )
         except ValueError as exc:
-            raise ValidationError({"period": [str(exc)]} if "period" in str(exc) else {"dimensions": [str(exc)]}) from exc
+            message = _("This table cannot be counted: %(reason)s") % {"reason": exc}
+            raise ValidationError({"dimensions": [message]}) from exc
         content = release_content.content_of(report)
         audit.record(
             action=AuditAction.EXPORT,
