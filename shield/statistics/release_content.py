@@ -20,22 +20,20 @@ FORMAT = 1
 PUBLISHED = "published"
 
 
-def _status_name(status: object) -> str:
-    return str(getattr(status, "value", status))
-
-
 def content_of(report: Report) -> dict[str, Any]:
     tables: list[dict[str, Any]] = []
-    index: dict[int, int] = {}
-    for number, protected in enumerate(report.protection.tables):
+    for protected in report.protection.tables:
         table = protected.table
-        index[id(table)] = number
         cells = []
         for key in table.keys():
-            status = _status_name(protected.status[key])
-            cell: dict[str, Any] = {"key": list(key), "status": status, "display": protected.display(key)}
-            if status == PUBLISHED:
-                cell["value"] = table.cells[key].value
+            cell: dict[str, Any] = {
+                "key": list(key),
+                "status": str(protected.status[key]),
+                "display": protected.display(key),
+            }
+            printed = protected.printed(key)
+            if printed is not None:
+                cell["value"] = printed
             cells.append(cell)
         tables.append(
             {
@@ -48,11 +46,12 @@ def content_of(report: Report) -> dict[str, Any]:
                 "cells": cells,
             }
         )
+    # The audit without `value`: a suppressed cell's true value never enters the release.
     audit = [
         {
-            "table": _table_number(report, row.table),
+            "table": row.table,
             "key": list(row.key),
-            "status": _status_name(row.status),
+            "status": str(row.status),
             "lower": row.lower,
             "upper": row.upper,
             "required": row.required,
@@ -63,21 +62,14 @@ def content_of(report: Report) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "period": report.period,
+        "threshold": report.protection.threshold,
+        "protection": report.protection.protection,
+        "method": report.protection.method,
         "specs": [reports.spec_as_dict(spec) for spec in report.specs],
         "tables": tables,
         "audit": audit,
         "audit_ok": report.audit_ok,
     }
-
-
-def _table_number(report: Report, table: object) -> int:
-    """The position of an audit row's table in the report (the row names it by object or index)."""
-    if isinstance(table, int):
-        return table
-    for number, protected in enumerate(report.protection.tables):
-        if protected.table is table or protected.table == table:
-            return number
-    raise ValueError("an audit row names a table that is not in the report")
 
 
 def canonical(document: Mapping[str, Any]) -> bytes:
@@ -101,7 +93,8 @@ def content_hash(document: Mapping[str, Any]) -> str:
 
 
 def published_tables(contents: Iterable[Mapping[str, Any]]) -> list[disclosure.PublishedTable]:
-    """What earlier releases published, as `disclosure.protect(published=...)` reads it."""
+    """What earlier releases published, as `disclosure.protect(published=...)` reads it: the
+    printed figure of each published cell, None for a suppressed one."""
     found: list[disclosure.PublishedTable] = []
     for content in contents:
         for table in content.get("tables", []):

@@ -11,7 +11,7 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from shield.statistics import dimensions, indicators
+from shield.statistics import dimensions, disclosure, indicators
 from shield.statistics.tables import TOTAL
 
 
@@ -106,13 +106,17 @@ class ShownAuditRow:
     cell: str
     status: str
     lower: int
-    upper: int
+    upper: int | None  # None: no upper bound
     required: int
     ok: bool
 
     @property
-    def width(self) -> int:
-        return self.upper - self.lower
+    def width(self) -> int | None:
+        return None if self.upper is None else self.upper - self.lower
+
+    @property
+    def status_label(self) -> str:
+        return _("primary") if self.status == "primary" else _("secondary")
 
 
 def shown_audit(content: Mapping[str, Any]) -> list[ShownAuditRow]:
@@ -133,6 +137,18 @@ def shown_audit(content: Mapping[str, Any]) -> list[ShownAuditRow]:
             )
         )
     return rows
+
+
+def legend(content: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The marks a release prints for suppressed cells, as `disclosure` writes them."""
+    threshold = int(content.get("threshold", 5))
+    return [
+        (f"<{threshold}", _("from 1 to %(n)d: too few to publish (primary suppression)") % {"n": threshold - 1}),
+        (
+            disclosure.SECONDARY_MARK,
+            _("withheld so that a small cell cannot be worked out (secondary suppression)"),
+        ),
+    ]
 
 
 CSV_HEADER = ("indicator", "unit", "period", "dimension", "category", "value", "status")

@@ -96,6 +96,7 @@ def _detail_context(user: User, release: Release) -> dict[str, Any]:
         "title": release.title(_language()),
         "tables": presenters.shown_tables(release.content),
         "audit_rows": presenters.shown_audit(release.content),
+        "legend": presenters.legend(release.content),
         "audit_ok": release.content.get("audit_ok", False),
         "superseded_by": selectors.superseded_by(release),
         "correction": getattr(release, "correction", None),

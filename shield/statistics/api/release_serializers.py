@@ -49,7 +49,7 @@ class AuditRowSerializer(serializers.Serializer):
     key = serializers.ListField(child=serializers.CharField())
     status = serializers.CharField()
     lower = serializers.IntegerField()
-    upper = serializers.IntegerField()
+    upper = serializers.IntegerField(allow_null=True, help_text="None: no upper bound.")
     required = serializers.IntegerField()
     ok = serializers.BooleanField()
 
