@@ -1,5 +1,16 @@
-"""Statistics models: each part's models in a module of its own, re-exported here."""
+"""The statistics app's models, one module per part."""
 
+from shield.statistics.models.htcds import ExportStatus, HtcdsExport
+from shield.statistics.models.population import PopulationAge, PopulationFigure, PopulationSex, PopulationUpload
 from shield.statistics.models.releases import Release, ReleaseStatus
 
-__all__ = ["Release", "ReleaseStatus"]
+__all__ = [
+    "ExportStatus",
+    "HtcdsExport",
+    "PopulationAge",
+    "PopulationFigure",
+    "PopulationSex",
+    "PopulationUpload",
+    "Release",
+    "ReleaseStatus",
+]
