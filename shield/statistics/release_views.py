@@ -21,7 +21,6 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from openpyxl import Workbook
 
 from shield import audit
 from shield.accounts.models import User
@@ -31,11 +30,12 @@ from shield.core.errors import ApplicationError, InvalidTransition, NotFound, St
 from shield.core.forms import add_application_error
 from shield.core.htmx import render_page_or_partial
 from shield.core.pagination import CappedPaginator
-from shield.core.spreadsheets import csv_lines, safe_cell
+from shield.core.spreadsheets import csv_lines
 from shield.statistics import release_presenters as presenters
 from shield.statistics import release_selectors as selectors
 from shield.statistics import release_services as services
 from shield.statistics.models import Release, ReleaseStatus
+from shield.statistics.shapes import workbooks
 from shield.statistics.release_forms import (
     ReleaseActionForm,
     ReleaseCreateForm,
@@ -257,21 +257,13 @@ def release_csv_zip(release: Release) -> bytes:
 
 
 def release_xlsx(release: Release) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "release"
-    sheet.append([safe_cell(v) for v in ("period", release.period)])
-    sheet.append([safe_cell(v) for v in ("title", release.title_en)])
-    sheet.append([safe_cell(v) for v in ("sha256", release.content_hash)])
-    for number, table in enumerate(release.content.get("tables", []), start=1):
-        page = workbook.create_sheet(f"{number:02d} {table['indicator']}"[:31])
-        page.append(list(presenters.CSV_HEADER))
-        for row in presenters.long_rows(table):
-            page.append([safe_cell(v) for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """One sheet: every cell of every table in the long form of the CSV, numbered by table."""
+    rows = [
+        [number, *row]
+        for number, table in enumerate(release.content.get("tables", []), start=1)
+        for row in presenters.long_rows(table)
+    ]
+    return workbooks.xlsx_bytes(["table", *presenters.CSV_HEADER], rows, title=f"release {release.period}")
 
 
 CONTENT_TYPES = {
