@@ -18,6 +18,11 @@ from shield.statistics.tests.release_fixtures import counts, ministry, statistic
 pytestmark = pytest.mark.django_db
 
 
+def counted(context):
+    """Queries that reach the data (savepoints are the test transaction's, not the page's)."""
+    return [q for q in context.captured_queries if "SAVEPOINT" not in q["sql"]]
+
+
 def client_for(user):
     client = Client()
     client.force_login(user)
@@ -128,6 +133,7 @@ def test_the_list_filters_by_status_and_its_queries_do_not_grow(counts, statisti
     client = client_for(first)
     approved(first, second, "2023")
     services.release_create(actor=first, period="2024", title_vi="t", title_en="draft-2024", table_set="glotip")
+    client.get("/statistics/releases/")  # the first request of a session does more
     with CaptureQueriesContext(connection) as few:
         response = client.get("/statistics/releases/")
     assert response.status_code == 200
@@ -135,7 +141,7 @@ def test_the_list_filters_by_status_and_its_queries_do_not_grow(counts, statisti
         approved(first, second, year)
     with CaptureQueriesContext(connection) as many:
         client.get("/statistics/releases/")
-    assert len(many) == len(few) <= 12
+    assert len(counted(many)) == len(counted(few)) <= 12
     only_drafts = client.get("/statistics/releases/", {"status": "draft"}).content.decode()
     assert "draft-2024" in only_drafts and only_drafts.count('data-testid="release-row"') == 1
 
@@ -143,6 +149,14 @@ def test_the_list_filters_by_status_and_its_queries_do_not_grow(counts, statisti
 def test_the_detail_page_queries_do_not_grow_with_tables(counts, statisticians):
     first, second = statisticians
     release = approved(first, second)
-    with CaptureQueriesContext(connection) as queries:
-        client_for(first).get(f"/statistics/releases/{release.pk}/")
-    assert len(queries) <= 12
+    client = client_for(first)
+    client.get(f"/statistics/releases/{release.pk}/")  # the first request of a session does more
+    with CaptureQueriesContext(connection) as few:
+        client.get(f"/statistics/releases/{release.pk}/")
+    counts.by_sex_age[("other", "18+")] = 9
+    bigger = services.release_create(
+        actor=first, period="2024", title_vi="t", title_en="t", table_set="glotip"
+    )
+    with CaptureQueriesContext(connection) as many:
+        client.get(f"/statistics/releases/{bigger.pk}/")
+    assert len(counted(many)) == len(counted(few)) <= 12
