@@ -27,7 +27,9 @@ def table_set_choices() -> list[tuple[str, str]]:
 
 class ReleaseCreateForm(forms.Form):
     period = forms.CharField(
-        label=_("Period"), max_length=20, help_text=_("A year (2025), a quarter (2025-Q3) or a month (2025-07).")
+        label=_("Period"),
+        max_length=20,
+        help_text=_("A year (2025), a quarter (2025-Q3) or a month (2025-07)."),
     )
     table_set = forms.ChoiceField(label=_("Set of tables"), choices=table_set_choices)
     title_vi = forms.CharField(label=_("Title (Vietnamese)"), max_length=TITLE_MAX)
@@ -41,4 +43,6 @@ class ReleaseActionForm(VersionedForm):
 class ReleaseReasonForm(VersionedForm):
     """Return or correct: the version and why."""
 
-    reason = forms.CharField(label=_("Reason"), max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -77,7 +77,7 @@ def shown_tables(content: Mapping[str, Any]) -> list[ShownTable]:
         cells = _cells(table)
         title = indicator_label(table["indicator"])
         if dims:
-            title = f"{title} — " + " × ".join(dimension_label(d) for d in dims)
+            title = f"{title} — " + " × ".join(dimension_label(d) for d in dims)  # noqa: RUF001
         view = ShownTable(number=number + 1, title=title, dimensions=[dimension_label(d) for d in dims])
         if len(dims) == 0:
             view.header = [_("Value")]
@@ -87,9 +87,7 @@ def shown_tables(content: Mapping[str, Any]) -> list[ShownTable]:
             view.rows = [(category_label(dims[0], c), [cells[(c,)]]) for c in cats[0]]
         elif len(dims) == 2:
             view.header = [category_label(dims[1], c) for c in cats[1]]
-            view.rows = [
-                (category_label(dims[0], r), [cells[(r, c)] for c in cats[1]]) for r in cats[0]
-            ]
+            view.rows = [(category_label(dims[0], r), [cells[(r, c)] for c in cats[1]]) for r in cats[0]]
         else:
             view.header = [_("Value")]
             view.rows = [
@@ -132,7 +130,7 @@ def shown_audit(content: Mapping[str, Any]) -> list[ShownAuditRow]:
                 status=row["status"],
                 lower=row["lower"],
                 upper=row["upper"],
-                required=row["required"],
+                required=row["required_width"],
                 ok=row["ok"],
             )
         )
@@ -143,7 +141,10 @@ def legend(content: Mapping[str, Any]) -> list[tuple[str, str]]:
     """The marks a release prints for suppressed cells, as `disclosure` writes them."""
     threshold = int(content.get("threshold", 5))
     return [
-        (f"<{threshold}", _("from 1 to %(n)d: too few to publish (primary suppression)") % {"n": threshold - 1}),
+        (
+            f"<{threshold}",
+            _("from 1 to %(n)d: too few to publish (primary suppression)") % {"n": threshold - 1},
+        ),
         (
             disclosure.SECONDARY_MARK,
             _("withheld so that a small cell cannot be worked out (secondary suppression)"),

@@ -19,6 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shield import audit
 from shield.accounts.models import User
@@ -44,7 +45,7 @@ class ReleaseTampered(ApplicationError):
     """The stored content no longer matches its hash: someone changed a frozen release."""
 
     status_code = 409
-    default_message = _(
+    default_message = gettext_lazy(
         "This release's content does not match its hash: it was changed after it was frozen. "
         "It cannot be downloaded; tell the system administrator."
     )
@@ -150,7 +151,9 @@ def _build(*, actor: User, release: Release, specs: Sequence[reports.TableSpec])
             published=release_content.published_tables(r.content for r in earlier),
         )
     except (KeyError, ValueError) as exc:
-        raise ValidationFailed(field_errors={"specs": [_("These tables cannot be counted: %(e)s") % {"e": exc}]}) from exc
+        raise ValidationFailed(
+            field_errors={"specs": [_("These tables cannot be counted: %(e)s") % {"e": exc}]}
+        ) from exc
     content = release_content.content_of(report)
     content["protected_against"] = [str(r.pk) for r in earlier]
     release.content = content
@@ -225,7 +228,11 @@ def release_submit(*, actor: User, release: Release, expected_version: int | Non
     fields = ["status", "submitted_by", "submitted_at", "returned_reason"]
     save_versioned(locked, expected_version=locked.version, fields=fields)
     audit.record(
-        action=AuditAction.TRANSITION, actor=actor, obj=locked, changed_fields=fields, reason="draft → submitted"
+        action=AuditAction.TRANSITION,
+        actor=actor,
+        obj=locked,
+        changed_fields=fields,
+        reason="draft → submitted",
     )
     return locked
 
@@ -241,9 +248,7 @@ def release_approve(*, actor: User, release: Release, expected_version: int | No
     _check_version(locked, expected_version)
     _check_state(locked, ReleaseStatus.SUBMITTED)
     if actor.pk in {locked.assembled_by_id, locked.submitted_by_id}:
-        raise PermissionRefused(
-            _("A second person must approve: you assembled or submitted this release.")
-        )
+        raise PermissionRefused(_("A second person must approve: you assembled or submitted this release."))
     verify(locked)
     earlier = {str(r.pk) for r in approved_for_period(locked.period, exclude=locked.pk)}
     if earlier != set(locked.content.get("protected_against", [])):

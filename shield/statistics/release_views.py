@@ -35,13 +35,13 @@ from shield.statistics import release_presenters as presenters
 from shield.statistics import release_selectors as selectors
 from shield.statistics import release_services as services
 from shield.statistics.models import Release, ReleaseStatus
-from shield.statistics.shapes import workbooks
 from shield.statistics.release_forms import (
     ReleaseActionForm,
     ReleaseCreateForm,
     ReleaseFilterForm,
     ReleaseReasonForm,
 )
+from shield.statistics.shapes import workbooks
 
 RELEASE_TYPE = Release._meta.label_lower
 PAGE_SIZE = 25
@@ -69,7 +69,9 @@ def release_list(request: HttpRequest) -> HttpResponse:
             user=user, status=form.cleaned_data["status"] or None, period=form.cleaned_data["period"] or None
         )
         context["page"] = CappedPaginator(releases, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render_page_or_partial(request, "statistics/releases/release_list.html", context, partial="results")
+    return render_page_or_partial(
+        request, "statistics/releases/release_list.html", context, partial="results"
+    )
 
 
 @require_permission(selectors.RELEASE, object_type=RELEASE_TYPE)
@@ -84,7 +86,9 @@ def release_create(request: HttpRequest) -> HttpResponse:
             except ApplicationError as exc:
                 add_application_error(form, exc)
             else:
-                messages.success(request, _("The release was assembled as a draft. Check it, then submit it."))
+                messages.success(
+                    request, _("The release was assembled as a draft. Check it, then submit it.")
+                )
                 return HttpResponseRedirect(reverse("statistics:release_detail", args=[release.pk]))
         return render(request, "statistics/releases/release_create.html", {"form": form}, status=400)
     return render(request, "statistics/releases/release_create.html", {"form": form})
@@ -151,8 +155,12 @@ def _perform(action: str, user: User, release: Release, data: dict[str, Any]) ->
     if action == "rebuild":
         return services.release_rebuild(actor=user, release=release, expected_version=version)
     if action == "return":
-        return services.release_return(actor=user, release=release, reason=data["reason"], expected_version=version)
-    return services.release_correct(actor=user, release=release, reason=data["reason"], expected_version=version)
+        return services.release_return(
+            actor=user, release=release, reason=data["reason"], expected_version=version
+        )
+    return services.release_correct(
+        actor=user, release=release, reason=data["reason"], expected_version=version
+    )
 
 
 def _action_view(action: str) -> Callable[..., HttpResponse]:
@@ -221,7 +229,9 @@ def _checked_for_download(request: HttpRequest, release_id: uuid.UUID, fmt: str)
             obj=release,
             details={"format": fmt, "refused": "content hash mismatch"},
         )
-        return render(request, "statistics/releases/release_tampered.html", {"message": exc.message}, status=409)
+        return render(
+            request, "statistics/releases/release_tampered.html", {"message": exc.message}, status=409
+        )
     return release
 
 
@@ -271,7 +281,11 @@ CONTENT_TYPES = {
     "csv": "application/zip",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-WRITERS: dict[str, Callable[[Release], bytes]] = {"json": release_json, "csv": release_csv_zip, "xlsx": release_xlsx}
+WRITERS: dict[str, Callable[[Release], bytes]] = {
+    "json": release_json,
+    "csv": release_csv_zip,
+    "xlsx": release_xlsx,
+}
 
 
 @require_permission(selectors.VIEW, object_type=RELEASE_TYPE)
