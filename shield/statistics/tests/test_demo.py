@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from pytest_django.fixtures import SettingsWrapper
+from pytest_django.fixtures import Settings
 
 from shield.statistics.selectors import series_for
 from shield.statistics.tests.factories import statistician
@@ -14,7 +14,7 @@ from shield.statistics.tests.factories import statistician
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_data_gives_non_trivial_tables(settings: SettingsWrapper) -> None:
+def test_demo_data_gives_non_trivial_tables(settings: Settings) -> None:
     settings.DEBUG = True
     call_command("demo_data", stdout=io.StringIO(), stderr=io.StringIO(), persons=400, linkage_duplicates=12)
     user = statistician()
