@@ -12,7 +12,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from shield.statistics import dimensions, disclosure, indicators
-from shield.statistics.tables import TOTAL
+from shield.statistics.shapes import glotip
+from shield.statistics.tables import TOTAL, Count, Table
 
 
 def _vi() -> bool:
@@ -167,3 +168,50 @@ def long_rows(table: Mapping[str, Any]) -> Iterator[list[object]]:
             cell["display"],
             cell["status"],
         ]
+
+
+@dataclass(frozen=True)
+class FrozenTable:
+    """A stored table as disclosure control showed it (what `shapes.glotip.glotip_rows` reads):
+    `display` is the stored mark. The `table`'s cells hold the published figures, and zero where a
+    cell was suppressed, since a release keeps no suppressed value: read them through `display`."""
+
+    table: Table
+    marks: Mapping[tuple[str, ...], str]
+
+    def display(self, key: tuple[str, ...]) -> str:
+        return self.marks[key]
+
+
+def frozen_tables(content: Mapping[str, Any]) -> list[FrozenTable]:
+    found = []
+    for stored in content.get("tables", []):
+        cells = {tuple(c["key"]): Count.events(int(c.get("value", 0))) for c in stored["cells"]}
+        table = Table(
+            indicator=stored["indicator"],
+            unit=stored["unit"],
+            period=stored["period"],
+            dimensions=tuple(stored["dimensions"]),
+            categories=tuple(tuple(c) for c in stored["categories"]),
+            additive=tuple(bool(a) for a in stored["additive"]),
+            cells=cells,
+        )
+        found.append(FrozenTable(table, {tuple(c["key"]): c["display"] for c in stored["cells"]}))
+    return found
+
+
+def glotip_rows(content: Mapping[str, Any]) -> list[list[str]]:
+    """Viet Nam's GLOTIP rows from a release of a year: its tables that GLOTIP has (others are
+    left out), each cell as the release printed it. Empty for a quarter or a month."""
+    period = str(content.get("period", ""))
+    if not period.isdigit():
+        return []
+    year = int(period)
+    usable = []
+    for frozen in frozen_tables(content):
+        try:
+            glotip.glotip_rows([frozen], year=year)
+        except ValueError:
+            continue
+        usable.append(frozen)
+    return glotip.as_lists(glotip.glotip_rows(usable, year=year))

@@ -41,7 +41,7 @@ from shield.statistics.release_forms import (
     ReleaseFilterForm,
     ReleaseReasonForm,
 )
-from shield.statistics.shapes import workbooks
+from shield.statistics.shapes import glotip, workbooks
 
 RELEASE_TYPE = Release._meta.label_lower
 PAGE_SIZE = 25
@@ -101,6 +101,7 @@ def _detail_context(user: User, release: Release) -> dict[str, Any]:
         "tables": presenters.shown_tables(release.content),
         "audit_rows": presenters.shown_audit(release.content),
         "legend": presenters.legend(release.content),
+        "glotip_ready": str(release.content.get("period", "")).isdigit(),
         "audit_ok": release.content.get("audit_ok", False),
         "superseded_by": selectors.superseded_by(release),
         "correction": getattr(release, "correction", None),
@@ -212,7 +213,7 @@ release_correct = _action_view("correct")
 
 # --- downloads ----------------------------------------------------------------------------------
 
-FORMATS = ("json", "csv", "xlsx")
+FORMATS = ("json", "csv", "xlsx", "glotip")
 
 
 def _checked_for_download(request: HttpRequest, release_id: uuid.UUID, fmt: str) -> Release | HttpResponse:
@@ -236,7 +237,9 @@ def _checked_for_download(request: HttpRequest, release_id: uuid.UUID, fmt: str)
 
 
 def _filename(release: Release, fmt: str) -> str:
-    return f"shield-release-{release.period}-{str(release.pk)[:8]}.{'zip' if fmt == 'csv' else fmt}"
+    extension = {"csv": "zip", "glotip": "csv"}.get(fmt, fmt)
+    name = "glotip-VNM" if fmt == "glotip" else "shield-release"
+    return f"{name}-{release.period}-{str(release.pk)[:8]}.{extension}"
 
 
 def release_json(release: Release) -> bytes:
@@ -276,15 +279,24 @@ def release_xlsx(release: Release) -> bytes:
     return workbooks.xlsx_bytes(["table", *presenters.CSV_HEADER], rows, title=f"release {release.period}")
 
 
+def release_glotip_csv(release: Release) -> bytes:
+    """Viet Nam's GLOTIP rows (the shared file's 13 columns) from the release's printed cells."""
+    rows = presenters.glotip_rows(release.content)
+    return "".join(csv_lines(glotip.COLUMNS, rows)).encode("utf-8")
+
+
 CONTENT_TYPES = {
     "json": "application/json",
     "csv": "application/zip",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "glotip": "text/csv; charset=utf-8",
 }
+
 WRITERS: dict[str, Callable[[Release], bytes]] = {
     "json": release_json,
     "csv": release_csv_zip,
     "xlsx": release_xlsx,
+    "glotip": release_glotip_csv,
 }
 
 

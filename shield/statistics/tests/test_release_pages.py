@@ -196,3 +196,14 @@ def test_the_detail_page_queries_do_not_grow_with_tables(counts, statisticians):
     with CaptureQueriesContext(connection) as many:
         client.get(f"/statistics/releases/{bigger.pk}/")
     assert len(counted(many)) == len(counted(few)) <= 12
+
+
+def test_a_yearly_release_gives_viet_nams_glotip_rows_as_printed(counts, statisticians):
+    first, second = statisticians
+    release = approved(first, second)
+    response = client_for(first).get(f"/statistics/releases/{release.pk}/download.glotip")
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Iso3_code,Country,Region,Subregion,Indicator,Dimension,Category,Sex,Age")
+    assert any(",Female,0 to 17 years,2025,Counts,<5," in line for line in lines)
+    assert any(",Total,Total,2025,Counts,82," in line for line in lines)
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT, object_id=str(release.pk)).exists()
