@@ -28,7 +28,7 @@ from shield.audit.models import AuditAction
 from shield.audit.refusals import require_permission
 from shield.core.errors import ApplicationError, InvalidTransition, NotFound, StaleVersion
 from shield.core.forms import add_application_error
-from shield.core.htmx import render_page_or_partial
+from shield.core.htmx import is_htmx, render_page_or_partial
 from shield.core.pagination import CappedPaginator
 from shield.core.spreadsheets import csv_lines
 from shield.statistics import release_presenters as presenters
@@ -87,7 +87,7 @@ def release_create(request: HttpRequest) -> HttpResponse:
                 add_application_error(form, exc)
             else:
                 messages.success(
-                    request, _("The release was assembled as a draft. Check it, then submit it.")
+                    request, _("The release is a draft now. Check its tables once assembled, then submit it.")
                 )
                 return HttpResponseRedirect(reverse("statistics:release_detail", args=[release.pk]))
         return render(request, "statistics/releases/release_create.html", {"form": form}, status=400)
@@ -120,8 +120,11 @@ def _language() -> str:
 def release_detail(request: HttpRequest, release_id: uuid.UUID) -> HttpResponse:
     user = _user(request)
     release = _get(user, release_id)
-    response = render(request, "statistics/releases/release_detail.html", _detail_context(user, release))
-    audit.record(action=AuditAction.VIEW, actor=user, obj=release)
+    response = render_page_or_partial(
+        request, "statistics/releases/release_detail.html", _detail_context(user, release), partial="assembly"
+    )
+    if not is_htmx(request):  # the progress poll reads no table
+        audit.record(action=AuditAction.VIEW, actor=user, obj=release)
     return response
 
 
