@@ -2,6 +2,7 @@
 approves it, and the frozen release is downloaded with its hash."""
 
 import json
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -62,5 +63,5 @@ def test_assemble_submit_approve_by_a_second_person_and_download(live_server, pa
 
     with page.expect_download() as download:
         page.get_by_test_id("download-json").click()
-    document = json.loads(open(download.value.path(), encoding="utf-8").read())
+    document = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     assert document["content_hash"] == release.content_hash == services.hash_of(release)
