@@ -16,6 +16,7 @@ from shield.accounts.policy import has_permission, scope_q
 from shield.statistics import tables
 from shield.statistics.counting import SOURCES, count_table
 from shield.statistics.dimensions import dimension_get
+from shield.statistics.facts import facts_ensure_fresh
 from shield.statistics.indicators import Indicator, indicator_get
 from shield.statistics.periods import Period
 
@@ -74,6 +75,7 @@ def table_for(
         raise StatisticsRequestError(str(error)) from error
     asked = dict(filters or {})
     _check(chosen, dimensions, asked)
+    facts_ensure_fresh()
     return count_table(
         indicator=chosen.code,
         source=SOURCES[chosen.counts],
