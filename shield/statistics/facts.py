@@ -38,7 +38,7 @@ def refresh_seconds() -> float:
     """The setting, else the environment variable of the same name, else 30 seconds."""
     configured = getattr(settings, "SHIELD_STATISTICS_REFRESH_SECONDS", None)
     if configured is None:
-        configured = os.environ.get("SHIELD_STATISTICS_REFRESH_SECONDS", DEFAULT_REFRESH_SECONDS)
+        return float(os.environ.get("SHIELD_STATISTICS_REFRESH_SECONDS", DEFAULT_REFRESH_SECONDS))
     return float(configured)
 
 
