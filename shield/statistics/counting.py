@@ -264,6 +264,30 @@ def _case_rows(qs: QuerySet[Any], needed: set[str]) -> QuerySet[Any]:
     return qs
 
 
+def _age_columns(qs: QuerySet[Any], age: str, needed: set[str]) -> QuerySet[Any]:
+    """The age dimensions from an age in whole years already worked out (`CaseFact`)."""
+    annotations: dict[str, Any] = {}
+    if dims.AGE_UNODC in needed:
+        annotations[column(dims.AGE_UNODC)] = Case(
+            When(**{f"{age}__isnull": True}, then=Value(dims.UNKNOWN)),
+            When(**{f"{age}__lt": birth_dates.AGE_OF_MAJORITY}, then=Value(dims.CHILD)),
+            default=Value(dims.ADULT),
+            output_field=CharField(),
+        )
+    if dims.AGE_CTDC in needed:
+        annotations[column(dims.AGE_CTDC)] = Case(
+            *[
+                When(**{f"{age}__lte": high}, then=Value(code))
+                if high is not None
+                else When(**{f"{age}__gte": low}, then=Value(code))
+                for code, low, high in dims.CTDC_BANDS
+            ],
+            default=Value(dims.UNKNOWN),
+            output_field=CharField(),
+        )
+    return qs.annotate(**annotations) if annotations else qs
+
+
 def _victim_rows(statuses: Sequence[str], dated_by: str) -> Callable[[Period, set[str]], QuerySet[Any]]:
     """Cases whose latest identification decision is one of `statuses`, dated by the first
     decision saying so (`dated_by`), one row per case (so per person record)."""
@@ -279,7 +303,9 @@ def _victim_rows(statuses: Sequence[str], dated_by: str) -> Callable[[Period, se
                 UNIT: Coalesce(F("case__person__linkage_individual__individual_id"), F("case__person_id")),
             }
         )
-        return _case_rows(qs, needed)
+        age = "age_detected" if dated_by == "detected_on" else "age_identified"
+        qs = _age_columns(qs, age, needed)
+        return _case_rows(qs, needed - {dims.AGE_UNODC, dims.AGE_CTDC})
 
     return rows
 
