@@ -1,5 +1,6 @@
-"""The statistics app's models, one module per part."""
+"""The statistics app's models, one module per part, re-exported here."""
 
+from shield.statistics.models.facts import CaseFact, FactRefresh
 from shield.statistics.models.htcds import ExportStatus, HtcdsExport
 from shield.statistics.models.population import (
     PopulationAge,
@@ -11,7 +12,9 @@ from shield.statistics.models.releases import BuildState, Release, ReleaseStatus
 
 __all__ = [
     "BuildState",
+    "CaseFact",
     "ExportStatus",
+    "FactRefresh",
     "HtcdsExport",
     "PopulationAge",
     "PopulationFigure",
