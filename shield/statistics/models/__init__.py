@@ -1,7 +1,12 @@
 """The statistics app's models, one module per part."""
 
 from shield.statistics.models.htcds import ExportStatus, HtcdsExport
-from shield.statistics.models.population import PopulationAge, PopulationFigure, PopulationSex, PopulationUpload
+from shield.statistics.models.population import (
+    PopulationAge,
+    PopulationFigure,
+    PopulationSex,
+    PopulationUpload,
+)
 
 __all__ = [
     "ExportStatus",

@@ -8,7 +8,12 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+)
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -53,18 +58,16 @@ def _tables(request: HttpRequest, year: int) -> tuple[list[ProtectedTable] | Non
         return None, _("These tables cannot be protected against disclosure; ask the statistics team."), 409
 
 
-def _download(content: bytes | None, lines: Any, *, filename: str, content_type: str) -> HttpResponseBase:
-    if content is not None:
-        response: HttpResponseBase = HttpResponse(content, content_type=content_type)
-    else:
-        response = StreamingHttpResponse(lines, content_type=content_type)
+def _download(content: bytes | str, *, filename: str, content_type: str) -> HttpResponse:
+    """The whole file at once: these files are small (a year's tables, or one export's rows)."""
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
 @require_permission(EXPORT, object_type=GLOTIP_TYPE)
 @require_GET
-def glotip_export(request: HttpRequest) -> HttpResponseBase:
+def glotip_export(request: HttpRequest) -> HttpResponse:
     """Viet Nam's GLOTIP rows of a year: the page shows them, CSV and XLSX download them."""
     form = _year_form(request)
     context: dict[str, Any] = {"form": form, "columns": glotip.COLUMNS, "rows": []}
@@ -87,17 +90,21 @@ def glotip_export(request: HttpRequest) -> HttpResponseBase:
     )
     lists = glotip.as_lists(rows)
     if chosen == "csv":
-        return _download(None, csv_lines(glotip.COLUMNS, lists), filename=f"glotip_VNM_{year}.csv", content_type=CSV_TYPE)
+        return _download(
+            "".join(csv_lines(glotip.COLUMNS, lists)),
+            filename=f"glotip_VNM_{year}.csv",
+            content_type=CSV_TYPE,
+        )
     if chosen == "xlsx":
         content = xlsx_bytes(glotip.COLUMNS, lists, title=f"GLOTIP {year}")
-        return _download(content, None, filename=f"glotip_VNM_{year}.xlsx", content_type=XLSX_TYPE)
+        return _download(content, filename=f"glotip_VNM_{year}.xlsx", content_type=XLSX_TYPE)
     context.update(rows=lists, year=year)
     return render(request, "statistics/shapes/glotip.html", context)
 
 
 @require_permission(EXPORT, object_type=SDMX_TYPE)
 @require_GET
-def sdmx_export(request: HttpRequest) -> HttpResponseBase:
+def sdmx_export(request: HttpRequest) -> HttpResponse:
     """SDG 16.2.2 of a year as SDMX-CSV (counts; rates where a population is in force)."""
     form = _year_form(request)
     context: dict[str, Any] = {"form": form, "header": [], "rows": []}
@@ -125,10 +132,15 @@ def sdmx_export(request: HttpRequest) -> HttpResponseBase:
         },
     )
     if chosen == "csv":
-        return _download(None, csv_lines(header, rows), filename=f"sdg_16_2_2_VN_{year}.csv", content_type=CSV_TYPE)
+        return _download(
+            "".join(csv_lines(header, rows)), filename=f"sdg_16_2_2_VN_{year}.csv", content_type=CSV_TYPE
+        )
     if chosen == "xlsx":
-        return _download(xlsx_bytes(header, rows, title=f"SDG 16.2.2 {year}"), None,
-                         filename=f"sdg_16_2_2_VN_{year}.xlsx", content_type=XLSX_TYPE)
+        return _download(
+            xlsx_bytes(header, rows, title=f"SDG 16.2.2 {year}"),
+            filename=f"sdg_16_2_2_VN_{year}.xlsx",
+            content_type=XLSX_TYPE,
+        )
     context.update(header=header, rows=rows, year=year, upload=upload, result=result)
     return render(request, "statistics/shapes/sdmx.html", context)
 
@@ -154,7 +166,9 @@ def htcds_exports(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(reverse("statistics:export_htcds_detail", args=[export.pk]))
     listed = exports.htcds_export_list_for(user=request.user)
     status = 400 if request.method == "POST" else 200
-    return render(request, "statistics/shapes/htcds_list.html", {"form": form, "exports": listed}, status=status)
+    return render(
+        request, "statistics/shapes/htcds_list.html", {"form": form, "exports": listed}, status=status
+    )
 
 
 @require_permission(EXPORT, object_type=exports.EXPORT_TYPE)
@@ -172,12 +186,12 @@ def htcds_export_detail(request: HttpRequest, export_id: uuid.UUID) -> HttpRespo
 
 @require_permission(EXPORT, object_type=exports.EXPORT_TYPE)
 @require_GET
-def htcds_export_download(request: HttpRequest, export_id: uuid.UUID) -> HttpResponseBase:
+def htcds_export_download(request: HttpRequest, export_id: uuid.UUID) -> HttpResponse:
     try:
         export, content = exports.htcds_export_download(actor=_user(request), export_id=export_id)
     except NotFound as error:
         raise Http404 from error
-    return _download(content, None, filename=f"htcds_VN_{export.year}_k{export.k}.csv", content_type=CSV_TYPE)
+    return _download(content, filename=f"htcds_VN_{export.year}_k{export.k}.csv", content_type=CSV_TYPE)
 
 
 @login_required
@@ -210,7 +224,9 @@ def population_page(request: HttpRequest) -> HttpResponse:
                         form.add_error(field if field in form.fields else None, message)
                 form.add_error(None, error.message)
             else:
-                message = _("Version %(n)s of the population table is in force: %(rows)s figures for %(years)s.") % {
+                message = _(
+                    "Version %(n)s of the population table is in force: %(rows)s figures for %(years)s."
+                ) % {
                     "n": upload.number,
                     "rows": upload.row_count,
                     "years": ", ".join(str(y) for y in upload.years),
@@ -221,7 +237,9 @@ def population_page(request: HttpRequest) -> HttpResponse:
                 # The good rows are in; the page lists the rows left out, line by line.
                 status = 200
                 left_out = population.describe(parsed.errors)
-                messages.warning(request, _("%(n)s rows with errors were left out.") % {"n": len(parsed.errors)})
+                messages.warning(
+                    request, _("%(n)s rows with errors were left out.") % {"n": len(parsed.errors)}
+                )
                 form = PopulationUploadForm()
                 row_errors = left_out
     uploads = population.upload_list()
