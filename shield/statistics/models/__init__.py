@@ -1,5 +1,6 @@
-"""The statistics app's models, one module per part."""
+"""Statistics models, one module per part, re-exported here."""
 
+from shield.statistics.models.facts import CaseFact, FactRefresh
 from shield.statistics.models.htcds import ExportStatus, HtcdsExport
 from shield.statistics.models.population import (
     PopulationAge,
@@ -9,7 +10,9 @@ from shield.statistics.models.population import (
 )
 
 __all__ = [
+    "CaseFact",
     "ExportStatus",
+    "FactRefresh",
     "HtcdsExport",
     "PopulationAge",
     "PopulationFigure",
