@@ -487,7 +487,6 @@ def _reductions(
     """For each cell, how many distinct individuals the pending pairs within it would join."""
     if not pairs:
         return {}
-    named = {person for pair in pairs for person in pair}
     fields = [PERSON, UNIT]
     for dimension in dimensions:
         if dimension.additive:
@@ -496,7 +495,11 @@ def _reductions(
             fields.extend(flag(dimension.code, c) for c in dimension.codes)
     keys_of: dict[Any, set[tables.Key]] = defaultdict(set)
     unit_of: dict[Any, Any] = {}
-    for row in base.filter(**{f"{PERSON}__in": list(named)}).values(*fields).distinct():
+    pending = ReviewPair.objects.filter(status=PairStatus.OPEN)
+    in_pairs = Q(**{f"{PERSON}__in": pending.values("person_low_id")}) | Q(
+        **{f"{PERSON}__in": pending.values("person_high_id")}
+    )
+    for row in base.filter(in_pairs).values(*fields).distinct():
         unit_of[row[PERSON]] = row[UNIT]
         keys_of[row[PERSON]].update(_keys_of_row(row, dimensions))
     joins: dict[tables.Key, _UnionFind] = defaultdict(lambda: _UnionFind({}))

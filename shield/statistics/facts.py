@@ -11,6 +11,7 @@ every case: `manage.py statistics_refresh` (with progress) or the `facts_refresh
 """
 
 import datetime
+import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -34,7 +35,11 @@ DETECTED = (IdentificationStatus.POSSIBLE, IdentificationStatus.IDENTIFIED)
 
 
 def refresh_seconds() -> float:
-    return float(getattr(settings, "SHIELD_STATISTICS_REFRESH_SECONDS", DEFAULT_REFRESH_SECONDS))
+    """The setting, else the environment variable of the same name, else 30 seconds."""
+    configured = getattr(settings, "SHIELD_STATISTICS_REFRESH_SECONDS", None)
+    if configured is None:
+        return float(os.environ.get("SHIELD_STATISTICS_REFRESH_SECONDS", DEFAULT_REFRESH_SECONDS))
+    return float(configured)
 
 
 def _derived(case_ids: Iterable[Any]) -> list[dict[str, Any]]:
