@@ -73,6 +73,13 @@ def test_glotip_and_sdmx_matrix(actors: Actors, victims: None) -> None:
         ),
     ]:
         assert_matrix(endpoint, actors, secrets=["VC_HTF_DETV"], snapshot=snapshot)
+    table = {"indicator": "victims_detected", "period": "2025", "dimensions": "sex", "format": "csv"}
+    assert_matrix(
+        Endpoint("GET", reverse("statistics:export_table"), data=table, also_allowed=NATIONAL),
+        actors,
+        secrets=["Female"],
+        snapshot=snapshot,
+    )
 
 
 def test_htcds_matrix(actors: Actors, victims: None) -> None:
