@@ -44,7 +44,9 @@ class ShapesAPIView(APIView):
     permissions_needed: tuple[str, ...] = (exports.EXPORT_PERMISSION,)
     object_type = "statistics.export"
 
-    def permission_denied(self, request: Request, message: str | None = None, code: str | None = None) -> NoReturn:
+    def permission_denied(
+        self, request: Request, message: str | None = None, code: str | None = None
+    ) -> NoReturn:
         if request.user and request.user.is_authenticated:
             record(action=AuditAction.PERMISSION_DENIED, actor=request.user, object_type=self.object_type)
         super().permission_denied(request, message=message, code=code)
@@ -109,7 +111,12 @@ class SdmxExportAPI(ShapesAPIView):
             actor=request.user,
             object_type=self.object_type,
             object_id=str(year),
-            details={"year": year, "rows": len(rows), "format": "json", "population_version": upload.number if upload else None},
+            details={
+                "year": year,
+                "rows": len(rows),
+                "format": "json",
+                "population_version": upload.number if upload else None,
+            },
         )
         return Response(
             {
@@ -130,18 +137,26 @@ class HtcdsExportSerializer(serializers.ModelSerializer[HtcdsExport]):
 
 class HtcdsRequestSerializer(serializers.Serializer[Any]):
     year = serializers.IntegerField(min_value=FIRST_YEAR)
-    k = serializers.IntegerField(min_value=exports.MIN_K, max_value=exports.MAX_K, default=exports.htcds.CTDC_K)
+    k = serializers.IntegerField(
+        min_value=exports.MIN_K, max_value=exports.MAX_K, default=exports.htcds.CTDC_K
+    )
 
 
 class HtcdsExportListAPI(ShapesAPIView):
     object_type = exports.EXPORT_TYPE
 
-    @extend_schema(responses={200: HtcdsExportSerializer(many=True)}, summary="Your HTCDS exports (newest 20)")
+    @extend_schema(
+        responses={200: HtcdsExportSerializer(many=True)}, summary="Your HTCDS exports (newest 20)"
+    )
     def get(self, request: Request) -> Response:
         listed = exports.htcds_export_list_for(user=request.user)
         return Response({"results": HtcdsExportSerializer(listed, many=True).data})
 
-    @extend_schema(request=HtcdsRequestSerializer, responses={202: HtcdsExportSerializer}, summary="Start an HTCDS export")
+    @extend_schema(
+        request=HtcdsRequestSerializer,
+        responses={202: HtcdsExportSerializer},
+        summary="Start an HTCDS export",
+    )
     def post(self, request: Request) -> Response:
         serializer = HtcdsRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -181,9 +196,10 @@ class HtcdsExportDownloadAPI(ShapesAPIView):
 
 class PopulationUploadSerializer(serializers.Serializer[Any]):
     csv = serializers.CharField(max_length=population.MAX_BYTES, trim_whitespace=False)
-    source = serializers.CharField(max_length=200)
+    source = serializers.CharField(max_length=200)  # type: ignore[assignment]
     on_error = serializers.ChoiceField(
-        choices=[population.ON_ERROR_NOTHING, population.ON_ERROR_VALID_ROWS], default=population.ON_ERROR_NOTHING
+        choices=[population.ON_ERROR_NOTHING, population.ON_ERROR_VALID_ROWS],
+        default=population.ON_ERROR_NOTHING,
     )
 
 
@@ -207,7 +223,9 @@ class PopulationAPI(ShapesAPIView):
         ]
         return Response({"results": uploads})
 
-    @extend_schema(request=PopulationUploadSerializer, responses={201: dict}, summary="Upload a population CSV")
+    @extend_schema(
+        request=PopulationUploadSerializer, responses={201: dict}, summary="Upload a population CSV"
+    )
     def post(self, request: Request) -> Response:
         serializer = PopulationUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

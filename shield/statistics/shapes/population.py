@@ -84,8 +84,11 @@ def parse(text: str) -> Parsed:
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         result.errors.append(
-            RowError(1, _("The header must name the columns %(columns)s; missing: %(missing)s.")
-                     % {"columns": ", ".join(COLUMNS), "missing": ", ".join(missing)})
+            RowError(
+                1,
+                _("The header must name the columns %(columns)s; missing: %(missing)s.")
+                % {"columns": ", ".join(COLUMNS), "missing": ", ".join(missing)},
+            )
         )
         return result
     provinces = dict(Province.objects.values_list("code", "pk"))
@@ -138,7 +141,10 @@ def parse(text: str) -> Parsed:
 
 def describe(errors: list[RowError]) -> list[str]:
     """The row errors as the page lists them ("line 7: ..."), the first MAX_ERRORS_SHOWN."""
-    shown = [_("line %(line)s: %(problem)s") % {"line": e.line, "problem": e.message} for e in errors[:MAX_ERRORS_SHOWN]]
+    shown = [
+        _("line %(line)s: %(problem)s") % {"line": e.line, "problem": e.message}
+        for e in errors[:MAX_ERRORS_SHOWN]
+    ]
     if len(errors) > MAX_ERRORS_SHOWN:
         shown.append(_("… and %(n)s more rows with errors.") % {"n": len(errors) - MAX_ERRORS_SHOWN})
     return shown
@@ -177,7 +183,12 @@ def population_upload(
         action=AuditAction.IMPORT,
         actor=actor,
         obj=upload,
-        details={"rows": upload.row_count, "skipped": upload.skipped_rows, "years": upload.years, "version": number},
+        details={
+            "rows": upload.row_count,
+            "skipped": upload.skipped_rows,
+            "years": upload.years,
+            "version": number,
+        },
     )
     return upload, parsed
 
@@ -204,4 +215,3 @@ def upload_list() -> list[PopulationUpload]:
 
 def national(figures: Mapping[tuple[str, str, str], int], sex: str, age: str) -> int | None:
     return figures.get(("", sex, age))
-

@@ -8,7 +8,12 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+)
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,8 +28,8 @@ from shield.core.errors import ApplicationError, NotFound
 from shield.core.htmx import render_page_or_partial
 from shield.core.spreadsheets import csv_lines
 from shield.statistics.disclosure import DisclosureError, ProtectedTable
-from shield.statistics.shapes import exports, glotip, population, sdmx, sources
-from shield.statistics.shapes.forms import HtcdsRequestForm, PopulationUploadForm, YearForm
+from shield.statistics.shapes import exports, glotip, population, sdmx, sources, workbooks
+from shield.statistics.shapes.forms import HtcdsRequestForm, PopulationUploadForm, TableExportForm, YearForm
 from shield.statistics.shapes.workbooks import CSV_TYPE, XLSX_TYPE, xlsx_bytes
 
 EXPORT = exports.EXPORT_PERMISSION
@@ -53,18 +58,16 @@ def _tables(request: HttpRequest, year: int) -> tuple[list[ProtectedTable] | Non
         return None, _("These tables cannot be protected against disclosure; ask the statistics team."), 409
 
 
-def _download(content: bytes | None, lines: Any, *, filename: str, content_type: str) -> HttpResponseBase:
-    if content is not None:
-        response: HttpResponseBase = HttpResponse(content, content_type=content_type)
-    else:
-        response = StreamingHttpResponse(lines, content_type=content_type)
+def _download(content: bytes | str, *, filename: str, content_type: str) -> HttpResponse:
+    """The whole file at once: these files are small (a year's tables, or one export's rows)."""
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
 @require_permission(EXPORT, object_type=GLOTIP_TYPE)
 @require_GET
-def glotip_export(request: HttpRequest) -> HttpResponseBase:
+def glotip_export(request: HttpRequest) -> HttpResponse:
     """Viet Nam's GLOTIP rows of a year: the page shows them, CSV and XLSX download them."""
     form = _year_form(request)
     context: dict[str, Any] = {"form": form, "columns": glotip.COLUMNS, "rows": []}
@@ -87,17 +90,21 @@ def glotip_export(request: HttpRequest) -> HttpResponseBase:
     )
     lists = glotip.as_lists(rows)
     if chosen == "csv":
-        return _download(None, csv_lines(glotip.COLUMNS, lists), filename=f"glotip_VNM_{year}.csv", content_type=CSV_TYPE)
+        return _download(
+            "".join(csv_lines(glotip.COLUMNS, lists)),
+            filename=f"glotip_VNM_{year}.csv",
+            content_type=CSV_TYPE,
+        )
     if chosen == "xlsx":
         content = xlsx_bytes(glotip.COLUMNS, lists, title=f"GLOTIP {year}")
-        return _download(content, None, filename=f"glotip_VNM_{year}.xlsx", content_type=XLSX_TYPE)
+        return _download(content, filename=f"glotip_VNM_{year}.xlsx", content_type=XLSX_TYPE)
     context.update(rows=lists, year=year)
     return render(request, "statistics/shapes/glotip.html", context)
 
 
 @require_permission(EXPORT, object_type=SDMX_TYPE)
 @require_GET
-def sdmx_export(request: HttpRequest) -> HttpResponseBase:
+def sdmx_export(request: HttpRequest) -> HttpResponse:
     """SDG 16.2.2 of a year as SDMX-CSV (counts; rates where a population is in force)."""
     form = _year_form(request)
     context: dict[str, Any] = {"form": form, "header": [], "rows": []}
@@ -125,10 +132,15 @@ def sdmx_export(request: HttpRequest) -> HttpResponseBase:
         },
     )
     if chosen == "csv":
-        return _download(None, csv_lines(header, rows), filename=f"sdg_16_2_2_VN_{year}.csv", content_type=CSV_TYPE)
+        return _download(
+            "".join(csv_lines(header, rows)), filename=f"sdg_16_2_2_VN_{year}.csv", content_type=CSV_TYPE
+        )
     if chosen == "xlsx":
-        return _download(xlsx_bytes(header, rows, title=f"SDG 16.2.2 {year}"), None,
-                         filename=f"sdg_16_2_2_VN_{year}.xlsx", content_type=XLSX_TYPE)
+        return _download(
+            xlsx_bytes(header, rows, title=f"SDG 16.2.2 {year}"),
+            filename=f"sdg_16_2_2_VN_{year}.xlsx",
+            content_type=XLSX_TYPE,
+        )
     context.update(header=header, rows=rows, year=year, upload=upload, result=result)
     return render(request, "statistics/shapes/sdmx.html", context)
 
@@ -154,7 +166,9 @@ def htcds_exports(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(reverse("statistics:export_htcds_detail", args=[export.pk]))
     listed = exports.htcds_export_list_for(user=request.user)
     status = 400 if request.method == "POST" else 200
-    return render(request, "statistics/shapes/htcds_list.html", {"form": form, "exports": listed}, status=status)
+    return render(
+        request, "statistics/shapes/htcds_list.html", {"form": form, "exports": listed}, status=status
+    )
 
 
 @require_permission(EXPORT, object_type=exports.EXPORT_TYPE)
@@ -172,12 +186,12 @@ def htcds_export_detail(request: HttpRequest, export_id: uuid.UUID) -> HttpRespo
 
 @require_permission(EXPORT, object_type=exports.EXPORT_TYPE)
 @require_GET
-def htcds_export_download(request: HttpRequest, export_id: uuid.UUID) -> HttpResponseBase:
+def htcds_export_download(request: HttpRequest, export_id: uuid.UUID) -> HttpResponse:
     try:
         export, content = exports.htcds_export_download(actor=_user(request), export_id=export_id)
     except NotFound as error:
         raise Http404 from error
-    return _download(content, None, filename=f"htcds_VN_{export.year}_k{export.k}.csv", content_type=CSV_TYPE)
+    return _download(content, filename=f"htcds_VN_{export.year}_k{export.k}.csv", content_type=CSV_TYPE)
 
 
 @login_required
@@ -210,7 +224,9 @@ def population_page(request: HttpRequest) -> HttpResponse:
                         form.add_error(field if field in form.fields else None, message)
                 form.add_error(None, error.message)
             else:
-                message = _("Version %(n)s of the population table is in force: %(rows)s figures for %(years)s.") % {
+                message = _(
+                    "Version %(n)s of the population table is in force: %(rows)s figures for %(years)s."
+                ) % {
                     "n": upload.number,
                     "rows": upload.row_count,
                     "years": ", ".join(str(y) for y in upload.years),
@@ -221,9 +237,64 @@ def population_page(request: HttpRequest) -> HttpResponse:
                 # The good rows are in; the page lists the rows left out, line by line.
                 status = 200
                 left_out = population.describe(parsed.errors)
-                messages.warning(request, _("%(n)s rows with errors were left out.") % {"n": len(parsed.errors)})
+                messages.warning(
+                    request, _("%(n)s rows with errors were left out.") % {"n": len(parsed.errors)}
+                )
                 form = PopulationUploadForm()
                 row_errors = left_out
     uploads = population.upload_list()
     context = {"form": form if may_upload else None, "uploads": uploads, "row_errors": row_errors}
     return render(request, "statistics/shapes/population.html", context, status=status)
+
+
+@require_permission(EXPORT, object_type="statistics.table")
+@require_GET
+def table_export(request: HttpRequest) -> HttpResponse:
+    """Any indicator of a period by up to two dimensions, as CSV or XLSX, after disclosure control:
+    `?indicator=victims_detected&period=2025&dimensions=sex,age_unodc&format=xlsx`."""
+    from shield.statistics.dimensions import dimension_get
+    from shield.statistics.indicators import indicator_get, label
+    from shield.statistics.selectors import StatisticsRequestError
+
+    form = TableExportForm(request.GET)
+    if not form.is_valid():
+        return HttpResponse(" ".join(str(e) for errors in form.errors.values() for e in errors), status=400)
+    data = form.cleaned_data
+    try:
+        indicator = indicator_get(data["indicator"])
+        shown = sources.protected_table(
+            user=request.user, indicator=indicator.code, period=data["period"], dimensions=data["dimensions"]
+        )
+    except KeyError:
+        return HttpResponse(_("No such indicator."), status=400)
+    except StatisticsRequestError as error:
+        return HttpResponse(str(error), status=400)
+    except PermissionError:
+        return HttpResponse(_("Your role does not let you see national statistics."), status=403)
+    except DisclosureError:
+        return HttpResponse(
+            _("These tables cannot be protected against disclosure; ask the statistics team."), status=409
+        )
+    language = getattr(request, "LANGUAGE_CODE", "vi") or "vi"
+    header, rows = workbooks.table_rows(
+        shown,
+        dimension_label=lambda d: dimension_get(d).label(language),
+        category_label=lambda d, code: dimension_get(d).category_label(code, language),
+        total_label=_("Total"),
+        value_label=label(indicator, language),
+    )
+    record(
+        action=AuditAction.EXPORT,
+        actor=request.user,
+        object_type="statistics.table",
+        object_id=indicator.code,
+        details={"period": data["period"], "dimensions": list(data["dimensions"]), "format": data["format"]},
+    )
+    name = f"{indicator.code}_{data['period']}".replace(".", "_")
+    if data["format"] == "xlsx":
+        return _download(
+            workbooks.xlsx_bytes(header, rows, title=indicator.code),
+            filename=f"{name}.xlsx",
+            content_type=XLSX_TYPE,
+        )
+    return _download("".join(csv_lines(header, rows)), filename=f"{name}.csv", content_type=CSV_TYPE)
