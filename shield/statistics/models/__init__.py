@@ -1,0 +1,3 @@
+from shield.statistics.models.privacy import PrivacySpend
+
+__all__ = ["PrivacySpend"]
