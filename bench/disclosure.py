@@ -28,10 +28,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from shield.statistics.disclosure import CellStatus, protect  # noqa: E402
-from shield.statistics.disclosure.audit import intervals  # noqa: E402
-from shield.statistics.disclosure.relations import build  # noqa: E402
-from shield.statistics.tables import TOTAL, Count, Table  # noqa: E402
+from shield.statistics.disclosure import CellStatus, protect
+from shield.statistics.disclosure.audit import intervals
+from shield.statistics.disclosure.relations import build
+from shield.statistics.tables import TOTAL, Count, Table
 
 SEXES = ("F", "M", "X", "U")
 SEX_P = (0.55, 0.43, 0.002, 0.018)
@@ -93,13 +93,19 @@ def national_report(persons: int, seed: int) -> list[Table]:
         table("victims_detected", [("sex", SEXES, sex), ("age", AGES, age)], victims),
         table("victims_detected", [("citizenship", CITIZENSHIPS, citizenship), ("sex", SEXES, sex)], victims),
         forms_table(sex, forms, victims),
-        table("persons_prosecuted", [("citizenship", CITIZENSHIPS, citizenship), ("sex", SEXES, sex)], prosecuted),
+        table(
+            "persons_prosecuted",
+            [("citizenship", CITIZENSHIPS, citizenship), ("sex", SEXES, sex)],
+            prosecuted,
+        ),
         table("persons_convicted", [("sex", SEXES, sex), ("age", AGES, age)], convicted),
     ]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--persons", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=15)
@@ -111,7 +117,7 @@ def main() -> None:
     primary_vars = {
         system.table_index[i][k]
         for i, t in enumerate(tables)
-        for k in t.keys()
+        for k in t.keys()  # noqa: SIM118 (Table.keys, not a dict)
         if 0 < t.cells[k].value < args.threshold
     }
     # Baseline: primary suppression alone, and how many of its cells the margins give away.

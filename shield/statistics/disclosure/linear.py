@@ -438,7 +438,11 @@ class BreakingModel:
         self.solver.changeRowBounds(row, width, _highs.kHighsInf)
         self.solver.run()
         status = self.solver.getModelStatus()
-        x = np.array(self.solver.getSolution().col_value) if status == _highs.HighsModelStatus.kOptimal else None
+        x = (
+            np.array(self.solver.getSolution().col_value)
+            if status == _highs.HighsModelStatus.kOptimal
+            else None
+        )
         self.solver.changeRowBounds(row, -_highs.kHighsInf, _highs.kHighsInf)
         if x is None:
             return None

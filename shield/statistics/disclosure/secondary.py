@@ -49,7 +49,9 @@ def _groups(system: System) -> dict[int, list[int]]:
     return by_variable
 
 
-def suppress(system: System, primary: Set[int], *, protection: int, method: str) -> tuple[set[int], dict[int, Interval]]:
+def suppress(
+    system: System, primary: Set[int], *, protection: int, method: str
+) -> tuple[set[int], dict[int, Interval]]:
     """The suppressed variables (primary and secondary) and their audited intervals."""
     already = sorted(v for v in primary if v in system.known)
     if already:
@@ -107,7 +109,9 @@ def suppress(system: System, primary: Set[int], *, protection: int, method: str)
                 key = groups[v][0]
                 if key not in models:
                     group_values = {u: values[u] for u in groups[v] if u in values}
-                    models[key] = BreakingModel(groups[v], group_values, system.equations, system.inequalities, known)
+                    models[key] = BreakingModel(
+                        groups[v], group_values, system.equations, system.inequalities, known
+                    )
                 added = models[key].solve(v, demand[v], priced)
             else:  # pragma: no cover - SciPy without its HiGHS binding
                 added = breaking_cells(

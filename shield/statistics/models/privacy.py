@@ -35,7 +35,9 @@ class PrivacySpend(BaseModel):
         verbose_name_plural = _("privacy budget spends")
         indexes = [models.Index(fields=["dataset", "period"])]
         constraints = [
-            models.CheckConstraint(condition=Q(epsilon__gt=Decimal(0)), name="privacy_spend_epsilon_positive"),
+            models.CheckConstraint(
+                condition=Q(epsilon__gt=Decimal(0)), name="privacy_spend_epsilon_positive"
+            ),
         ]
 
     def __str__(self) -> str:

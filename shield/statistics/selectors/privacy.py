@@ -14,7 +14,9 @@ def privacy_budget() -> Decimal:
 
 
 def privacy_spent(*, dataset: str, period: str) -> Decimal:
-    total = PrivacySpend.objects.filter(dataset=dataset, period=period).aggregate(total=Sum("epsilon"))["total"]
+    total = PrivacySpend.objects.filter(dataset=dataset, period=period).aggregate(total=Sum("epsilon"))[
+        "total"
+    ]
     return Decimal(total or 0).quantize(Decimal("0.0001"))
 
 

@@ -27,7 +27,9 @@ def _lock_ledger(dataset: str, period: str) -> None:
 
 
 @transaction.atomic
-def privacy_spend(*, actor: User, dataset: str, period: str, epsilon: float | Decimal, purpose: str) -> PrivacySpend:
+def privacy_spend(
+    *, actor: User, dataset: str, period: str, epsilon: float | Decimal, purpose: str
+) -> PrivacySpend:
     """Record that `epsilon` of the dataset's budget for the period was spent on `purpose`.
 
     Refused (nothing written) when epsilon is not positive or when the period's budget would be
@@ -41,7 +43,9 @@ def privacy_spend(*, actor: User, dataset: str, period: str, epsilon: float | De
         raise ValidationFailed(field_errors={"epsilon": [_("Epsilon must be a positive number.")]})
     purpose = purpose.strip()
     if not purpose or len(purpose) > 200:
-        raise ValidationFailed(field_errors={"purpose": [_("Say what the noise is for (at most 200 characters).")]})
+        raise ValidationFailed(
+            field_errors={"purpose": [_("Say what the noise is for (at most 200 characters).")]}
+        )
     _lock_ledger(dataset, period)
     left = privacy_budget() - privacy_spent(dataset=dataset, period=period)
     if amount > left:
@@ -50,7 +54,13 @@ def privacy_spend(*, actor: User, dataset: str, period: str, epsilon: float | De
                 "The privacy budget of %(dataset)s for %(period)s would be exceeded: "
                 "%(left)s of %(budget)s is left, %(asked)s was asked."
             )
-            % {"dataset": dataset, "period": period, "left": max(left, Decimal(0)), "budget": privacy_budget(), "asked": amount}
+            % {
+                "dataset": dataset,
+                "period": period,
+                "left": max(left, Decimal(0)),
+                "budget": privacy_budget(),
+                "asked": amount,
+            }
         )
     spend = PrivacySpend.objects.create(
         dataset=dataset[:100], period=period[:20], epsilon=amount, spent_by=actor, purpose=purpose

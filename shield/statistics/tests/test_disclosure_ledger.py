@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.test import override_settings
 
-from shield.audit.models import AuditEvent
 from shield.accounts.tests.factories import UserFactory
+from shield.audit.models import AuditEvent
 from shield.core.errors import ValidationFailed
 from shield.statistics.models import PrivacySpend
 from shield.statistics.models.privacy import LedgerError
@@ -18,25 +18,35 @@ pytestmark = pytest.mark.django_db
 
 def test_spends_add_up_and_overspending_is_refused_with_nothing_written():
     statistician = UserFactory()
-    privacy_spend(actor=statistician, dataset="victims_detected", period="2025", epsilon=0.6, purpose="release 2025")
+    privacy_spend(
+        actor=statistician, dataset="victims_detected", period="2025", epsilon=0.6, purpose="release 2025"
+    )
     assert privacy_remaining(dataset="victims_detected", period="2025") == Decimal("0.4")
     events = AuditEvent.objects.count()
 
-    with pytest.raises(BudgetExceeded, match="0.4000 of 1.0 is left"):
-        privacy_spend(actor=statistician, dataset="victims_detected", period="2025", epsilon=0.5, purpose="export")
+    with pytest.raises(BudgetExceeded, match=r"0\.4000 of 1\.0 is left"):
+        privacy_spend(
+            actor=statistician, dataset="victims_detected", period="2025", epsilon=0.5, purpose="export"
+        )
     assert PrivacySpend.objects.count() == 1
     assert AuditEvent.objects.count() == events
 
     # Another period and another dataset have budgets of their own; the last of one can be spent.
-    privacy_spend(actor=statistician, dataset="victims_detected", period="2024", epsilon=1.0, purpose="release 2024")
+    privacy_spend(
+        actor=statistician, dataset="victims_detected", period="2024", epsilon=1.0, purpose="release 2024"
+    )
     privacy_spend(actor=statistician, dataset="tips", period="2025", epsilon=0.5, purpose="release 2025")
-    privacy_spend(actor=statistician, dataset="victims_detected", period="2025", epsilon=0.4, purpose="export")
+    privacy_spend(
+        actor=statistician, dataset="victims_detected", period="2025", epsilon=0.4, purpose="export"
+    )
     assert privacy_remaining(dataset="victims_detected", period="2025") == Decimal(0)
 
 
 def test_a_spend_is_audited_in_the_same_transaction():
     statistician = UserFactory()
-    spend = privacy_spend(actor=statistician, dataset="tips", period="2025-Q1", epsilon=0.25, purpose="dashboard")
+    spend = privacy_spend(
+        actor=statistician, dataset="tips", period="2025-Q1", epsilon=0.25, purpose="dashboard"
+    )
     event = AuditEvent.objects.get(object_id=str(spend.pk))
     assert event.actor_id == statistician.pk
     assert event.details["epsilon"] == "0.2500"
