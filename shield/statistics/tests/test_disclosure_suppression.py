@@ -187,3 +187,25 @@ def test_after_protect_every_suppressed_cell_is_at_least_the_protection_wide(row
             assert high is None or high - low >= 5 - 1e-6, (key, low, high)
             assert low - 1e-6 <= value
             assert high is None or value <= high + 1e-6
+
+
+def test_a_later_release_is_protected_against_what_the_earlier_one_printed():
+    # Release 1 printed victims by sex; release 2, for the same period, adds sex x citizenship.
+    by_sex_and_citizenship = additive_table(
+        {("F", "VN"): 2, ("F", "LA"): 1, ("F", "KH"): 0, ("M", "VN"): 23, ("M", "LA"): 0, ("M", "KH"): 5},
+        [["F", "M"], ["VN", "LA", "KH"]],
+        dimensions=("sex", "citizenship"),
+    )
+    by_sex = additive_table({("F",): 3, ("M",): 28}, [["F", "M"]], dimensions=("sex",))
+    first = protect([by_sex])
+    second = protect([by_sex_and_citizenship], published=[first.tables[0].as_published()])
+    printed = {(0, k): s is CellStatus.PUBLISHED for k, s in first.tables[0].status.items()}
+    printed |= {(1, k): s is CellStatus.PUBLISHED for k, s in second.tables[0].status.items()}
+    for t, protection in ((0, first), (1, second)):
+        for key, status in protection.tables[0].status.items():
+            if status is not CellStatus.PUBLISHED:  # release 1's cells stay protected too
+                low, high = brute_interval([by_sex, by_sex_and_citizenship], printed, (t, key))
+                assert high is None or high - low >= 5 - 1e-6, (t, key)
+    # The sex margin release 1 withheld stays withheld: printing it now would undo release 1.
+    assert first.tables[0].status[("F",)] is CellStatus.PRIMARY
+    assert second.tables[0].status[("F", T)] is CellStatus.PRIMARY
