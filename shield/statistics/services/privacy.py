@@ -46,6 +46,8 @@ def privacy_spend(
         raise ValidationFailed(
             field_errors={"purpose": [_("Say what the noise is for (at most 200 characters).")]}
         )
+    if not dataset or len(dataset) > 100 or not period or len(period) > 20:
+        raise ValidationFailed(_("Name the dataset (at most 100 characters) and period (at most 20)."))
     _lock_ledger(dataset, period)
     left = privacy_budget() - privacy_spent(dataset=dataset, period=period)
     if amount > left:
@@ -63,7 +65,7 @@ def privacy_spend(
             }
         )
     spend = PrivacySpend.objects.create(
-        dataset=dataset[:100], period=period[:20], epsilon=amount, spent_by=actor, purpose=purpose
+        dataset=dataset, period=period, epsilon=amount, spent_by=actor, purpose=purpose
     )
     audit.record(
         action=AuditAction.CREATE,

@@ -74,3 +74,9 @@ def test_the_ledger_is_append_only():
         spend.save()
     with pytest.raises(LedgerError):
         spend.delete()
+
+
+def test_an_overlong_dataset_name_is_refused_not_cut():
+    with pytest.raises(ValidationFailed, match="at most 100"):
+        privacy_spend(actor=UserFactory(), dataset="x" * 101, period="2025", epsilon=0.1, purpose="export")
+    assert not PrivacySpend.objects.exists()
