@@ -10,6 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('statistics', '0002_shapes'),
+        ('statistics', '0001_sdc'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

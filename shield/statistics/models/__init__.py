@@ -8,6 +8,7 @@ from shield.statistics.models.population import (
     PopulationSex,
     PopulationUpload,
 )
+from shield.statistics.models.privacy import PrivacySpend
 from shield.statistics.models.releases import BuildState, Release, ReleaseStatus
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "PopulationFigure",
     "PopulationSex",
     "PopulationUpload",
+    "PrivacySpend",
     "Release",
     "ReleaseStatus",
 ]

@@ -43,17 +43,19 @@ def grid(rows: Sequence[Sequence[int]], **kwargs: object) -> Table:
     return additive_table(inner, [row_names, col_names], **kwargs)  # type: ignore[arg-type]
 
 
-def brute_interval(tables: Sequence[Table], printed: Mapping[tuple[int, Key], bool], target: tuple[int, Key]) -> tuple[float, float | None]:
+def brute_interval(
+    tables: Sequence[Table], printed: Mapping[tuple[int, Key], bool], target: tuple[int, Key]
+) -> tuple[float, float | None]:
     """An independent audit for the tests: one LP over every cell of every table, no substitution.
 
     Linked cells are tied by explicit equalities; margins by the additive equations.
     """
-    names = [(t, key) for t, table in enumerate(tables) for key in table.keys()]
+    names = [(t, key) for t, table in enumerate(tables) for key in table.keys()]  # noqa: SIM118 (Table.keys, not a dict)
     column = {name: i for i, name in enumerate(names)}
     rows: list[dict[int, float]] = []
     rhs: list[float] = []
     for t, table in enumerate(tables):
-        for key in table.keys():
+        for key in table.keys():  # noqa: SIM118 (Table.keys, not a dict)
             for d, cats in enumerate(table.categories):
                 if key[d] == TOTAL and table.additive[d]:
                     row = {column[(t, key)]: 1.0}
@@ -64,7 +66,7 @@ def brute_interval(tables: Sequence[Table], printed: Mapping[tuple[int, Key], bo
                     rhs.append(0.0)
     identity: dict[tuple[str, frozenset[tuple[str, str]]], int] = {}
     for t, table in enumerate(tables):
-        for key in table.keys():
+        for key in table.keys():  # noqa: SIM118 (Table.keys, not a dict)
             pairs = frozenset((d, c) for d, c in zip(table.dimensions, key, strict=True) if c != TOTAL)
             name = (table.indicator, pairs)
             if name in identity:
@@ -77,9 +79,9 @@ def brute_interval(tables: Sequence[Table], printed: Mapping[tuple[int, Key], bo
             rows.append({column[(t, key)]: 1.0})
             rhs.append(float(tables[t].cells[key].value))
     matrix = np.zeros((len(rows), len(names)))
-    for r, row in enumerate(rows):
-        for c, coefficient in row.items():
-            matrix[r, c] += coefficient
+    for i, row in enumerate(rows):
+        for j, coefficient in row.items():
+            matrix[i, j] += coefficient
     bounds: list[float | None] = []
     for sign in (1.0, -1.0):
         objective = np.zeros(len(names))
