@@ -109,7 +109,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     Role.CASE_WORKER: frozenset(_CASE_WORK | {"intake.triage_tips", "cases.refer"}),
     Role.SUPERVISOR: frozenset(
-        _CASE_WORK | {"intake.triage_tips", "cases.refer", "cases.supervise", "linkage.review"}
+        _CASE_WORK
+        | {"intake.triage_tips", "cases.refer", "cases.supervise", "linkage.review", "statistics.view"}
     ),
     Role.SERVICE_PROVIDER: frozenset({"referrals.deliver"}),
     Role.JUSTICE_OFFICER: frozenset(
