@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from shield.statistics import charts
 from shield.statistics.dimensions import dimension_get
+from shield.statistics.disclosure import ProtectedTable
 from shield.statistics.indicators import indicator_get
 from shield.statistics.tables import TOTAL, Count, Key, Table
 
@@ -84,12 +85,12 @@ class OneWay:
     additive: bool
 
 
-def one_way(table: Table, *, display: dict[Key, str] | None = None) -> OneWay:
-    """Table by one dimension (`display`: the protected texts; None shows counts)."""
+def one_way(table: Table, *, protected: ProtectedTable | None = None) -> OneWay:
+    """A table by one dimension: `protected` prints what disclosure control lets out; None, the counts."""
     (dimension,) = table.dimensions
     rows = []
     for (code,) in table.keys():
-        rows.append((category_label(dimension, code), _cell(table, (code,), display)))
+        rows.append((category_label(dimension, code), _cell(table, (code,), protected)))
     return OneWay(
         dimension=dimension, dimension_name=dimension_label(dimension), rows=rows, additive=table.additive[0]
     )
@@ -107,7 +108,7 @@ class TwoWay:
     rows: list[tuple[str, list[ShownCell]]]
 
 
-def two_way(table: Table, *, display: dict[Key, str] | None = None) -> TwoWay:
+def two_way(table: Table, *, protected: ProtectedTable | None = None) -> TwoWay:
     first, second = table.dimensions
     row_codes = (*table.categories[0], TOTAL)
     column_codes = (*table.categories[1], TOTAL)
@@ -118,20 +119,22 @@ def two_way(table: Table, *, display: dict[Key, str] | None = None) -> TwoWay:
         column_name=dimension_label(second),
         columns=[category_label(second, c) for c in column_codes],
         rows=[
-            (category_label(first, r), [_cell(table, (r, c), display) for c in column_codes]) for r in row_codes
+            (category_label(first, r), [_cell(table, (r, c), protected) for c in column_codes]) for r in row_codes
         ],
     )
 
 
-def _cell(table: Table, key: Key, display: dict[Key, str] | None) -> ShownCell:
+def _cell(table: Table, key: Key, protected: ProtectedTable | None) -> ShownCell:
     margin = TOTAL in key
-    if display is None:
+    if protected is None:
         return shown_count(table.cells[key], margin=margin)
-    text = display[key]
-    return ShownCell(text=text, suppressed=not text.replace(",", "").replace(".", "").isdigit(), margin=margin)
+    printed = protected.printed(key)
+    if printed is None:
+        return ShownCell(text=protected.display(key), suppressed=True, margin=margin)
+    return ShownCell(text=number(printed), margin=margin)
 
 
-def long_rows(table: Table, *, display: dict[Key, str]) -> tuple[list[str], list[list[str]]]:
+def long_rows(table: Table, *, protected: ProtectedTable) -> tuple[list[str], list[list[str]]]:
     """A file's header and rows: the dimensions' labels, then the published value; one row per
     cell (margins included, as `Total`)."""
     header = [
@@ -142,20 +145,23 @@ def long_rows(table: Table, *, display: dict[Key, str]) -> tuple[list[str], list
     ]
     name = indicator_label(table.indicator)
     rows = [
-        [name, table.period, *[category_label(d, c) for d, c in zip(table.dimensions, key, strict=True)], display[key]]
+        [name, table.period, *[category_label(d, c) for d, c in zip(table.dimensions, key, strict=True)], _file_text(protected, key)]
         for key in table.keys()
     ]
     return header, rows
 
 
-def bars_of(table: Table, *, display: dict[Key, str] | None = None) -> list[charts.Bar]:
+def _file_text(protected: ProtectedTable, key: Key) -> str:
+    printed = protected.printed(key)
+    return protected.display(key) if printed is None else str(printed)
+
+
+def bars_of(table: Table, *, protected: ProtectedTable | None = None) -> list[charts.Bar]:
     """The categories of a one-dimension table as bars (margins left out; suppressed not drawn)."""
     (dimension,) = table.dimensions
     bars = []
     for (code,) in table.inner_keys():
-        value: int | None = table.cells[(code,)].value
-        if display is not None and not display[(code,)].replace(",", "").replace(".", "").isdigit():
-            value = None
+        value = table.cells[(code,)].value if protected is None else protected.printed((code,))
         bars.append(charts.Bar(category=category_label(dimension, code), value=value))
     return bars
 
