@@ -66,6 +66,8 @@ PERMISSION_LABELS: dict[str, Promise] = {
     "linkage.run": _("Run record linkage over the whole registry"),
     "statistics.view": _("See national statistics (aggregates only)"),
     "statistics.export": _("Export statistics (GLOTIP, HTCDS)"),
+    "statistics.release": _("Assemble statistical releases and submit them for approval"),
+    "statistics.approve": _("Approve statistical releases assembled by someone else"),
     "accounts.manage_agency": _("Manage your agency's members and security settings"),
     "accounts.manage_system": _("Manage agencies, users and memberships system-wide"),
     "audit.view_events": _("Read the audit log"),
@@ -116,7 +118,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.JUSTICE_OFFICER: frozenset(
         {"people.view", "people.see_child_names", "justice.view", "justice.edit", "cases.view"}
     ),
-    Role.STATISTICIAN: frozenset({"statistics.view", "statistics.export"}),
+    Role.STATISTICIAN: frozenset(
+        {"statistics.view", "statistics.export", "statistics.release", "statistics.approve"}
+    ),
     Role.AGENCY_ADMIN: frozenset({"accounts.manage_agency"}),
     Role.SYSTEM_ADMIN: frozenset(
         {"accounts.manage_agency", "accounts.manage_system", "intake.publish_instruments", "linkage.run"}

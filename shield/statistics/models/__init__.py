@@ -1,0 +1,16 @@
+"""The statistics app's models, one module per part."""
+
+from shield.statistics.models.htcds import ExportStatus, HtcdsExport
+from shield.statistics.models.population import PopulationAge, PopulationFigure, PopulationSex, PopulationUpload
+from shield.statistics.models.releases import Release, ReleaseStatus
+
+__all__ = [
+    "ExportStatus",
+    "HtcdsExport",
+    "PopulationAge",
+    "PopulationFigure",
+    "PopulationSex",
+    "PopulationUpload",
+    "Release",
+    "ReleaseStatus",
+]

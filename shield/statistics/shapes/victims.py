@@ -1,0 +1,97 @@
+"""The detected victims of a year, person record by person record, for the HTCDS export.
+
+"Detected" as the `victims_detected` indicator counts them: a trafficking or undergoing-
+identification case whose latest identification decision says identified or possible victim,
+dated by the first such decision. Only what `htcds.PersonFacts` holds is read: no name, no
+identity number, no free text. Only persons with an active consent to use in statistics are read
+(record-level data leave Shield, unlike counts).
+"""
+
+import datetime
+from collections.abc import Callable
+
+from django.db.models import Exists, OuterRef, Q
+
+from shield.cases.models import Case, CaseType, Consent, ConsentScope, IdentificationDecision, TraffickingDetails
+from shield.people.models import BirthDatePrecision, Person
+from shield.statistics.shapes.htcds import PersonFacts
+
+DETECTED = ("identified", "possible")
+CASE_TYPES = (CaseType.TRAFFICKING_VICTIM, CaseType.UNDERGOING_IDENTIFICATION)
+CHUNK = 2000
+
+
+def _cases_detected_in(year: int) -> dict[object, tuple[str, datetime.date]]:
+    """case id -> (latest status, first detected date) for cases first detected in `year`."""
+    latest: dict[object, str] = {}
+    first: dict[object, datetime.date] = {}
+    rows = (
+        IdentificationDecision.objects.filter(case__case_type__in=CASE_TYPES)
+        .order_by("case_id", "decided_on", "created_at")
+        .values_list("case_id", "status", "decided_on")
+    )
+    for case_id, status, decided_on in rows.iterator(chunk_size=CHUNK):
+        latest[case_id] = status  # ordered: the last one seen is the latest
+        if status in DETECTED and case_id not in first:
+            first[case_id] = decided_on
+    return {
+        case_id: (latest[case_id], day)
+        for case_id, day in first.items()
+        if day.year == year and latest[case_id] in DETECTED
+    }
+
+
+def facts_for(year: int, *, progress: Callable[[int, str], None] | None = None) -> list[PersonFacts]:
+    def step(percent: int, what: str) -> None:
+        if progress is not None:
+            progress(percent, what)
+
+    step(5, "decisions")
+    cases = _cases_detected_in(year)
+    step(20, "cases")
+    case_person = dict(Case.objects.filter(pk__in=list(cases)).values_list("pk", "person_id"))
+    forms: dict[object, set[str]] = {}
+    for case_id, values in TraffickingDetails.objects.filter(case_id__in=list(cases)).values_list(
+        "case_id", "forms_of_exploitation"
+    ):
+        forms.setdefault(case_person[case_id], set()).update(v for v in values or [] if isinstance(v, str))
+    step(35, "persons")
+    today = datetime.date.today()
+    consented = Consent.objects.filter(
+        person=OuterRef("pk"), scope=ConsentScope.STATISTICS, given_on__lte=today
+    ).filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today))
+    persons = {
+        row[0]: row
+        for row in Person.objects.filter(pk__in=set(case_person.values()))
+        .filter(Exists(consented))
+        .values_list(
+            "pk",
+            "sex",
+            "birth_date",
+            "birth_date_precision",
+            "nationality",
+            "home_province__code",
+            "linkage_individual__individual_id",
+        )
+        .iterator(chunk_size=CHUNK)
+    }
+    step(50, "individuals")
+    facts = []
+    for case_id, (status, day) in cases.items():
+        person = persons.get(case_person.get(case_id))
+        if person is None:
+            continue
+        pk, sex, birth, precision, nationality, province, individual = person
+        facts.append(
+            PersonFacts(
+                individual=str(individual or pk),
+                sex=sex or "unknown",
+                birth_date=birth if precision != BirthDatePrecision.UNKNOWN else None,
+                citizenship=str(nationality or ""),
+                province=province or "",
+                identified_on=day,
+                status=status,
+                forms=frozenset(forms.get(pk, set())),
+            )
+        )
+    return facts
