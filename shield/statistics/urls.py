@@ -26,3 +26,16 @@ urlpatterns += [
         name="release_download",
     ),
 ]
+
+# Dashboard, pivot, table downloads, PDF national report (issue15-ui).
+from shield.statistics.views import dashboard as dashboard_views  # noqa: E402
+from shield.statistics.views import downloads as download_views  # noqa: E402
+from shield.statistics.views import pivot as pivot_views  # noqa: E402
+from shield.statistics.views import report as report_views  # noqa: E402
+
+urlpatterns += [
+    path("", dashboard_views.dashboard, name="dashboard"),
+    path("pivot/", pivot_views.pivot, name="pivot"),
+    path("tables/download/", download_views.table_download, name="table_download"),
+    path("report/", report_views.report, name="report"),
+]
