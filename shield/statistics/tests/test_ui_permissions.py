@@ -1,0 +1,70 @@
+"""Permission matrix of the statistics pages: the dashboard and the pivot need `statistics.view`
+(a supervisor of another province gets them, without Hà Nội's figures); table downloads and the
+PDF report need `statistics.export`. Nobody denied sees a figure or changes anything."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from shield.accounts.roles import Role, Scope
+from shield.accounts.tests.factories import member
+from shield.accounts.tests.permission_matrix import Actors, Endpoint, assert_matrix, db_snapshot
+from shield.audit.models import AuditAction, AuditEvent
+from shield.cases.models import Case
+from shield.people.models import Person
+from shield.statistics.tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.date(2025, 5, 10)
+VICTIMS = 13
+
+
+@pytest.fixture
+def world() -> dict[str, object]:
+    hanoi = f.agency("ha_noi")
+    for _ in range(VICTIMS):
+        f.victim(at=hanoi, decided_on=DAY)
+    laocai = f.agency("lao_cai")
+    return {
+        "statistician": f.statistician(),
+        "worker": member(Role.CASE_WORKER, agency=hanoi),
+        "far_supervisor": member(Role.SUPERVISOR, agency=laocai, scope=Scope.PROVINCE),
+        "supervisor": member(Role.SUPERVISOR, agency=hanoi, scope=Scope.PROVINCE),
+    }
+
+
+SNAPSHOT = db_snapshot(Case, Person)
+
+
+def test_dashboard_and_pivot_matrix(world) -> None:  # type: ignore[no-untyped-def]
+    actors = Actors(permitted=world["statistician"], no_permission=world["worker"], other_agency=world["far_supervisor"])
+    dashboard = Endpoint("GET", reverse("statistics:dashboard"), {"year": "2025"}, scoped=True)
+    pivot = Endpoint(
+        "GET",
+        reverse("statistics:pivot"),
+        {"indicator": "victims_detected", "period": "2025", "rows": "sex", "cols": "age_unodc"},
+        scoped=True,
+    )
+
+    assert_matrix(dashboard, actors, secrets=[f"{VICTIMS} records, {VICTIMS} people"], snapshot=SNAPSHOT)
+    assert_matrix(pivot, actors, secrets=[f">{VICTIMS}<"], snapshot=SNAPSHOT)
+    # The supervisor of Hà Nội sees Hà Nội's figures (their scope) on the same pages.
+    supervisor = Actors(permitted=world["supervisor"], no_permission=world["worker"])
+    assert_matrix(pivot, supervisor, secrets=[f">{VICTIMS}<"], snapshot=SNAPSHOT)
+
+
+def test_download_and_report_matrix(world) -> None:  # type: ignore[no-untyped-def]
+    actors = Actors(permitted=world["statistician"], no_permission=world["supervisor"], other_agency=world["far_supervisor"])
+    download = Endpoint(
+        "GET",
+        reverse("statistics:table_download"),
+        {"indicator": "victims_detected", "period": "2025", "dimensions": "sex", "format": "csv"},
+    )
+    report = Endpoint("GET", reverse("statistics:report"), {"year": "2025"})
+
+    assert_matrix(download, actors, secrets=[f"2025,Total,{VICTIMS}"], snapshot=SNAPSHOT)
+    assert_matrix(report, actors, secrets=["%PDF-"], snapshot=SNAPSHOT)
+    exports = AuditEvent.objects.filter(action=AuditAction.EXPORT, actor=world["statistician"])
+    assert sorted(exports.values_list("object_type", flat=True)) == ["statistics.national_report", "statistics.table"]
