@@ -29,7 +29,7 @@ CACHE_SECONDS = 24 * 3600
 WIDTH = 520
 HEIGHT = 220
 BAR_STEP = 18
-# Colour-blind-safe (Okabe–Ito) pair: Shield's own figures, then the published ones.
+# Colour-blind-safe (Okabe-Ito) pair: Shield's own figures, then the published ones.
 COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7")
 FONT = "DejaVu Sans, Noto Sans, Arial, sans-serif"
 
@@ -64,15 +64,26 @@ def _config() -> dict[str, Any]:
 
 
 def time_series_spec(points: Sequence[SeriesPoint], *, value_title: str, period_title: str) -> dict[str, Any]:
-    """A line per source over the periods in the order given; the range low–value as a band."""
+    """A line per source over the periods in the order given; the range low to value as a band."""
     sources = list(dict.fromkeys(p.source for p in points))
     order = list(dict.fromkeys(p.period for p in points))
     values = [
-        {"period": p.period, "value": p.value, "low": p.low if p.low is not None else p.value, "source": p.source}
+        {
+            "period": p.period,
+            "value": p.value,
+            "low": p.low if p.low is not None else p.value,
+            "source": p.source,
+        }
         for p in points
         if p.value is not None
     ]
-    x = {"field": "period", "type": "ordinal", "sort": order, "title": period_title, "axis": {"labelAngle": 0}}
+    x = {
+        "field": "period",
+        "type": "ordinal",
+        "sort": order,
+        "title": period_title,
+        "axis": {"labelAngle": 0},
+    }
     colour = {
         "field": "source",
         "type": "nominal",

@@ -48,7 +48,14 @@ def _scope_signature(user: User) -> str:
 
 def _key(user: User, request: TableRequest) -> str:
     return ":".join(
-        ("statistics:table", str(user.pk), _scope_signature(user), request.indicator, request.period, ",".join(request.dimensions))
+        (
+            "statistics:table",
+            str(user.pk),
+            _scope_signature(user),
+            request.indicator,
+            request.period,
+            ",".join(request.dimensions),
+        )
     )
 
 

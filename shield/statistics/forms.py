@@ -59,15 +59,17 @@ class DashboardForm(forms.Form):
     def values(self) -> tuple[int, str, str]:
         """(year, indicator, series) with the defaults for what was left empty."""
         data = self.cleaned_data
-        return (data.get("year") or this_year(), data.get("indicator") or DEFAULT_INDICATOR, data.get("series") or YEAR)
+        return (
+            data.get("year") or this_year(),
+            data.get("indicator") or DEFAULT_INDICATOR,
+            data.get("series") or YEAR,
+        )
 
 
 class PeriodField(forms.CharField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", PERIOD_MAX_LENGTH)
-        kwargs.setdefault(
-            "help_text", _("A year (2025), a quarter (2025-Q3) or a month (2025-07).")
-        )
+        kwargs.setdefault("help_text", _("A year (2025), a quarter (2025-Q3) or a month (2025-07)."))
         super().__init__(**kwargs)
 
     def clean(self, value: Any) -> str:

@@ -4,7 +4,7 @@ value disclosure control lets out.
 
 Two ways to show a cell:
 - on a page for a user who may see statistics (`statistics.view`, aggregates of their scope):
-  the unique individuals, the records behind them and the range low–value when pending review
+  the unique individuals, the records behind them and the range low to value when pending review
   pairs make the count uncertain;
 - in a file or printed report: `ProtectedTable.display(key)` only (a number, `<5` for a primary
   suppressed cell, the secondary mark for a cell suppressed to protect it); no records and no
@@ -58,7 +58,7 @@ class ShownCell:
     def range_text(self) -> str:
         if self.count is None or not self.count.uncertain:
             return ""
-        return f"{number(self.count.low)}–{number(self.count.value)}"
+        return f"{number(self.count.low)}\u2013{number(self.count.value)}"
 
 
 def shown_count(count: Count, *, margin: bool = False) -> ShownCell:
@@ -89,7 +89,7 @@ def one_way(table: Table, *, protected: ProtectedTable | None = None) -> OneWay:
     """A table by one dimension: `protected` prints what disclosure control lets out; None, the counts."""
     (dimension,) = table.dimensions
     rows = []
-    for (code,) in table.keys():
+    for (code,) in table:
         rows.append((category_label(dimension, code), _cell(table, (code,), protected)))
     return OneWay(
         dimension=dimension, dimension_name=dimension_label(dimension), rows=rows, additive=table.additive[0]
@@ -119,7 +119,8 @@ def two_way(table: Table, *, protected: ProtectedTable | None = None) -> TwoWay:
         column_name=dimension_label(second),
         columns=[category_label(second, c) for c in column_codes],
         rows=[
-            (category_label(first, r), [_cell(table, (r, c), protected) for c in column_codes]) for r in row_codes
+            (category_label(first, r), [_cell(table, (r, c), protected) for c in column_codes])
+            for r in row_codes
         ],
     )
 
@@ -145,8 +146,13 @@ def long_rows(table: Table, *, protected: ProtectedTable) -> tuple[list[str], li
     ]
     name = indicator_label(table.indicator)
     rows = [
-        [name, table.period, *[category_label(d, c) for d, c in zip(table.dimensions, key, strict=True)], _file_text(protected, key)]
-        for key in table.keys()
+        [
+            name,
+            table.period,
+            *[category_label(d, c) for d, c in zip(table.dimensions, key, strict=True)],
+            _file_text(protected, key),
+        ]
+        for key in table
     ]
     return header, rows
 

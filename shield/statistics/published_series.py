@@ -2,7 +2,7 @@
 
 `data/glotip_vnm_2025-04-14.csv` holds Viet Nam's 50 rows of UNODC's GLOTIP country data (release
 14/04/2025; see the `.md` beside it for the source and attribution). Shield shows the totals
-(detected victims 2007–2015, persons prosecuted 2007–2011, persons convicted 2007–2015) beside its
+(detected victims 2007 to 2015, persons prosecuted 2007 to 2011, persons convicted 2007 to 2015) beside its
 own years. A `<5` cell is kept as suppressed (no number), as UNODC published it. Pure Python.
 """
 
@@ -81,7 +81,12 @@ def rows() -> tuple[dict[str, str], ...]:
 def totals(indicator: str) -> list[PublishedPoint]:
     """The national totals (Dimension, Category, Sex and Age all `Total`) of one indicator, by year."""
     points = [
-        PublishedPoint(indicator=indicator, year=int(row["Year"]), value=parse_value(row["txtVALUE"]), text=row["txtVALUE"])
+        PublishedPoint(
+            indicator=indicator,
+            year=int(row["Year"]),
+            value=parse_value(row["txtVALUE"]),
+            text=row["txtVALUE"],
+        )
         for row in rows()
         if row["Indicator"] == indicator
         and row["Dimension"] == row["Category"] == row["Sex"] == row["Age"] == "Total"

@@ -3,7 +3,6 @@ the pivot, a CSV download."""
 
 import csv
 import datetime
-import io
 
 import pytest
 from playwright.sync_api import expect
@@ -27,7 +26,9 @@ def test_statistician_opens_the_dashboard_changes_the_year_pivots_and_downloads(
         scope=Scope.NATIONAL,
         username="stat.browser",
     )
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB", accept_downloads=True)
+    context = chromium.new_context(
+        viewport={"width": 1280, "height": 900}, locale="en-GB", accept_downloads=True
+    )
     page = context.new_page()
     page.set_default_timeout(20000)
     errors: list[str] = []
@@ -66,7 +67,8 @@ def test_statistician_opens_the_dashboard_changes_the_year_pivots_and_downloads(
             page.get_by_test_id("download-csv").click()
         download = caught.value
         assert download.suggested_filename.endswith(".csv")
-        rows = list(csv.reader(io.StringIO(open(download.path(), encoding="utf-8-sig").read())))
+        with open(download.path(), encoding="utf-8-sig") as handle:
+            rows = list(csv.reader(handle))
         assert rows[0][:2] == ["Indicator", "Period"]
         assert ["Detected trafficking victims", "2025", "Total", "Total", "7"] in rows
         assert not errors, errors

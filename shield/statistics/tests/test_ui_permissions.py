@@ -39,7 +39,9 @@ SNAPSHOT = db_snapshot(Case, Person)
 
 
 def test_dashboard_and_pivot_matrix(world) -> None:  # type: ignore[no-untyped-def]
-    actors = Actors(permitted=world["statistician"], no_permission=world["worker"], other_agency=world["far_supervisor"])
+    actors = Actors(
+        permitted=world["statistician"], no_permission=world["worker"], other_agency=world["far_supervisor"]
+    )
     dashboard = Endpoint("GET", reverse("statistics:dashboard"), {"year": "2025"}, scoped=True)
     pivot = Endpoint(
         "GET",
@@ -56,7 +58,11 @@ def test_dashboard_and_pivot_matrix(world) -> None:  # type: ignore[no-untyped-d
 
 
 def test_download_and_report_matrix(world) -> None:  # type: ignore[no-untyped-def]
-    actors = Actors(permitted=world["statistician"], no_permission=world["supervisor"], other_agency=world["far_supervisor"])
+    actors = Actors(
+        permitted=world["statistician"],
+        no_permission=world["supervisor"],
+        other_agency=world["far_supervisor"],
+    )
     download = Endpoint(
         "GET",
         reverse("statistics:table_download"),
@@ -67,4 +73,7 @@ def test_download_and_report_matrix(world) -> None:  # type: ignore[no-untyped-d
     assert_matrix(download, actors, secrets=[f"2025,Total,{VICTIMS}"], snapshot=SNAPSHOT)
     assert_matrix(report, actors, secrets=["%PDF-"], snapshot=SNAPSHOT)
     exports = AuditEvent.objects.filter(action=AuditAction.EXPORT, actor=world["statistician"])
-    assert sorted(exports.values_list("object_type", flat=True)) == ["statistics.national_report", "statistics.table"]
+    assert sorted(exports.values_list("object_type", flat=True)) == [
+        "statistics.national_report",
+        "statistics.table",
+    ]

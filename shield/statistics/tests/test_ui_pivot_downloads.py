@@ -31,12 +31,13 @@ def test_pivot_by_two_dimensions_with_margins(client) -> None:
     client.force_login(f.statistician())
 
     response = client.get(
-        reverse("statistics:pivot"), {"indicator": "victims_detected", "period": "2025", "rows": "sex", "cols": "age_unodc"}
+        reverse("statistics:pivot"),
+        {"indicator": "victims_detected", "period": "2025", "rows": "sex", "cols": "age_unodc"},
     )
 
     assert response.status_code == 200
     table = response.content.decode().split('data-testid="pivot-table"')[1].split("</table>")[0]
-    rows = [r for r in table.split("<tr>") if "<th scope=\"row\"" in r]
+    rows = [r for r in table.split("<tr>") if '<th scope="row"' in r]
     female = next(r for r in rows if ">Nữ<" in r or ">Female<" in r)
     male = next(r for r in rows if ">Nam<" in r or ">Male<" in r)
     total = rows[-1]
@@ -80,10 +81,12 @@ def test_csv_download_is_protected_formula_safe_and_audited(client) -> None:
     assert male == "<5"  # primary suppression
     # women 9 and the total 11 would give the men away: secondary suppression hides one of them
     assert "x" in {female, values["Total"]}
-    assert "2" not in values.values() and not {female, values["Total"]} <= {"9", "11"}
+    assert "2" not in values.values()
+    assert not {female, values["Total"]} <= {"9", "11"}
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
     event = AuditEvent.objects.get(action=AuditAction.EXPORT, object_type="statistics.table")
-    assert event.details["format"] == "csv" and event.details["suppressed"] >= 2
+    assert event.details["format"] == "csv"
+    assert event.details["suppressed"] >= 2
 
 
 def test_xlsx_download_and_a_bad_dimension_is_refused(client) -> None:
@@ -91,7 +94,9 @@ def test_xlsx_download_and_a_bad_dimension_is_refused(client) -> None:
     client.force_login(f.statistician())
     url = reverse("statistics:table_download")
 
-    book = client.get(url, {"indicator": "victims_detected", "period": "2025", "dimensions": "sex", "format": "xlsx"})
+    book = client.get(
+        url, {"indicator": "victims_detected", "period": "2025", "dimensions": "sex", "format": "xlsx"}
+    )
     refused = client.get(url, {"indicator": "tips", "period": "2025", "dimensions": "sex", "format": "csv"})
 
     assert book.status_code == 200
@@ -111,7 +116,9 @@ def test_the_national_report_prints_protected_tables_charts_and_the_published_se
     # What the PDF prints (pypdf is not installed here: read the HTML WeasyPrint lays out; the
     # PDF itself, its audit and who may have it are in test_ui_permissions).
     html = national_report.report_html(user=user, year=2025)
-    assert "2025" in html and "GLOTIP" in html and "1,206" in html  # UNODC's 2012 figure as published
+    assert "2025" in html
+    assert "GLOTIP" in html
+    assert "1,206" in html
     assert "14" in html  # the total of detected victims
     assert "&lt;5" in html  # the two men: withheld as the legend says
     assert html.count("<svg") >= 2

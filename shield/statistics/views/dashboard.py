@@ -27,9 +27,7 @@ def _series_chart(board: dashboards.Dashboard) -> dict[str, Any]:
     labels = [p.label(language) for p in board.series_periods]
     points = presenters.series_points(board.series, labels, source="Shield")
     spec = charts.time_series_spec(points, value_title=_unit_title(board), period_title=_("Period"))
-    rows = [
-        (label, presenters.shown_count(t.total)) for label, t in zip(labels, board.series, strict=True)
-    ]
+    rows = [(label, presenters.shown_count(t.total)) for label, t in zip(labels, board.series, strict=True)]
     return {"svg": charts.svg(spec), "rows": rows}
 
 

@@ -23,7 +23,13 @@ def pivot(request: HttpRequest) -> HttpResponse:
     asked = {k: v for k, v in request.GET.items() if k in PivotForm.base_fields}
     if not {"rows", "cols"} & set(asked):
         # First visit (or from the dashboard): a sensible table to start from.
-        asked = {"indicator": DEFAULT_INDICATOR, "period": str(this_year()), "rows": "sex", "cols": "age_unodc", **asked}
+        asked = {
+            "indicator": DEFAULT_INDICATOR,
+            "period": str(this_year()),
+            "rows": "sex",
+            "cols": "age_unodc",
+            **asked,
+        }
     form = PivotForm(asked)
     shown = None
     if form.is_valid():
@@ -36,7 +42,11 @@ def pivot(request: HttpRequest) -> HttpResponse:
             action=AuditAction.VIEW,
             actor=user,
             object_type=OBJECT_TYPE,
-            details={"indicator": data["indicator"], "period": data["period"], "dimensions": list(dimensions)},
+            details={
+                "indicator": data["indicator"],
+                "period": data["period"],
+                "dimensions": list(dimensions),
+            },
         )
         shown = {
             "table": presenters.two_way(table),
