@@ -14,7 +14,7 @@ from shield.statistics.tests import factories as f
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_statistician_opens_the_dashboard_changes_the_year_pivots_and_downloads(live_server, chromium):  # type: ignore[no-untyped-def]
+def test_statistician_opens_the_dashboard_changes_the_year_pivots_and_downloads(live_server, chromium):
     hanoi = f.agency("ha_noi")
     for _ in range(7):
         f.victim(at=hanoi, decided_on=datetime.date(2025, 5, 10))

@@ -1,15 +1,18 @@
 """The statistics dashboard: tiles, charts beside their tables, scope, empty state, query count."""
 
 import datetime
+from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from shield.accounts.models import Agency
 from shield.accounts.roles import AgencyKind, Role, Scope
 from shield.accounts.tests.factories import member
 from shield.audit.models import AuditAction, AuditEvent
+from shield.cases.models import Case
 from shield.statistics.tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -18,8 +21,8 @@ DAY = datetime.date(2025, 5, 10)
 URL = reverse("statistics:dashboard")
 
 
-def _victims(n: int, *, at: object, **fields: object) -> list[object]:
-    return [f.victim(at=at, decided_on=DAY, **fields) for _ in range(n)]  # type: ignore[arg-type]
+def _victims(n: int, *, at: Agency, **fields: Any) -> list[Case]:
+    return [f.victim(at=at, decided_on=DAY, **fields) for _ in range(n)]
 
 
 def test_statistician_sees_tiles_with_people_and_records_and_the_range(client) -> None:

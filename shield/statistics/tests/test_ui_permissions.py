@@ -38,7 +38,7 @@ def world() -> dict[str, object]:
 SNAPSHOT = db_snapshot(Case, Person)
 
 
-def test_dashboard_and_pivot_matrix(world) -> None:  # type: ignore[no-untyped-def]
+def test_dashboard_and_pivot_matrix(world) -> None:
     actors = Actors(
         permitted=world["statistician"], no_permission=world["worker"], other_agency=world["far_supervisor"]
     )
@@ -57,7 +57,7 @@ def test_dashboard_and_pivot_matrix(world) -> None:  # type: ignore[no-untyped-d
     assert_matrix(pivot, supervisor, secrets=[f">{VICTIMS}<"], snapshot=SNAPSHOT)
 
 
-def test_download_and_report_matrix(world) -> None:  # type: ignore[no-untyped-def]
+def test_download_and_report_matrix(world) -> None:
     actors = Actors(
         permitted=world["statistician"],
         no_permission=world["supervisor"],

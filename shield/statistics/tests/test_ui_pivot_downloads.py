@@ -5,6 +5,7 @@ import csv
 import datetime
 import io
 import zipfile
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 DAY = datetime.date(2025, 5, 10)
 
 
-def _csv(response) -> list[list[str]]:  # type: ignore[no-untyped-def]
+def _csv(response: Any) -> list[list[str]]:
     text = response.content.decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text)))
 
