@@ -14,7 +14,9 @@ from the pending review pairs only: for each cell, the pairs whose two persons a
 cell join their individuals (union-find), and every join that merges two distinct individuals
 lowers the count by one. Only the rows of persons named in pending pairs are read for that.
 
-Counting is live (no fact table): a decision recorded now counts in the next table asked for.
+Case-based sources read `CaseFact` (what takes subqueries to derive: latest identification status,
+first decision dates, channel, forms of exploitation), kept up to date incrementally by
+`shield.statistics.facts`; the person, their individual and the owning agency are joined live.
 """
 
 from collections import defaultdict
@@ -24,27 +26,20 @@ from itertools import product
 from typing import Any
 
 from django.db.models import (
-    BooleanField,
     Case,
     CharField,
     Count,
-    Exists,
-    ExpressionWrapper,
     F,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    TextField,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth, ExtractYear, Mod, TruncDate
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, Mod, TruncDate
 from django.db.models.lookups import Exact
 
-from shield.cases.models import Case as CaseModel
-from shield.cases.models import IdentificationDecision, IdentificationStatus
+from shield.cases.models import IdentificationStatus
 from shield.intake.models import Screening, ScreeningStatus, Tip
 from shield.intake.risk import REFERRAL_OUTCOMES
 from shield.intake.risk import RiskLevel as ScreeningRisk
@@ -53,6 +48,7 @@ from shield.people import birth_dates
 from shield.statistics import dimensions as dims
 from shield.statistics import tables
 from shield.statistics.dimensions import Dimension, dimension_get
+from shield.statistics.models import CaseFact
 from shield.statistics.periods import Period
 
 UNIT = "_unit"
@@ -190,37 +186,18 @@ def _age_annotations(qs: QuerySet[Any], person: str, needed: set[str]) -> QueryS
     return qs
 
 
-def _exploitation_flags(qs: QuerySet[Any], forms_path: str) -> QuerySet[Any]:
-    """One boolean per category of exploitation, from the HTCDS list stored as JSON (matched as
-    text, `"Value"` with its quotes, which works the same on SQLite and PostgreSQL)."""
-    qs = qs.annotate(_forms=Cast(F(forms_path), TextField()))
-    conditions: dict[str, Q] = {}
-    for group, values in dims.EXPLOITATION_GROUPS.items():
-        condition = Q()
-        for value in values:
-            condition |= Q(_forms__contains=f'"{value}"')
-        conditions[group] = condition
-    any_known = Q()
-    for condition in conditions.values():
-        any_known |= condition
-    conditions[dims.UNKNOWN] = Q(_forms__isnull=True) | ~any_known
+def _exploitation_flags(qs: QuerySet[Any]) -> QuerySet[Any]:
+    """One boolean per category of exploitation, as the case facts hold them."""
     return qs.annotate(
         **{
-            flag(dims.EXPLOITATION, category): ExpressionWrapper(condition, output_field=BooleanField())
-            for category, condition in conditions.items()
+            flag(dims.EXPLOITATION, category): F(field)
+            for category, field in (
+                ("sexual", "sexual"),
+                ("forced_labour", "forced_labour"),
+                ("other", "other_forms"),
+                (dims.UNKNOWN, "forms_unknown"),
+            )
         }
-    )
-
-
-def _channel_of_case(case_ref: Any) -> Case:
-    """First contact of a case: a border screening that referred it, else the earliest tip that
-    led to it (by the tip's channel), else the case was opened directly."""
-    screened = Exists(Screening.objects.filter(case=case_ref))
-    tip_channel = Subquery(Tip.objects.filter(case=case_ref).order_by("received_at").values("channel")[:1])
-    return Case(
-        When(screened, then=Value(dims.BORDER_SCREENING)),
-        default=Coalesce(tip_channel, Value(dims.DIRECT)),
-        output_field=CharField(),
     )
 
 
@@ -270,45 +247,38 @@ _CASE_PERSON_DIMENSIONS = frozenset(
 
 
 def _case_rows(qs: QuerySet[Any], needed: set[str]) -> QuerySet[Any]:
+    """Rows of `CaseFact` with the person, their individual and the owning agency joined live."""
     qs = _person_dimensions(
         qs,
-        person="person",
+        person="case__person",
         needed=needed,
-        province="person__home_province__code",
-        agency="owner_agency__kind",
+        province="case__person__home_province__code",
+        agency="case__owner_agency__kind",
     )
     if dims.CHANNEL in needed:
-        qs = qs.annotate(**{column(dims.CHANNEL): _channel_of_case(OuterRef("pk"))})
+        qs = qs.annotate(**{column(dims.CHANNEL): F("channel")})
+    if dims.IDENTIFICATION in needed:
+        qs = qs.annotate(**{column(dims.IDENTIFICATION): F("status")})
     if dims.EXPLOITATION in needed:
-        qs = _exploitation_flags(qs, "trafficking_details__forms_of_exploitation")
+        qs = _exploitation_flags(qs)
     return qs
 
 
-def _victim_rows(statuses: Sequence[str]) -> Callable[[Period, set[str]], QuerySet[Any]]:
+def _victim_rows(statuses: Sequence[str], dated_by: str) -> Callable[[Period, set[str]], QuerySet[Any]]:
     """Cases whose latest identification decision is one of `statuses`, dated by the first
-    decision with one of those statuses, one row per case (so per person record)."""
+    decision saying so (`dated_by`), one row per case (so per person record)."""
 
     def rows(period: Period, needed: set[str]) -> QuerySet[Any]:
-        decisions = IdentificationDecision.objects.filter(case=OuterRef("pk"))
-        latest = Subquery(decisions.order_by("-decided_on", "-created_at").values("status")[:1])
-        first = Subquery(
-            decisions.filter(status__in=statuses).order_by("decided_on").values("decided_on")[:1]
+        qs = CaseFact.objects.filter(
+            **{"status__in": list(statuses), f"{dated_by}__gte": period.start, f"{dated_by}__lte": period.end}
+        ).annotate(
+            **{
+                REF_DATE: F(dated_by),
+                PERSON: F("case__person_id"),
+                RECORD: F("case__person_id"),
+                UNIT: Coalesce(F("case__person__linkage_individual__individual_id"), F("case__person_id")),
+            }
         )
-        qs = (
-            CaseModel.objects.annotate(_status=latest)
-            .filter(_status__in=statuses)
-            .annotate(**{REF_DATE: first})
-            .filter(**{f"{REF_DATE}__gte": period.start, f"{REF_DATE}__lte": period.end})
-            .annotate(
-                **{
-                    PERSON: F("person_id"),
-                    RECORD: F("person_id"),
-                    UNIT: Coalesce(F("person__linkage_individual__individual_id"), F("person_id")),
-                }
-            )
-        )
-        if dims.IDENTIFICATION in needed:
-            qs = qs.annotate(**{column(dims.IDENTIFICATION): F("_status")})
         return _case_rows(qs, needed)
 
     return rows
@@ -316,9 +286,10 @@ def _victim_rows(statuses: Sequence[str]) -> Callable[[Period, set[str]], QueryS
 
 def _case_event_rows(field: str) -> Callable[[Period, set[str]], QuerySet[Any]]:
     def rows(period: Period, needed: set[str]) -> QuerySet[Any]:
-        qs = CaseModel.objects.filter(
-            **{f"{field}__gte": period.start_at, f"{field}__lt": period.end_before}
-        ).annotate(**{REF_DATE: TruncDate(field), UNIT: F("pk"), RECORD: F("pk")})
+        path = f"case__{field}"
+        qs = CaseFact.objects.filter(
+            **{f"{path}__gte": period.start_at, f"{path}__lt": period.end_before}
+        ).annotate(**{REF_DATE: TruncDate(path), UNIT: F("case_id"), RECORD: F("case_id")})
         return _case_rows(qs, needed)
 
     return rows
@@ -416,29 +387,29 @@ SOURCES: dict[str, Source] = {
             "cases.detected",
             tables.Unit.PERSONS,
             _CASE_PERSON_DIMENSIONS | {dims.EXPLOITATION, dims.IDENTIFICATION},
-            _victim_rows(DETECTED),
-            agency_path="owner_agency",
+            _victim_rows(DETECTED, "detected_on"),
+            agency_path="case__owner_agency",
         ),
         Source(
             "cases.identified",
             tables.Unit.PERSONS,
             _CASE_PERSON_DIMENSIONS | {dims.EXPLOITATION},
-            _victim_rows((IdentificationStatus.IDENTIFIED,)),
-            agency_path="owner_agency",
+            _victim_rows((IdentificationStatus.IDENTIFIED,), "identified_on"),
+            agency_path="case__owner_agency",
         ),
         Source(
             "cases.opened",
             tables.Unit.EVENTS,
             _CASE_PERSON_DIMENSIONS | {dims.EXPLOITATION},
             _case_event_rows("opened_at"),
-            agency_path="owner_agency",
+            agency_path="case__owner_agency",
         ),
         Source(
             "cases.closed",
             tables.Unit.EVENTS,
             _CASE_PERSON_DIMENSIONS | {dims.EXPLOITATION},
             _case_event_rows("closed_at"),
-            agency_path="owner_agency",
+            agency_path="case__owner_agency",
         ),
         Source(
             "intake.screened_flagged",

@@ -1,3 +1,4 @@
+<<<<<<< HEAD
 """The statistics app's models, one module per part."""
 
 from shield.statistics.models.htcds import ExportStatus, HtcdsExport
@@ -14,3 +15,10 @@ __all__ = [
     "Release",
     "ReleaseStatus",
 ]
+=======
+"""Statistics models, one module per part, re-exported here."""
+
+from shield.statistics.models.facts import CaseFact, FactRefresh
+
+__all__ = ["CaseFact", "FactRefresh"]
+>>>>>>> issue15-core
