@@ -39,3 +39,19 @@ urlpatterns += [
     path("tables/download/", download_views.table_download, name="table_download"),
     path("report/", report_views.report, name="report"),
 ]
+
+# International shapes (issue15-shapes): GLOTIP, SDMX, HTCDS exports and the population table.
+from shield.statistics.shapes import views as shapes_views  # noqa: E402
+
+urlpatterns += [
+    path("exports/glotip/", shapes_views.glotip_export, name="export_glotip"),
+    path("exports/sdmx/", shapes_views.sdmx_export, name="export_sdmx"),
+    path("exports/htcds/", shapes_views.htcds_exports, name="export_htcds"),
+    path("exports/htcds/<uuid:export_id>/", shapes_views.htcds_export_detail, name="export_htcds_detail"),
+    path(
+        "exports/htcds/<uuid:export_id>/download/",
+        shapes_views.htcds_export_download,
+        name="export_htcds_download",
+    ),
+    path("population/", shapes_views.population_page, name="population"),
+]
