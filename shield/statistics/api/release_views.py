@@ -12,16 +12,16 @@ is audited.
 import uuid
 from typing import Any, NoReturn, cast
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.serializers import ValidationError
+from rest_framework.serializers import BaseSerializer, ValidationError
 from rest_framework.views import APIView
 
 from shield import audit
@@ -52,7 +52,9 @@ ERRORS: dict[int, OpenApiResponse] = {
     403: OpenApiResponse(ErrorSerializer, description="Your role may not do this."),
     404: OpenApiResponse(ErrorSerializer, description="No such release in your reach."),
     409: OpenApiResponse(ErrorSerializer, description="Not allowed in the release's current state."),
-    412: OpenApiResponse(ErrorSerializer, description="Someone else changed the release first: nothing was saved."),
+    412: OpenApiResponse(
+        ErrorSerializer, description="Someone else changed the release first: nothing was saved."
+    ),
     428: OpenApiResponse(ErrorSerializer, description="Name the version: If-Match or `version` in the body."),
 }
 
@@ -73,7 +75,9 @@ class _StatisticsAPIView(GenericAPIView):
     object_type = RELEASE_TYPE
     permission_classes = [IsAuthenticated, _permission(release_selectors.VIEW, release_selectors.RELEASE)]
 
-    def permission_denied(self, request: Request, message: str | None = None, code: str | None = None) -> NoReturn:
+    def permission_denied(
+        self, request: Request, message: str | None = None, code: str | None = None
+    ) -> NoReturn:
         if request.user and request.user.is_authenticated:
             audit.record(
                 action=AuditAction.PERMISSION_DENIED,
@@ -94,7 +98,9 @@ class IndicatorListView(_StatisticsAPIView):
     @extend_schema(
         operation_id="statistics_indicators_list",
         summary="The indicators Shield counts",
-        description="Every indicator with its unit, the dimensions it may be cut by and its suppression threshold.",
+        description=(
+            "Every indicator with its unit, the dimensions it may be cut by and its suppression threshold."
+        ),
         responses={200: IndicatorSerializer(many=True), 403: ERRORS[403]},
     )
     def get(self, request: Request) -> Response:
@@ -127,8 +133,12 @@ class TableView(_StatisticsAPIView):
         ),
         parameters=[
             OpenApiParameter("indicator", OpenApiTypes.STR, required=True),
-            OpenApiParameter("period", OpenApiTypes.STR, required=True, description="2025, 2025-Q3 or 2025-07."),
-            OpenApiParameter("dimensions", OpenApiTypes.STR, description="Comma-separated, e.g. sex,age_unodc."),
+            OpenApiParameter(
+                "period", OpenApiTypes.STR, required=True, description="2025, 2025-Q3 or 2025-07."
+            ),
+            OpenApiParameter(
+                "dimensions", OpenApiTypes.STR, description="Comma-separated, e.g. sex,age_unodc."
+            ),
         ],
         responses={200: ProtectedTableSerializer, 400: ERRORS[400], 403: ERRORS[403]},
     )
@@ -212,7 +222,9 @@ class ReleaseListView(_StatisticsAPIView):
             table_set=data["table_set"],
             specs=specs or None,
         )
-        return with_etag(Response(ReleaseDetailSerializer(release).data, status=status.HTTP_201_CREATED), release)
+        return with_etag(
+            Response(ReleaseDetailSerializer(release).data, status=status.HTTP_201_CREATED), release
+        )
 
 
 class ReleaseDetailView(_StatisticsAPIView):
@@ -233,9 +245,9 @@ class ReleaseDetailView(_StatisticsAPIView):
 
 
 class _ReleaseActionView(_StatisticsAPIView):
-    serializer_class = VersionSerializer
+    serializer_class: type[BaseSerializer] = VersionSerializer
     needs_reason = False
-    success_status = status.HTTP_200_OK
+    success_status: int = status.HTTP_200_OK
 
     def act(self, release: Release, version: int, data: dict[str, Any]) -> Release:
         raise NotImplementedError
@@ -310,7 +322,9 @@ class ReleaseCorrectView(_ReleaseActionView):
     needs_reason = True
     success_status = status.HTTP_201_CREATED
 
-    @_action_schema("correct", "Start a correction: a new draft replacing an approved release", reason=True, created=True)
+    @_action_schema(
+        "correct", "Start a correction: a new draft replacing an approved release", reason=True, created=True
+    )
     def post(self, request: Request, release_id: uuid.UUID) -> Response:
         return super().post(request, release_id)
 

@@ -8,9 +8,10 @@ from shield.statistics.models.population import (
     PopulationSex,
     PopulationUpload,
 )
-from shield.statistics.models.releases import Release, ReleaseStatus
+from shield.statistics.models.releases import BuildState, Release, ReleaseStatus
 
 __all__ = [
+    "BuildState",
     "CaseFact",
     "ExportStatus",
     "FactRefresh",
