@@ -38,6 +38,8 @@ urlpatterns += [
     path("pivot/", pivot_views.pivot, name="pivot"),
     path("tables/download/", download_views.table_download, name="table_download"),
     path("report/", report_views.report, name="report"),
+    path("report/<uuid:report_id>/", report_views.report_detail, name="report_detail"),
+    path("report/<uuid:report_id>/download/", report_views.report_download, name="report_download"),
 ]
 
 # International shapes (issue15-shapes): GLOTIP, SDMX, HTCDS exports and the population table.

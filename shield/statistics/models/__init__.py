@@ -2,6 +2,7 @@
 
 from shield.statistics.models.facts import CaseFact, FactRefresh
 from shield.statistics.models.htcds import ExportStatus, HtcdsExport
+from shield.statistics.models.national_reports import NationalReport
 from shield.statistics.models.population import (
     PopulationAge,
     PopulationFigure,
@@ -16,6 +17,7 @@ __all__ = [
     "ExportStatus",
     "FactRefresh",
     "HtcdsExport",
+    "NationalReport",
     "PopulationAge",
     "PopulationFigure",
     "PopulationSex",

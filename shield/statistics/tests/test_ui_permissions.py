@@ -13,6 +13,8 @@ from shield.accounts.tests.permission_matrix import Actors, Endpoint, assert_mat
 from shield.audit.models import AuditAction, AuditEvent
 from shield.cases.models import Case
 from shield.people.models import Person
+from shield.statistics.models import NationalReport
+from shield.statistics.models.htcds import ExportStatus
 from shield.statistics.tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -68,12 +70,27 @@ def test_download_and_report_matrix(world) -> None:
         reverse("statistics:table_download"),
         {"indicator": "victims_detected", "period": "2025", "dimensions": "sex", "format": "csv"},
     )
-    report = Endpoint("GET", reverse("statistics:report"), {"year": "2025"})
-
     assert_matrix(download, actors, secrets=[f"2025,Total,{VICTIMS}"], snapshot=SNAPSHOT)
-    assert_matrix(report, actors, secrets=["%PDF-"], snapshot=SNAPSHOT)
+
+    page = Endpoint("GET", reverse("statistics:report"))
+    assert_matrix(page, actors, secrets=['data-testid="report-form"'], snapshot=SNAPSHOT)
+    # Asking for the report: the task (immediate in tests) builds it; nobody else can ask.
+    ask = Endpoint("POST", reverse("statistics:report"), {"year": "2025"}, permitted_status={302})
+    assert_matrix(ask, actors, snapshot=db_snapshot(NationalReport))
+    built = NationalReport.objects.get()
+    assert built.status == ExportStatus.DONE
+    assert built.requested_by == world["statistician"]
+    detail = Endpoint("GET", reverse("statistics:report_detail", args=[built.pk]))
+    pdf = Endpoint("GET", reverse("statistics:report_download", args=[built.pk]))
+    assert_matrix(detail, actors, secrets=['data-testid="report-pdf"'], snapshot=SNAPSHOT)
+    assert_matrix(pdf, actors, secrets=["%PDF-"], snapshot=SNAPSHOT)
+    # Another statistician (national too) does not get someone else's report.
+    other = Actors(permitted=world["statistician"], no_permission=f.statistician())
+    assert_matrix(pdf, other, secrets=["%PDF-"], snapshot=SNAPSHOT)
+
     exports = AuditEvent.objects.filter(action=AuditAction.EXPORT, actor=world["statistician"])
     assert sorted(exports.values_list("object_type", flat=True)) == [
-        "statistics.national_report",
+        "statistics.nationalreport",
+        "statistics.nationalreport",
         "statistics.table",
     ]
