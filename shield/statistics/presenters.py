@@ -19,7 +19,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from shield.statistics import charts
-from shield.statistics.dimensions import dimension_get
+from shield.statistics.dimensions import Dimension, dimension_get
 from shield.statistics.disclosure import ProtectedTable
 from shield.statistics.indicators import indicator_get
 from shield.statistics.tables import TOTAL, Count, Key, Table
@@ -33,10 +33,25 @@ def number(n: int) -> str:
     return number_format(n, force_grouping=True)
 
 
+# Labels by code for each dimension object and language: a table of 34 provinces or 200
+# citizenships looks each label up once, not by a scan of the categories per cell.
+LABEL_MAPS_KEPT = 64
+_LABELS: dict[tuple[int, str], tuple[Dimension, dict[str, str]]] = {}
+
+
 def category_label(dimension: str, code: str) -> str:
     if code == TOTAL:
         return _("Total")
-    return dimension_get(dimension).category_label(code, language())
+    chosen = dimension_get(dimension)
+    lang = language()
+    kept = _LABELS.get((id(chosen), lang))
+    if kept is None or kept[0] is not chosen:
+        kept = (chosen, {c.code: c.label(lang) for c in chosen.categories})
+        if len(_LABELS) > LABEL_MAPS_KEPT:  # dimensions rebuilt (e.g. provinces reloaded): start over
+            _LABELS.clear()
+        _LABELS[(id(chosen), lang)] = kept
+    label = kept[1].get(code)
+    return label if label is not None else chosen.category_label(code, lang)
 
 
 def dimension_label(code: str) -> str:
