@@ -106,3 +106,15 @@ def test_query_count_is_fixed_and_small_once_counted(client) -> None:
     assert len(many) == len(few)
     assert len(warm) <= 12
     assert response.status_code == 200
+
+
+def test_the_home_page_leads_statisticians_and_supervisors_to_the_dashboard(client) -> None:
+    hanoi = f.agency("ha_noi")
+    link = 'data-testid="home-statistics-dashboard"'
+    for user, sees in [
+        (f.statistician(), True),
+        (member(Role.SUPERVISOR, agency=hanoi, scope=Scope.PROVINCE), True),
+        (member(Role.CASE_WORKER, agency=hanoi), False),
+    ]:
+        client.force_login(user)
+        assert (link in client.get(reverse("home")).content.decode()) is sees
