@@ -264,6 +264,30 @@ def _case_rows(qs: QuerySet[Any], needed: set[str]) -> QuerySet[Any]:
     return qs
 
 
+def _age_columns(qs: QuerySet[Any], age: str, needed: set[str]) -> QuerySet[Any]:
+    """The age dimensions from an age in whole years already worked out (`CaseFact`)."""
+    annotations: dict[str, Any] = {}
+    if dims.AGE_UNODC in needed:
+        annotations[column(dims.AGE_UNODC)] = Case(
+            When(**{f"{age}__isnull": True}, then=Value(dims.UNKNOWN)),
+            When(**{f"{age}__lt": birth_dates.AGE_OF_MAJORITY}, then=Value(dims.CHILD)),
+            default=Value(dims.ADULT),
+            output_field=CharField(),
+        )
+    if dims.AGE_CTDC in needed:
+        annotations[column(dims.AGE_CTDC)] = Case(
+            *[
+                When(**{f"{age}__lte": high}, then=Value(code))
+                if high is not None
+                else When(**{f"{age}__gte": low}, then=Value(code))
+                for code, low, high in dims.CTDC_BANDS
+            ],
+            default=Value(dims.UNKNOWN),
+            output_field=CharField(),
+        )
+    return qs.annotate(**annotations) if annotations else qs
+
+
 def _victim_rows(statuses: Sequence[str], dated_by: str) -> Callable[[Period, set[str]], QuerySet[Any]]:
     """Cases whose latest identification decision is one of `statuses`, dated by the first
     decision saying so (`dated_by`), one row per case (so per person record)."""
@@ -279,7 +303,9 @@ def _victim_rows(statuses: Sequence[str], dated_by: str) -> Callable[[Period, se
                 UNIT: Coalesce(F("case__person__linkage_individual__individual_id"), F("case__person_id")),
             }
         )
-        return _case_rows(qs, needed)
+        age = "age_detected" if dated_by == "detected_on" else "age_identified"
+        qs = _age_columns(qs, age, needed)
+        return _case_rows(qs, needed - {dims.AGE_UNODC, dims.AGE_CTDC})
 
     return rows
 
@@ -487,7 +513,6 @@ def _reductions(
     """For each cell, how many distinct individuals the pending pairs within it would join."""
     if not pairs:
         return {}
-    named = {person for pair in pairs for person in pair}
     fields = [PERSON, UNIT]
     for dimension in dimensions:
         if dimension.additive:
@@ -496,7 +521,11 @@ def _reductions(
             fields.extend(flag(dimension.code, c) for c in dimension.codes)
     keys_of: dict[Any, set[tables.Key]] = defaultdict(set)
     unit_of: dict[Any, Any] = {}
-    for row in base.filter(**{f"{PERSON}__in": list(named)}).values(*fields).distinct():
+    pending = ReviewPair.objects.filter(status=PairStatus.OPEN)
+    in_pairs = Q(**{f"{PERSON}__in": pending.values("person_low_id")}) | Q(
+        **{f"{PERSON}__in": pending.values("person_high_id")}
+    )
+    for row in base.filter(in_pairs).values(*fields).distinct():
         unit_of[row[PERSON]] = row[UNIT]
         keys_of[row[PERSON]].update(_keys_of_row(row, dimensions))
     joins: dict[tables.Key, _UnionFind] = defaultdict(lambda: _UnionFind({}))

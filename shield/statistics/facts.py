@@ -3,14 +3,15 @@
 Every read of a table first brings the facts up to date (`facts_ensure_fresh`): at most every
 `SHIELD_STATISTICS_REFRESH_SECONDS` (30 by default) it re-derives the facts of the cases that
 changed since the last refresh: cases created or edited, identification decisions recorded,
-trafficking details edited, screenings and tips linked to a case. The window starts `OVERLAP`
-before the last refresh so a transaction that committed late is not missed (re-deriving a fact
-twice gives the same fact). So a victim identified now counts in the next table read after at
-most that many seconds, and there is no nightly rebuild. The first refresh (or `--full`) derives
-every case: `manage.py statistics_refresh` (with progress) or the `facts_refresh_task` task.
-"""
+trafficking details edited, screenings and tips linked to a case, persons edited or merged. The
+window starts `OVERLAP` before the last refresh so a transaction that committed late is not missed
+(re-deriving a fact twice gives the same fact). So a victim identified now counts in the next table
+read after at most that many seconds, and there is no nightly rebuild. The first refresh (or
+`--full`) derives every case: `manage.py statistics_refresh` (with progress) or the
+`facts_refresh_task` task."""
 
 import datetime
+import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -22,6 +23,9 @@ from django.utils import timezone
 
 from shield.cases.models import Case, IdentificationDecision, IdentificationStatus, TraffickingDetails
 from shield.intake.models import Screening, Tip
+from shield.linkage.models import PersonMerge
+from shield.people import birth_dates
+from shield.people.models import Person
 from shield.statistics import dimensions as dims
 from shield.statistics.models import CaseFact, FactRefresh
 
@@ -34,7 +38,11 @@ DETECTED = (IdentificationStatus.POSSIBLE, IdentificationStatus.IDENTIFIED)
 
 
 def refresh_seconds() -> float:
-    return float(getattr(settings, "SHIELD_STATISTICS_REFRESH_SECONDS", DEFAULT_REFRESH_SECONDS))
+    """The setting, else the environment variable of the same name, else 30 seconds."""
+    configured = getattr(settings, "SHIELD_STATISTICS_REFRESH_SECONDS", None)
+    if configured is None:
+        return float(os.environ.get("SHIELD_STATISTICS_REFRESH_SECONDS", DEFAULT_REFRESH_SECONDS))
+    return float(configured)
 
 
 def _derived(case_ids: Iterable[Any]) -> list[dict[str, Any]]:
@@ -59,6 +67,10 @@ def _derived(case_ids: Iterable[Any]) -> list[dict[str, Any]]:
         )
         .values(
             "pk",
+            "person__birth_date_precision",
+            "person__birth_date",
+            "person__estimated_age",
+            "person__age_estimated_on",
             "_status",
             "_detected_on",
             "_identified_on",
@@ -74,13 +86,36 @@ def _groups(forms: Any) -> set[str]:
     return {group for group, members in dims.EXPLOITATION_GROUPS.items() if values & set(members)}
 
 
+def age_on(latest_birth: datetime.date | None, day: datetime.date | None) -> int | None:
+    """Whole years from `latest_birth` to `day`, birthdays falling as `birth_dates.add_years` puts
+    them (29 February on 28 February in other years), so `age_on(...) < 18` is `is_child`."""
+    if latest_birth is None or day is None or day < latest_birth:
+        return None
+    years = day.year - latest_birth.year
+    if birth_dates.add_years(latest_birth, years) > day:
+        years -= 1
+    return years
+
+
+def _latest_birth(row: dict[str, Any]) -> datetime.date | None:
+    return birth_dates.latest_possible_birth(
+        precision=row["person__birth_date_precision"],
+        birth_date=row["person__birth_date"],
+        estimated_age=row["person__estimated_age"],
+        age_estimated_on=row["person__age_estimated_on"],
+    )
+
+
 def _fact(row: dict[str, Any], now: datetime.datetime) -> CaseFact:
     groups = _groups(row["trafficking_details__forms_of_exploitation"])
+    latest = _latest_birth(row)
     return CaseFact(
         case_id=row["pk"],
         status=row["_status"] or "",
         detected_on=row["_detected_on"],
         identified_on=row["_identified_on"],
+        age_detected=age_on(latest, row["_detected_on"]),
+        age_identified=age_on(latest, row["_identified_on"]),
         channel=dims.BORDER_SCREENING if row["_screened"] else row["_tip_channel"],
         sexual="sexual" in groups,
         forced_labour="forced_labour" in groups,
@@ -94,6 +129,8 @@ _FIELDS = [
     "status",
     "detected_on",
     "identified_on",
+    "age_detected",
+    "age_identified",
     "channel",
     "sexual",
     "forced_labour",
@@ -117,6 +154,14 @@ def _changed_since(since: datetime.datetime) -> set[Any]:
         IdentificationDecision.objects.filter(created_at__gte=since).values_list("case_id", flat=True)
     )
     changed |= set(TraffickingDetails.objects.filter(updated_at__gte=since).values_list("case_id", flat=True))
+    # A person edited (birth date) or merged: their cases' ages.
+    persons = set(Person.objects.filter(updated_at__gte=since).values_list("pk", flat=True))
+    for merge in PersonMerge.objects.filter(Q(created_at__gte=since) | Q(unmerged_at__gte=since)).values(
+        "survivor_id", "merged_id"
+    ):
+        persons |= {merge["survivor_id"], merge["merged_id"]}
+    if persons:
+        changed |= set(Case.objects.filter(person__in=list(persons)).values_list("pk", flat=True))
     for model in (Screening, Tip):
         changed |= set(
             model.objects.filter(updated_at__gte=since, case__isnull=False).values_list("case_id", flat=True)

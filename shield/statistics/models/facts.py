@@ -1,11 +1,11 @@
 """Facts kept for counting: what each case says once its decisions, details and first contact are
 read, so a table is a GROUP BY over one indexed table instead of per-case subqueries.
 
-Only what takes subqueries to derive is kept here (latest identification status, first decision
-dates, first-contact channel, forms of exploitation); the person, their individual, the owning
-agency and the province are joined live, so merges, linkage runs and transfers count at once.
-Written only by `shield.statistics.facts` (refreshed incrementally; see there).
-"""
+Only what takes subqueries or date arithmetic to derive is kept here (latest identification status,
+first decision dates and the ages on them, first-contact channel, forms of exploitation); the
+person's sex, citizenship and province, their individual and the owning agency are joined live, so
+merges, linkage runs and transfers count at once. Written only by `shield.statistics.facts`
+(refreshed incrementally; see there)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +20,11 @@ class CaseFact(models.Model):
     # The first decision saying possible or identified victim, and the first saying identified.
     detected_on = models.DateField(_("detected on"), null=True, blank=True)
     identified_on = models.DateField(_("identified on"), null=True, blank=True)
+    # Age in whole years on those days, from the latest birth date the person's record allows
+    # (`people.birth_dates`): an uncertain age counts as the registry says. Re-derived when the
+    # person is edited or merged.
+    age_detected = models.PositiveSmallIntegerField(_("age when detected"), null=True, blank=True)
+    age_identified = models.PositiveSmallIntegerField(_("age when identified"), null=True, blank=True)
     channel = models.CharField(_("first contact channel"), max_length=20)
     sexual = models.BooleanField(_("sexual exploitation"), default=False)
     forced_labour = models.BooleanField(_("forced labour"), default=False)

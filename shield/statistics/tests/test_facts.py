@@ -10,7 +10,9 @@ from pytest_django.fixtures import Settings
 
 from shield.accounts.models import User
 from shield.cases.models import IdentificationStatus, TraffickingDetails
-from shield.statistics.facts import CASES, facts_refresh
+from shield.people import birth_dates
+from shield.people.models import Person
+from shield.statistics.facts import CASES, age_on, facts_refresh
 from shield.statistics.models import CaseFact, FactRefresh
 from shield.statistics.selectors import table_for
 from shield.statistics.tests import factories as f
@@ -75,3 +77,26 @@ def test_the_refresh_task_runs() -> None:
     f.victim(at=f.agency(), decided_on=datetime.date(2025, 3, 1))
     result = facts_refresh_task.enqueue(full=True)  # the test settings' immediate backend
     assert result.return_value == {"written": 1}
+
+
+def test_a_person_edited_later_has_their_age_re_derived() -> None:
+    case = f.victim(at=f.agency(), decided_on=datetime.date(2025, 3, 1), birth_date=datetime.date(1990, 1, 1))
+    facts_refresh()
+    assert CaseFact.objects.get(case=case).age_detected == 35
+    Person.objects.filter(pk=case.person_id).update(
+        birth_date=datetime.date(2010, 1, 1), updated_at=timezone.now()
+    )
+    facts_refresh()
+    assert CaseFact.objects.get(case=case).age_detected == 15
+
+
+def test_age_on_agrees_with_the_registry_rule_for_children() -> None:
+    day = datetime.date(2024, 1, 1)
+    for born in (datetime.date(2008, 2, 29), datetime.date(2007, 12, 31), datetime.date(2006, 6, 30)):
+        for offset in range(0, 2 * 366 * 10, 7):
+            on = day + datetime.timedelta(days=offset)
+            age = age_on(born, on)
+            assert age is not None
+            assert (age < 18) == birth_dates.is_child(
+                on=on, precision="day", birth_date=born, estimated_age=None, age_estimated_on=None
+            ), (born, on)
