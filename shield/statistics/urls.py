@@ -55,5 +55,6 @@ urlpatterns += [
         shapes_views.htcds_export_download,
         name="export_htcds_download",
     ),
+    path("exports/table/", shapes_views.table_export, name="export_table"),
     path("population/", shapes_views.population_page, name="population"),
 ]

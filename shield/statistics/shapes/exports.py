@@ -7,6 +7,7 @@ import datetime
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -56,6 +57,13 @@ def htcds_export_request(*, actor: User, year: int, k: int = htcds.CTDC_K) -> Ht
     return export
 
 
+def require_consent() -> bool:
+    """Whether only persons consenting to use in statistics are exported (the default). A
+    deployment whose legal basis covers de-identified microdata may set
+    SHIELD_HTCDS_REQUIRE_STATISTICS_CONSENT = False."""
+    return bool(getattr(settings, "SHIELD_HTCDS_REQUIRE_STATISTICS_CONSENT", True))
+
+
 def _progress(export_id: Any) -> Any:
     def update(percent: int, step: str) -> None:
         HtcdsExport.objects.filter(pk=export_id).update(progress=min(100, percent), step=step[:100])
@@ -71,7 +79,9 @@ def htcds_export_build(*, export_id: Any) -> HtcdsExport:
     HtcdsExport.objects.filter(pk=export.pk).update(status=ExportStatus.RUNNING, progress=1, step="start")
     progress = _progress(export.pk)
     try:
-        facts = victims.facts_for(export.year, progress=lambda p, s: progress(p // 2, s))
+        facts = victims.facts_for(
+            export.year, require_consent=require_consent(), progress=lambda p, s: progress(p // 2, s)
+        )
         people = htcds.individuals(facts)
         progress(55, "anonymise")
         names = dict(Province.objects.values_list("code", "name"))
@@ -82,6 +92,7 @@ def htcds_export_build(*, export_id: Any) -> HtcdsExport:
             progress=lambda p: progress(55 + p * 40 // 100, "anonymise"),
         )
         report["person_records"] = len(facts)
+        report["consent_required"] = require_consent()
         content = "".join(csv_lines(rows[0], rows[1:])).encode("utf-8")
     except Exception as error:  # kept on the row for the administrators; the page says it failed
         HtcdsExport.objects.filter(pk=export.pk).update(

@@ -67,3 +67,19 @@ class PopulationUploadForm(forms.Form):
             return str(upload.read().decode("utf-8-sig"))
         except UnicodeDecodeError as error:
             raise forms.ValidationError(_("Save the file as CSV in UTF-8.")) from error
+
+
+class TableExportForm(forms.Form):
+    """One indicator for one period cut by up to two dimensions, as a file."""
+
+    indicator = forms.CharField(label=_("Indicator"), max_length=60)
+    period = forms.CharField(label=_("Period"), max_length=30)
+    dimensions = forms.CharField(label=_("Dimensions"), max_length=120, required=False)
+    format = forms.ChoiceField(label=_("Format"), choices=[("csv", "CSV"), ("xlsx", "XLSX")])
+
+    def clean_dimensions(self) -> tuple[str, ...]:
+        raw: str = self.cleaned_data.get("dimensions") or ""
+        chosen = tuple(d.strip() for d in raw.split(",") if d.strip())
+        if len(chosen) > 2:
+            raise forms.ValidationError(_("Choose at most two dimensions."))
+        return chosen

@@ -188,6 +188,9 @@ def glotip_rows(
             value = cell_value(shown.display(key))
             if value is None:
                 continue
+            if value == "0" and labels[0] == DIMENSION_CITIZENSHIP:
+                # UNODC lists the citizenships detected, not the ~250 countries with none.
+                continue
             dimension, category, sex, age = labels
             rows.append(
                 dict(

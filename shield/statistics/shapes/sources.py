@@ -22,3 +22,10 @@ def glotip_tables(*, user: Any, year: int) -> list[ProtectedTable]:
         for table in spec.tables
     ]
     return protect(counted, threshold=THRESHOLD).tables
+
+
+def protected_table(*, user: Any, indicator: str, period: str, dimensions: tuple[str, ...]) -> ProtectedTable:
+    """One table, protected on its own. KeyError (unknown indicator), StatisticsRequestError (bad
+    period or dimension), PermissionError, DisclosureError pass through to the caller."""
+    counted = table_for(user=user, indicator=indicator, period=period, dimensions=dimensions)
+    return protect([counted], threshold=THRESHOLD).tables[0]

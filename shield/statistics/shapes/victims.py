@@ -49,7 +49,12 @@ def _cases_detected_in(year: int) -> dict[object, tuple[str, datetime.date]]:
     }
 
 
-def facts_for(year: int, *, progress: Callable[[int, str], None] | None = None) -> list[PersonFacts]:
+def facts_for(
+    year: int, *, require_consent: bool = True, progress: Callable[[int, str], None] | None = None
+) -> list[PersonFacts]:
+    """The person records of `year`'s detected victims (with `require_consent`, only those whose
+    person has an active consent to use in statistics)."""
+
     def step(percent: int, what: str) -> None:
         if progress is not None:
             progress(percent, what)
@@ -68,11 +73,12 @@ def facts_for(year: int, *, progress: Callable[[int, str], None] | None = None) 
     consented = Consent.objects.filter(
         person=OuterRef("pk"), scope=ConsentScope.STATISTICS, given_on__lte=today
     ).filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today))
+    chosen = Person.objects.filter(pk__in=set(case_person.values()))
+    if require_consent:
+        chosen = chosen.filter(Exists(consented))
     persons: dict[Any, tuple[Any, ...]] = {
         row[0]: row
-        for row in Person.objects.filter(pk__in=set(case_person.values()))
-        .filter(Exists(consented))
-        .values_list(
+        for row in chosen.values_list(
             "pk",
             "sex",
             "birth_date",
@@ -80,8 +86,7 @@ def facts_for(year: int, *, progress: Callable[[int, str], None] | None = None) 
             "nationality",
             "home_province__code",
             "linkage_individual__individual_id",
-        )
-        .iterator(chunk_size=CHUNK)
+        ).iterator(chunk_size=CHUNK)
     }
     step(50, "individuals")
     facts = []

@@ -28,8 +28,8 @@ from shield.core.errors import ApplicationError, NotFound
 from shield.core.htmx import render_page_or_partial
 from shield.core.spreadsheets import csv_lines
 from shield.statistics.disclosure import DisclosureError, ProtectedTable
-from shield.statistics.shapes import exports, glotip, population, sdmx, sources
-from shield.statistics.shapes.forms import HtcdsRequestForm, PopulationUploadForm, YearForm
+from shield.statistics.shapes import exports, glotip, population, sdmx, sources, workbooks
+from shield.statistics.shapes.forms import HtcdsRequestForm, PopulationUploadForm, TableExportForm, YearForm
 from shield.statistics.shapes.workbooks import CSV_TYPE, XLSX_TYPE, xlsx_bytes
 
 EXPORT = exports.EXPORT_PERMISSION
@@ -245,3 +245,56 @@ def population_page(request: HttpRequest) -> HttpResponse:
     uploads = population.upload_list()
     context = {"form": form if may_upload else None, "uploads": uploads, "row_errors": row_errors}
     return render(request, "statistics/shapes/population.html", context, status=status)
+
+
+@require_permission(EXPORT, object_type="statistics.table")
+@require_GET
+def table_export(request: HttpRequest) -> HttpResponse:
+    """Any indicator of a period by up to two dimensions, as CSV or XLSX, after disclosure control:
+    `?indicator=victims_detected&period=2025&dimensions=sex,age_unodc&format=xlsx`."""
+    from shield.statistics.dimensions import dimension_get
+    from shield.statistics.indicators import indicator_get, label
+    from shield.statistics.selectors import StatisticsRequestError
+
+    form = TableExportForm(request.GET)
+    if not form.is_valid():
+        return HttpResponse(" ".join(str(e) for errors in form.errors.values() for e in errors), status=400)
+    data = form.cleaned_data
+    try:
+        indicator = indicator_get(data["indicator"])
+        shown = sources.protected_table(
+            user=request.user, indicator=indicator.code, period=data["period"], dimensions=data["dimensions"]
+        )
+    except KeyError:
+        return HttpResponse(_("No such indicator."), status=400)
+    except StatisticsRequestError as error:
+        return HttpResponse(str(error), status=400)
+    except PermissionError:
+        return HttpResponse(_("Your role does not let you see national statistics."), status=403)
+    except DisclosureError:
+        return HttpResponse(
+            _("These tables cannot be protected against disclosure; ask the statistics team."), status=409
+        )
+    language = getattr(request, "LANGUAGE_CODE", "vi") or "vi"
+    header, rows = workbooks.table_rows(
+        shown,
+        dimension_label=lambda d: dimension_get(d).label(language),
+        category_label=lambda d, code: dimension_get(d).category_label(code, language),
+        total_label=_("Total"),
+        value_label=label(indicator, language),
+    )
+    record(
+        action=AuditAction.EXPORT,
+        actor=request.user,
+        object_type="statistics.table",
+        object_id=indicator.code,
+        details={"period": data["period"], "dimensions": list(data["dimensions"]), "format": data["format"]},
+    )
+    name = f"{indicator.code}_{data['period']}".replace(".", "_")
+    if data["format"] == "xlsx":
+        return _download(
+            workbooks.xlsx_bytes(header, rows, title=indicator.code),
+            filename=f"{name}.xlsx",
+            content_type=XLSX_TYPE,
+        )
+    return _download("".join(csv_lines(header, rows)), filename=f"{name}.csv", content_type=CSV_TYPE)

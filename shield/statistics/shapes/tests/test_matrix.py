@@ -17,6 +17,8 @@ from shield.statistics.tests.factories import agency
 pytestmark = pytest.mark.django_db
 
 snapshot = db_snapshot(HtcdsExport, PopulationUpload, PopulationFigure)
+# A national aggregate: a statistician of any agency may have it.
+NATIONAL = {"other_agency"}
 POPULATION_CSV = b"year,province,sex,age_group,count\n2025,,_T,_T,100000000\n"
 
 
@@ -57,17 +59,27 @@ def _both(url_name: str, api_name: str, **kwargs: Any) -> list[Endpoint]:
 
 def test_glotip_and_sdmx_matrix(actors: Actors, victims: None) -> None:
     year = {"year": "2025"}
-    national = {"also_allowed": {"other_agency"}}
     for endpoint in [
-        *_both("statistics:export_glotip", "statistics-export-glotip", data=year, **national),
-        Endpoint("GET", reverse("statistics:export_glotip"), data={**year, "format": "csv"}, **national),
+        *_both("statistics:export_glotip", "statistics-export-glotip", data=year, also_allowed=NATIONAL),
+        Endpoint(
+            "GET", reverse("statistics:export_glotip"), data={**year, "format": "csv"}, also_allowed=NATIONAL
+        ),
     ]:
         assert_matrix(endpoint, actors, secrets=["Detected trafficking victims"], snapshot=snapshot)
     for endpoint in [
-        *_both("statistics:export_sdmx", "statistics-export-sdmx", data=year, **national),
-        Endpoint("GET", reverse("statistics:export_sdmx"), data={**year, "format": "csv"}, **national),
+        *_both("statistics:export_sdmx", "statistics-export-sdmx", data=year, also_allowed=NATIONAL),
+        Endpoint(
+            "GET", reverse("statistics:export_sdmx"), data={**year, "format": "csv"}, also_allowed=NATIONAL
+        ),
     ]:
         assert_matrix(endpoint, actors, secrets=["VC_HTF_DETV"], snapshot=snapshot)
+    table = {"indicator": "victims_detected", "period": "2025", "dimensions": "sex", "format": "csv"}
+    assert_matrix(
+        Endpoint("GET", reverse("statistics:export_table"), data=table, also_allowed=NATIONAL),
+        actors,
+        secrets=["Female"],
+        snapshot=snapshot,
+    )
 
 
 def test_htcds_matrix(actors: Actors, victims: None) -> None:
@@ -114,29 +126,39 @@ def test_htcds_start_matrix(actors: Actors) -> None:
 def test_population_matrix(actors: Actors) -> None:
     admin = member(Role.SYSTEM_ADMIN, agency=agency(kind=AgencyKind.MINISTRY), username="sysadmin")
     PopulationUpload.objects.create(number=1, source="GSO projection", years=[2025], uploaded_by=admin)
-    national = {"also_allowed": {"other_agency"}}
     assert_matrix(
-        Endpoint("GET", reverse("statistics:population"), **national),
+        Endpoint("GET", reverse("statistics:population"), also_allowed=NATIONAL),
         actors,
         secrets=["GSO projection"],
         snapshot=snapshot,
     )
     assert_matrix(
-        Endpoint("GET", reverse("statistics-population"), api=True, **national),
+        Endpoint("GET", reverse("statistics-population"), api=True, also_allowed=NATIONAL),
         actors,
         secrets=["GSO projection"],
         snapshot=snapshot,
     )
     upload = {"file": _File(POPULATION_CSV), "source": "GSO", "on_error": "nothing"}
     assert_matrix(
-        Endpoint("POST", reverse("statistics:population"), data=upload, permitted_status={302}, **national),
+        Endpoint(
+            "POST",
+            reverse("statistics:population"),
+            data=upload,
+            permitted_status={302},
+            also_allowed=NATIONAL,
+        ),
         actors,
         snapshot=snapshot,
     )
     body = {"csv": POPULATION_CSV.decode(), "source": "GSO"}
     assert_matrix(
         Endpoint(
-            "POST", reverse("statistics-population"), data=body, api=True, permitted_status={201}, **national
+            "POST",
+            reverse("statistics-population"),
+            data=body,
+            api=True,
+            permitted_status={201},
+            also_allowed=NATIONAL,
         ),
         actors,
         snapshot=snapshot,

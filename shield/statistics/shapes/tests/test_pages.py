@@ -239,3 +239,28 @@ def test_a_system_administrator_may_upload_population_but_not_export() -> None:
         == 302
     )
     assert client.get(reverse("statistics:export_glotip"), {"year": "2025"}).status_code == 403
+
+
+def test_any_table_as_csv_and_xlsx_shows_only_what_disclosure_control_lets_out() -> None:
+    home = agency()
+    for _ in range(6):
+        consenting_victim(at=home)
+    consenting_victim(at=home, sex="male")
+    client = _client(statistician())
+    url = reverse("statistics:export_table")
+    query = {"indicator": "victims_detected", "period": "2025", "dimensions": "sex"}
+    response = client.get(url, {**query, "format": "csv"})
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    by = {row[0]: row[1] for row in rows[1:]}
+    assert by["Male"] == "<5"
+    assert by["Female"] == "x"  # 6 would give the male cell back from the total of 7
+    assert by["Total"] == "7"
+    xlsx = client.get(url, {**query, "format": "xlsx"})
+    assert xlsx.status_code == 200
+    sheet = zipfile.ZipFile(io.BytesIO(xlsx.content)).read("xl/worksheets/sheet1.xml").decode()
+    assert "&lt;5" in sheet
+    assert ">6<" not in sheet
+    assert client.get(url, {**query, "dimensions": "shoe_size", "format": "csv"}).status_code == 400
+    assert client.get(url, {**query, "indicator": "nothing", "format": "csv"}).status_code == 400
+    assert AuditEvent.objects.filter(object_type="statistics.table", action=AuditAction.EXPORT).count() == 2
