@@ -122,12 +122,12 @@ class ReleaseCreateSerializer(serializers.Serializer):
         return attrs
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReleaseReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=REASON_MAX)
     version = serializers.IntegerField(required=False, min_value=1, help_text="Or send If-Match.")
 
 
-class VersionSerializer(serializers.Serializer):
+class ReleaseVersionSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, min_value=1, help_text="Or send If-Match.")
 
 

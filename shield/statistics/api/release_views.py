@@ -36,12 +36,12 @@ from shield.statistics import indicators, release_content, release_selectors, re
 from shield.statistics.api.release_serializers import (
     IndicatorSerializer,
     ProtectedTableSerializer,
-    ReasonSerializer,
     ReleaseCreateSerializer,
     ReleaseDetailSerializer,
+    ReleaseReasonSerializer,
     ReleaseSerializer,
+    ReleaseVersionSerializer,
     TableQuerySerializer,
-    VersionSerializer,
 )
 from shield.statistics.models import Release, ReleaseStatus
 
@@ -72,6 +72,7 @@ class _StatisticsAPIView(GenericAPIView):
     # JSON only: the browsable API would render forms outside the selectors and the audit.
     renderer_classes = [JSONRenderer]
     metadata_class = None
+    pagination_class = None  # lists that page say so (releases)
     object_type = RELEASE_TYPE
     permission_classes = [IsAuthenticated, _permission(release_selectors.VIEW, release_selectors.RELEASE)]
 
@@ -176,7 +177,7 @@ class ReleasePagination(NewestFirstCursorPagination):
 
 class ReleaseListView(_StatisticsAPIView):
     serializer_class = ReleaseSerializer
-    pagination_class = ReleasePagination
+    pagination_class = ReleasePagination  # type: ignore[assignment]
 
     @extend_schema(
         operation_id="statistics_releases_list",
@@ -245,7 +246,7 @@ class ReleaseDetailView(_StatisticsAPIView):
 
 
 class _ReleaseActionView(_StatisticsAPIView):
-    serializer_class: type[BaseSerializer] = VersionSerializer
+    serializer_class: type[BaseSerializer] = ReleaseVersionSerializer
     needs_reason = False
     success_status: int = status.HTTP_200_OK
 
@@ -257,7 +258,9 @@ class _ReleaseActionView(_StatisticsAPIView):
         version = expected_version(request, release)  # a stale If-Match answers 412 here already
         if version is None:
             raise VersionRequired()
-        payload = (ReasonSerializer if self.needs_reason else VersionSerializer)(data=request.data)
+        payload = (ReleaseReasonSerializer if self.needs_reason else ReleaseVersionSerializer)(
+            data=request.data
+        )
         payload.is_valid(raise_exception=True)
         result = self.act(release, version, dict(payload.validated_data))
         return with_etag(Response(ReleaseDetailSerializer(result).data, status=self.success_status), result)
@@ -267,7 +270,7 @@ def _action_schema(operation: str, summary: str, *, reason: bool = False, create
     return extend_schema(
         operation_id=f"statistics_releases_{operation}",
         summary=summary,
-        request=ReasonSerializer if reason else VersionSerializer,
+        request=ReleaseReasonSerializer if reason else ReleaseVersionSerializer,
         parameters=[IF_MATCH, ETAG_HEADER],
         responses={(201 if created else 200): ReleaseDetailSerializer, **ERRORS},
     )
@@ -304,7 +307,7 @@ class ReleaseApproveView(_ReleaseActionView):
 
 class ReleaseReturnView(_ReleaseActionView):
     permission_classes = [IsAuthenticated, _permission(release_selectors.VIEW, release_selectors.VIEW)]
-    serializer_class = ReasonSerializer
+    serializer_class = ReleaseReasonSerializer
     needs_reason = True
 
     @_action_schema("return", "Return a submitted release to draft, saying why", reason=True)
@@ -318,7 +321,7 @@ class ReleaseReturnView(_ReleaseActionView):
 
 
 class ReleaseCorrectView(_ReleaseActionView):
-    serializer_class = ReasonSerializer
+    serializer_class = ReleaseReasonSerializer
     needs_reason = True
     success_status = status.HTTP_201_CREATED
 
