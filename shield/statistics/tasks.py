@@ -9,3 +9,11 @@ def facts_refresh_task(full: bool = False) -> dict[str, int]:
     from shield.statistics.facts import facts_refresh
 
     return {"written": facts_refresh(full=full)}
+
+
+@task()
+def national_report_build(report_id: str) -> str:
+    """Build a queued PDF national report in the worker (`manage.py db_worker`); returns its status."""
+    from shield.statistics.national_report import national_report_build as build
+
+    return str(build(report_id=report_id).status)

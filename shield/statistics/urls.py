@@ -27,6 +27,21 @@ urlpatterns += [
     ),
 ]
 
+# Dashboard, pivot, table downloads, PDF national report (issue15-ui).
+from shield.statistics.views import dashboard as dashboard_views  # noqa: E402
+from shield.statistics.views import downloads as download_views  # noqa: E402
+from shield.statistics.views import pivot as pivot_views  # noqa: E402
+from shield.statistics.views import report as report_views  # noqa: E402
+
+urlpatterns += [
+    path("", dashboard_views.dashboard, name="dashboard"),
+    path("pivot/", pivot_views.pivot, name="pivot"),
+    path("tables/download/", download_views.table_download, name="table_download"),
+    path("report/", report_views.report, name="report"),
+    path("report/<uuid:report_id>/", report_views.report_detail, name="report_detail"),
+    path("report/<uuid:report_id>/download/", report_views.report_download, name="report_download"),
+]
+
 # International shapes (issue15-shapes): GLOTIP, SDMX, HTCDS exports and the population table.
 from shield.statistics.shapes import views as shapes_views  # noqa: E402
 

@@ -2,13 +2,14 @@
 
 from shield.statistics.models.facts import CaseFact, FactRefresh
 from shield.statistics.models.htcds import ExportStatus, HtcdsExport
+from shield.statistics.models.national_reports import NationalReport
 from shield.statistics.models.population import (
     PopulationAge,
     PopulationFigure,
     PopulationSex,
     PopulationUpload,
 )
-from shield.statistics.models.privacy import PrivacySpend
+from shield.statistics.models.privacy import LedgerError, PrivacySpend
 from shield.statistics.models.releases import BuildState, Release, ReleaseStatus
 
 __all__ = [
@@ -17,6 +18,8 @@ __all__ = [
     "ExportStatus",
     "FactRefresh",
     "HtcdsExport",
+    "LedgerError",
+    "NationalReport",
     "PopulationAge",
     "PopulationFigure",
     "PopulationSex",

@@ -1,0 +1,108 @@
+"""The statistics dashboard: tiles, a time series, breakdown bars, a province table and the
+published GLOTIP series, each chart beside its table (the table is what a screen reader reads)."""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from shield import audit
+from shield.accounts.models import User
+from shield.audit.models import AuditAction
+from shield.audit.refusals import require_permission
+from shield.statistics import charts, dashboards, presenters, published_series
+from shield.statistics.forms import YEAR, DashboardForm, this_year
+from shield.statistics.selectors import VIEW
+
+EXPORT = "statistics.export"
+OBJECT_TYPE = "statistics.dashboard"
+from shield.statistics.forms import DEFAULT_INDICATOR  # noqa: E402
+
+
+def _series_chart(board: dashboards.Dashboard) -> dict[str, Any]:
+    language = presenters.language()
+    labels = [p.label(language) for p in board.series_periods]
+    points = presenters.series_points(board.series, labels, source="Shield")
+    spec = charts.time_series_spec(points, value_title=_unit_title(board), period_title=_("Period"))
+    rows = [(label, presenters.shown_count(t.total)) for label, t in zip(labels, board.series, strict=True)]
+    return {"svg": charts.svg(spec), "rows": rows}
+
+
+def _unit_title(board: dashboards.Dashboard) -> str:
+    return _("People") if board.indicator.counts_persons else _("Events")
+
+
+def _breakdown(board: dashboards.Dashboard, table: Any) -> dict[str, Any]:
+    shown = presenters.one_way(table)
+    spec = charts.bar_spec(
+        presenters.bars_of(table), value_title=_unit_title(board), category_title=shown.dimension_name
+    )
+    return {"table": table, "shown": shown, "svg": charts.svg(spec), "dimensions": ",".join(table.dimensions)}
+
+
+def _published_chart(board: dashboards.Dashboard) -> dict[str, Any]:
+    published = dashboards.published_points()
+    unodc = _("UNODC GLOTIP (published)")
+    shield = _("Shield (this system)")
+    points = [charts.SeriesPoint(period=str(p.year), value=p.value, source=unodc) for p in published] + [
+        charts.SeriesPoint(period=t.period, value=t.total.value, low=t.total.low, source=shield)
+        for t in board.shield_years
+    ]
+    spec = charts.time_series_spec(points, value_title=_("Detected victims"), period_title=_("Year"))
+    return {
+        "svg": charts.svg(spec),
+        "published": [
+            (name, published_series.totals(indicator))
+            for indicator in published_series.NAMES
+            for name in [published_series.name(indicator, presenters.language())]
+        ],
+        "shield_years": [(t.period, presenters.shown_count(t.total)) for t in board.shield_years],
+        "source": published_series.source(presenters.language()),
+    }
+
+
+@require_permission(VIEW, object_type=OBJECT_TYPE)
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    form = DashboardForm(request.GET)
+    form_ok = form.is_valid()  # every field may be left empty: it falls back to its default
+    year, indicator, series = form.values() if form_ok else (this_year(), DEFAULT_INDICATOR, YEAR)
+    board = dashboards.dashboard_for(user=user, year=year, indicator=indicator, series_kind=series)
+    audit.record(
+        action=AuditAction.VIEW,
+        actor=user,
+        object_type=OBJECT_TYPE,
+        details={"year": year, "indicator": indicator, "series": series},
+    )
+    context = {
+        "form": form,
+        "form_ok": form_ok,
+        "board": board,
+        "scope": dashboards.scope_label(user),
+        "counted_at": timezone.localtime(board.counted_at),
+        "tiles": [
+            {
+                "tile": tile,
+                "name": tile.indicator.name(presenters.language()),
+                "definition": tile.indicator.definition(presenters.language()),
+                "value": presenters.number(tile.count.value),
+                "phrase": presenters.count_phrase(tile.count, tile.indicator.unit),
+                "range": presenters.shown_count(tile.count).range_text,
+                "chosen": tile.indicator.code == board.indicator.code,
+            }
+            for tile in board.tiles
+        ],
+        "indicator_name": board.indicator.name(presenters.language()),
+        "series": _series_chart(board),
+        "breakdowns": [_breakdown(board, t) for t in board.breakdowns],
+        "provinces": presenters.one_way(board.provinces) if board.provinces is not None else None,
+        "published": _published_chart(board),
+        "can_export": user.has_perm(EXPORT),
+        "year": str(year),
+    }
+    return render(request, "statistics/dashboard.html", context)
