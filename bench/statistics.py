@@ -27,19 +27,25 @@ counts in `table_for` (counting is live: the decision is rolled back afterwards)
 Prints JSON.
 """
 
-import argparse
-import json
-import os
-import statistics
-import subprocess
 import sys
-import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+# This file is named like the standard library's `statistics`: take bench/ off the path first, so
+# that `import statistics` (here and in any library) finds the standard module.
+BENCH = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from typing import Any  # noqa: E402
+
+ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 
 
