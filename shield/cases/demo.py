@@ -50,11 +50,27 @@ from shield.cases.models import (
     NoteKind,
     RiskLevel,
     Stage,
+    TraffickingDetails,
 )
 from shield.cases.services.lifecycle import format_reference
 from shield.people.models import Person
 
 CASE_SHARE = 0.30
+# Cases opened over the last five years, so statistics have several years to compare.
+OPENED_WITHIN_DAYS = 5 * 365
+# Forms of exploitation (HTCDS values) of trafficking cases and how often each is recorded; a
+# case may have two. Drawn from a generator of their own, so the other draws stay as before.
+FORMS_OF_EXPLOITATION = {
+    "SexualExploitation": 40,
+    "ForcedLabour": 25,
+    "ForcedMarriage": 20,
+    "ChildLabour": 5,
+    "Servitude": 3,
+    "ForcedBegging": 3,
+    "Surrogacy": 2,
+    "Other": 2,
+}
+FORMS_UNRECORDED_SHARE = 0.10
 BATCH_SIZE = 2_000
 DEFAULT_SEED = 2026
 # Cases owned by an agency without case workers go to one that has them.
@@ -158,6 +174,7 @@ class _Batch:
     actions: list[CarePlanAction] = field(default_factory=list)
     notes: list[CaseNote] = field(default_factory=list)
     closures: list[ClosureRequest] = field(default_factory=list)
+    details: list[TraffickingDetails] = field(default_factory=list)
 
     def save(self) -> None:
         for model, rows in (
@@ -171,6 +188,7 @@ class _Batch:
             (CarePlanAction, self.actions),
             (CaseNote, self.notes),
             (ClosureRequest, self.closures),
+            (TraffickingDetails, self.details),
         ):
             model._default_manager.bulk_create(rows, batch_size=1_000)  # type: ignore[arg-type]
         # demo_data runs with DEBUG on, when Django keeps every query's SQL: a million rows of
@@ -189,6 +207,8 @@ class _Builder:
         self.today = timezone.localdate(now)
         self.staff = staff  # agency id → (case workers, supervisors)
         self.numbers: Counter[tuple[Any, int]] = Counter()
+        # Seeded from the main generator's state without drawing from it.
+        self.forms_rng = random.Random(f"{rng.getstate()[1][:8]}:forms")  # noqa: S311 (synthetic data)
 
     def _times(self, opened: datetime.datetime, steps: int) -> list[datetime.datetime]:
         """`steps` increasing moments between opening and now."""
@@ -206,7 +226,7 @@ class _Builder:
         workers, supervisors = self.staff[agency.pk]
         worker = rng.choice(workers)
         supervisor = supervisors[0] if supervisors else worker
-        opened = self.now - datetime.timedelta(days=rng.uniform(0.2, 720))
+        opened = self.now - datetime.timedelta(days=rng.uniform(0.2, OPENED_WITHIN_DAYS))
         reported = opened - datetime.timedelta(hours=rng.uniform(0, 72))
         year = timezone.localtime(opened).year
         key = (agency.pk, year)
@@ -304,6 +324,8 @@ class _Builder:
                     recorded_by=worker,
                 )
             )
+        if trafficking:
+            self._details(batch, case, worker)
         if Stage.ASSESSMENT in path:
             self._assessment(batch, case, worker, times[path.index(Stage.ASSESSMENT)])
         if Stage.CARE_PLAN in path:
@@ -321,6 +343,22 @@ class _Builder:
                     occurred_at=rng.choice(times),
                 )
             )
+
+    def _details(self, batch: _Batch, case: Case, worker: User) -> None:
+        """What happened, in HTCDS terms: one or two forms of exploitation (none for a few)."""
+        rng = self.forms_rng
+        if rng.random() < FORMS_UNRECORDED_SHARE:
+            return
+        forms = rng.choices(list(FORMS_OF_EXPLOITATION), list(FORMS_OF_EXPLOITATION.values()), k=2)
+        chosen = sorted(set(forms if rng.random() < 0.2 else forms[:1]))
+        batch.details.append(
+            TraffickingDetails(
+                id=uuid.UUID(int=rng.getrandbits(128), version=4),
+                case=case,
+                forms_of_exploitation=chosen,
+                updated_by=worker,
+            )
+        )
 
     def _assessment(self, batch: _Batch, case: Case, worker: User, when: datetime.datetime) -> None:
         assessment = Assessment(

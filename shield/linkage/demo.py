@@ -16,6 +16,9 @@ from argparse import ArgumentParser
 from typing import Any, TextIO
 
 from shield.accounts.models import Agency, Membership
+from shield.accounts.roles import AgencyKind
+from shield.cases import services as case_services
+from shield.cases.models import CaseType, IdentificationDecision, IdentificationStatus
 from shield.linkage import services
 from shield.linkage.engine import LinkageSettings
 from shield.people import services as people_services
@@ -107,11 +110,60 @@ def _add_duplicates(count: int, out: TextIO) -> None:
         .exclude(owner_agency__in=list(agencies))
         .order_by("created_at")[:500]
     )
-    added = 0
-    for person in rng.sample(pool, min(count, len(pool))):
+    # Half of the copies are of detected trafficking victims, whom the second agency identifies
+    # too: the double count national statistics must not make (and, for the vaguer copies, the
+    # pairs whose review decides a count's range).
+    victims = set(
+        IdentificationDecision.objects.filter(
+            case__person__in=pool, status__in=[IdentificationStatus.POSSIBLE, IdentificationStatus.IDENTIFIED]
+        ).values_list("case__person_id", flat=True)
+    )
+    of_victims = [p for p in pool if p.pk in victims]
+    chosen = rng.sample(of_victims, min(count // 2, len(of_victims)))
+    rest = [p for p in pool if p.pk not in victims]
+    chosen += rng.sample(rest, min(count - len(chosen), len(rest)))
+    added = identified = 0
+    for person in chosen:
         membership = rng.choice(list(registrars.values()))
-        people_services.person_register(
+        copy = people_services.person_register(
             actor=membership.user, owner_agency=membership.agency, **_rewrite(person, rng)
         )
         added += 1
-    out.write(f"\nLinkage: {added} persons recorded a second time by another agency.\n")
+        if person.pk in victims and _identify_again(person, copy, membership):
+            identified += 1
+    out.write(
+        f"\nLinkage: {added} persons recorded a second time by another agency "
+        f"({identified} of them identified as victims there too).\n"
+    )
+
+
+def _identify_again(original: Person, copy: Person, membership: Membership) -> bool:
+    """A case for `copy` at the second agency, identified as the original was (through the services)."""
+    if not membership.user.has_perm("cases.edit"):
+        return False
+    first = (
+        IdentificationDecision.objects.filter(
+            case__person=original,
+            status__in=[IdentificationStatus.POSSIBLE, IdentificationStatus.IDENTIFIED],
+        )
+        .order_by("decided_on")
+        .first()
+    )
+    if first is None:
+        return False
+    case = case_services.case_open(
+        actor=membership.user,
+        person=copy,
+        case_type=CaseType.UNDERGOING_IDENTIFICATION,
+        owner_agency=membership.agency,
+    )
+    case_services.identification_decide(
+        actor=membership.user,
+        case=case,
+        status=first.status,
+        body_name="Công an thành phố Hà Nội",
+        body_type=AgencyKind.POLICE_PROVINCIAL,
+        decided_on=first.decided_on,
+        basis="Xác minh lời khai (dữ liệu mô phỏng).",
+    )
+    return True

@@ -177,6 +177,18 @@ def _owners(out: TextIO) -> list[tuple[_Owner, int]]:
     return owners
 
 
+# Most people in a Vietnamese registry are Vietnamese; victims from neighbouring countries are
+# detected too (so statistics by citizenship have more than one row).
+FOREIGN_SHARE = 0.05
+FOREIGN_NATIONALITIES = [("KH", 30), ("LA", 25), ("CN", 20), ("MM", 10), ("TH", 10), ("PH", 5)]
+
+
+def _nationality(rng: random.Random) -> str:
+    if rng.random() >= FOREIGN_SHARE:
+        return "VN"
+    return rng.choices([c for c, _w in FOREIGN_NATIONALITIES], [w for _c, w in FOREIGN_NATIONALITIES])[0]
+
+
 class _Generator:
     def __init__(self, rng: random.Random, today: datetime.date) -> None:
         self.rng = rng
@@ -340,6 +352,8 @@ def load(*, options: dict[str, Any], out: TextIO) -> None:
     # Synthetic data, not secrets: a seeded generator makes runs reproducible.
     rng = random.Random(f"{options.get('persons_seed', DEFAULT_SEED)}:{existing}")  # noqa: S311
     generator = _Generator(rng, timezone.localdate())
+    # Citizenship from a generator of its own, so the other draws (and the people) stay as before.
+    nationalities = random.Random(f"{options.get('persons_seed', DEFAULT_SEED)}:{existing}:nationality")  # noqa: S311
     owner_weights = [w for _o, w in owners]
     key_writer = _KeyWriter()
     per_agency: Counter[str] = Counter()
@@ -368,7 +382,7 @@ def load(*, options: dict[str, Any], out: TextIO) -> None:
                     given_name=given,
                     name_folded=fold_name(full_name),
                     sex=sex,
-                    nationality="VN",
+                    nationality=_nationality(nationalities),
                     ethnicity=group.ethnicity if group else ("01" if rng.random() < 0.9 else ""),
                     languages=list(group.languages) if group else ["vi"],
                     home_commune_id=commune_id,
