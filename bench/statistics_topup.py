@@ -9,7 +9,13 @@ million persons, where the ORM would take minutes), deterministically from each 
 
 - trafficking details (forms of exploitation, HTCDS values, a few cases with two forms) for 85%
   of the cases that have an identification decision and no details yet;
-- another citizenship (or none recorded) for 9% of the persons who have a case.
+- another citizenship (or none recorded) for 9% of the persons who have a case;
+- where no linkage run has assigned individuals yet (the generator runs linkage only up to 50,000
+  persons), what a run would leave: one finished `LinkageRun`, an individual for every person,
+  4% of the persons with a case sharing the individual of another person with a case (records of
+  one person at two agencies), and open review pairs for 0.5% of them (so counts have records
+  and ranges). This simulates a run's result; it is not the linkage engine's output (a real run
+  at a million persons: `manage.py link_persons`, see bench/README.md, linkage.py).
 
 Idempotent: a second run changes nothing. Synthetic data only, like the generator's.
 """
@@ -17,7 +23,9 @@ Idempotent: a second run changes nothing. Synthetic data only, like the generato
 import os
 import sys
 import time
+import uuid
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -59,6 +67,88 @@ def _case_when(hash_sql: str, choices: list[tuple[int, str]], cast: str = "") ->
     return f"CASE {whens} END"
 
 
+# Persons with a case in a fixed pseudo-random order; each takes the individual of the person
+# before it in that order when its first number is below 4 (4%).
+LINKAGE_SQL = [
+    """
+    CREATE TEMP TABLE bench_keys ON COMMIT DROP AS
+    WITH ordered AS (
+        SELECT p.id, {h1} AS h1, {h2} AS h2,
+               lag(p.id) OVER (ORDER BY md5(p.id::text)) AS previous
+        FROM people_person p
+        WHERE EXISTS (SELECT 1 FROM cases_case c WHERE c.person_id = p.id)
+    )
+    SELECT id AS person_id,
+           CASE WHEN h1 < 4 AND previous IS NOT NULL THEN previous ELSE id END AS key,
+           CASE WHEN h2 < 1 AND h1 >= 4 AND previous IS NOT NULL THEN previous END AS pair_with
+    FROM ordered
+    """,
+    """
+    INSERT INTO linkage_linkagerun
+        (id, created_at, updated_at, status, progress, stage, task_id, person_count, individual_count,
+         new_individual_count, reassigned_count, linked_pair_count, review_pair_count, started_at,
+         finished_at, error, model, requested_by_id)
+    VALUES (%(run)s, now(), now(), 'finished', 100, 'bench top-up', '', 0, 0, 0, 0, 0, 0, now(), now(),
+            '', '{{}}', NULL)
+    """,
+    """
+    CREATE TEMP TABLE bench_individuals ON COMMIT DROP AS
+    SELECT key, md5('individual:' || key::text)::uuid AS individual_id,
+           row_number() OVER (ORDER BY key) AS number
+    FROM (SELECT DISTINCT coalesce(k.key, p.id) AS key
+          FROM people_person p LEFT JOIN bench_keys k ON k.person_id = p.id) keys
+    """,
+    """
+    INSERT INTO linkage_individual (id, created_at, updated_at, number, code, first_run_id)
+    SELECT individual_id, now(), now(), number, 'I' || lpad(number::text, 6, '0'), %(run)s
+    FROM bench_individuals
+    """,
+    """
+    INSERT INTO linkage_personindividual (person_id, updated_at, individual_id, run_id)
+    SELECT p.id, now(), i.individual_id, %(run)s
+    FROM people_person p
+    LEFT JOIN bench_keys k ON k.person_id = p.id
+    JOIN bench_individuals i ON i.key = coalesce(k.key, p.id)
+    """,
+    """
+    INSERT INTO linkage_reviewpair
+        (id, created_at, updated_at, version, match_probability, match_weight, evidence, status,
+         decided_at, reason, decided_by_id, person_low_id, person_high_id, run_id)
+    SELECT gen_random_uuid(), now(), now(), 1, 0.7, 3.0, '[]', 'open', NULL, '', NULL,
+           least(person_id, pair_with), greatest(person_id, pair_with), %(run)s
+    FROM bench_keys WHERE pair_with IS NOT NULL
+    """,
+]
+
+
+def _linkage(cursor: Any) -> tuple[int, int, int]:
+    """Individuals, persons sharing one and open pairs, as a linkage run would leave them."""
+    cursor.execute("SELECT EXISTS (SELECT 1 FROM linkage_personindividual)")
+    if cursor.fetchone()[0]:
+        return 0, 0, 0
+    run = uuid.uuid4()
+    for statement in LINKAGE_SQL:
+        cursor.execute(
+            # With parameters, a literal % is written %%.
+            statement.format(
+                h1=H1.format(col="p.id").replace("%", "%%"), h2=H2.format(col="p.id").replace("%", "%%")
+            ),
+            {"run": run},
+        )
+    cursor.execute("SELECT count(*) FROM bench_individuals")
+    individuals = cursor.fetchone()[0]
+    cursor.execute("SELECT count(*) FROM bench_keys WHERE key <> person_id")
+    shared = cursor.fetchone()[0]
+    cursor.execute("SELECT count(*) FROM linkage_reviewpair WHERE run_id = %s", [run])
+    pairs = cursor.fetchone()[0]
+    cursor.execute(
+        "UPDATE linkage_linkagerun SET person_count = (SELECT count(*) FROM people_person), "
+        "individual_count = %s, new_individual_count = %s, review_pair_count = %s WHERE id = %s",
+        [individuals, individuals, pairs, run],
+    )
+    return individuals, shared, pairs
+
+
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     import django
@@ -92,12 +182,16 @@ def main() -> None:
         details = cursor.rowcount
         cursor.execute(nationality_sql)
         persons = cursor.rowcount
+        individuals, shared, pairs = _linkage(cursor)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE cases_traffickingdetails")
         cursor.execute("ANALYZE people_person")
+        for table in ("linkage_individual", "linkage_personindividual", "linkage_reviewpair"):
+            cursor.execute(f"ANALYZE {table}")
     print(
         f"statistics top-up: {details} cases given forms of exploitation, {persons} persons another "
-        f"citizenship, in {time.perf_counter() - started:.1f} s"
+        f"citizenship; linkage: {individuals} individuals, {shared} persons sharing one, {pairs} open "
+        f"review pairs; in {time.perf_counter() - started:.1f} s"
     )
 
 
