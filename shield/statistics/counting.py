@@ -613,8 +613,8 @@ def _counted_in_one_query(
             fields.append(column(dimension.code))
         else:
             fields.extend(flag(dimension.code, c) for c in dimension.codes)
-    inner, params = base.values(*fields).order_by().query.sql_with_params()
-    params = list(params)
+    inner, inner_params = base.values(*fields).order_by().query.sql_with_params()
+    params = list(inner_params)
     joins: list[str] = []
     conditions: list[str] = []
     grouped: list[str] = []
