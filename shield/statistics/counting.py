@@ -14,7 +14,9 @@ from the pending review pairs only: for each cell, the pairs whose two persons a
 cell join their individuals (union-find), and every join that merges two distinct individuals
 lowers the count by one. Only the rows of persons named in pending pairs are read for that.
 
-Counting is live (no fact table): a decision recorded now counts in the next table asked for.
+Case-based sources read `CaseFact` (what takes subqueries to derive: latest identification status,
+first decision dates, channel, forms of exploitation), kept up to date incrementally by
+`shield.statistics.facts`; the person, their individual and the owning agency are joined live.
 """
 
 from collections import defaultdict
@@ -25,28 +27,20 @@ from typing import Any
 
 from django.db import connections, transaction
 from django.db.models import (
-    BooleanField,
     Case,
     CharField,
     Count,
-    Exists,
-    ExpressionWrapper,
     F,
-    FilteredRelation,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    TextField,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth, ExtractYear, Mod, TruncDate
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, Mod, TruncDate
 from django.db.models.lookups import Exact
 
-from shield.cases.models import Case as CaseModel
-from shield.cases.models import IdentificationDecision, IdentificationStatus
+from shield.cases.models import IdentificationStatus
 from shield.intake.models import Screening, ScreeningStatus, Tip
 from shield.intake.risk import REFERRAL_OUTCOMES
 from shield.intake.risk import RiskLevel as ScreeningRisk
@@ -55,6 +49,7 @@ from shield.people import birth_dates
 from shield.statistics import dimensions as dims
 from shield.statistics import tables
 from shield.statistics.dimensions import Dimension, dimension_get
+from shield.statistics.models import CaseFact
 from shield.statistics.periods import Period
 
 UNIT = "_unit"
@@ -192,37 +187,18 @@ def _age_annotations(qs: QuerySet[Any], person: str, needed: set[str]) -> QueryS
     return qs
 
 
-def _exploitation_flags(qs: QuerySet[Any], forms_path: str) -> QuerySet[Any]:
-    """One boolean per category of exploitation, from the HTCDS list stored as JSON (matched as
-    text, `"Value"` with its quotes, which works the same on SQLite and PostgreSQL)."""
-    qs = qs.annotate(_forms=Cast(F(forms_path), TextField()))
-    conditions: dict[str, Q] = {}
-    for group, values in dims.EXPLOITATION_GROUPS.items():
-        condition = Q()
-        for value in values:
-            condition |= Q(_forms__contains=f'"{value}"')
-        conditions[group] = condition
-    any_known = Q()
-    for condition in conditions.values():
-        any_known |= condition
-    conditions[dims.UNKNOWN] = Q(_forms__isnull=True) | ~any_known
+def _exploitation_flags(qs: QuerySet[Any]) -> QuerySet[Any]:
+    """One boolean per category of exploitation, as the case facts hold them."""
     return qs.annotate(
         **{
-            flag(dims.EXPLOITATION, category): ExpressionWrapper(condition, output_field=BooleanField())
-            for category, condition in conditions.items()
+            flag(dims.EXPLOITATION, category): F(field)
+            for category, field in (
+                ("sexual", "sexual"),
+                ("forced_labour", "forced_labour"),
+                ("other", "other_forms"),
+                (dims.UNKNOWN, "forms_unknown"),
+            )
         }
-    )
-
-
-def _channel_of_case(case_ref: Any) -> Case:
-    """First contact of a case: a border screening that referred it, else the earliest tip that
-    led to it (by the tip's channel), else the case was opened directly."""
-    screened = Exists(Screening.objects.filter(case=case_ref))
-    tip_channel = Subquery(Tip.objects.filter(case=case_ref).order_by("received_at").values("channel")[:1])
-    return Case(
-        When(screened, then=Value(dims.BORDER_SCREENING)),
-        default=Coalesce(tip_channel, Value(dims.DIRECT)),
-        output_field=CharField(),
     )
 
 
@@ -272,74 +248,75 @@ _CASE_PERSON_DIMENSIONS = frozenset(
 
 
 def _case_rows(qs: QuerySet[Any], needed: set[str]) -> QuerySet[Any]:
+    """Rows of `CaseFact` with the person, their individual and the owning agency joined live."""
     qs = _person_dimensions(
         qs,
-        person="person",
+        person="case__person",
         needed=needed,
-        province="person__home_province__code",
-        agency="owner_agency__kind",
+        province="case__person__home_province__code",
+        agency="case__owner_agency__kind",
     )
     if dims.CHANNEL in needed:
-        qs = qs.annotate(**{column(dims.CHANNEL): _channel_of_case(OuterRef("pk"))})
+        qs = qs.annotate(**{column(dims.CHANNEL): F("channel")})
+    if dims.IDENTIFICATION in needed:
+        qs = qs.annotate(**{column(dims.IDENTIFICATION): F("status")})
     if dims.EXPLOITATION in needed:
-        qs = _exploitation_flags(qs, "trafficking_details__forms_of_exploitation")
+        qs = _exploitation_flags(qs)
     return qs
 
 
-def _victim_rows(statuses: Sequence[str]) -> Callable[[Period, set[str]], QuerySet[Any]]:
+def _age_columns(qs: QuerySet[Any], age: str, needed: set[str]) -> QuerySet[Any]:
+    """The age dimensions from an age in whole years already worked out (`CaseFact`)."""
+    annotations: dict[str, Any] = {}
+    if dims.AGE_UNODC in needed:
+        annotations[column(dims.AGE_UNODC)] = Case(
+            When(**{f"{age}__isnull": True}, then=Value(dims.UNKNOWN)),
+            When(**{f"{age}__lt": birth_dates.AGE_OF_MAJORITY}, then=Value(dims.CHILD)),
+            default=Value(dims.ADULT),
+            output_field=CharField(),
+        )
+    if dims.AGE_CTDC in needed:
+        annotations[column(dims.AGE_CTDC)] = Case(
+            *[
+                When(**{f"{age}__lte": high}, then=Value(code))
+                if high is not None
+                else When(**{f"{age}__gte": low}, then=Value(code))
+                for code, low, high in dims.CTDC_BANDS
+            ],
+            default=Value(dims.UNKNOWN),
+            output_field=CharField(),
+        )
+    return qs.annotate(**annotations) if annotations else qs
+
+
+def _victim_rows(statuses: Sequence[str], dated_by: str) -> Callable[[Period, set[str]], QuerySet[Any]]:
     """Cases whose latest identification decision is one of `statuses`, dated by the first
-    decision with one of those statuses, one row per case (so per person record)."""
+    decision saying so (`dated_by`), one row per case (so per person record)."""
 
     def rows(period: Period, needed: set[str]) -> QuerySet[Any]:
-        decisions = IdentificationDecision.objects.filter(case=OuterRef("pk"))
-        latest = Subquery(decisions.order_by("-decided_on", "-created_at").values("status")[:1])
-        # The reference date is a joined column, not a correlated subquery: the case's decision
-        # with one of `statuses` in the period that no such decision precedes (the first one).
-        # The age on that date refers to it a dozen times; as a subquery each reference ran once
-        # per row (13 s at a million persons, 0.1 s joined). Two such decisions on the first day
-        # give the case two identical rows, which the distinct counts count once.
-        qs = (
-            CaseModel.objects.annotate(
-                _first=FilteredRelation(
-                    "identification_decisions",
-                    condition=Q(
-                        identification_decisions__status__in=statuses,
-                        identification_decisions__decided_on__gte=period.start,
-                        identification_decisions__decided_on__lte=period.end,
-                    ),
-                )
-            )
-            .filter(_first__isnull=False)
-            .annotate(**{REF_DATE: F("_first__decided_on")})
-            .filter(
-                ~Exists(
-                    IdentificationDecision.objects.filter(
-                        case=OuterRef("pk"), status__in=statuses, decided_on__lt=OuterRef(REF_DATE)
-                    )
-                )
-            )
-            .annotate(_status=latest)
-            .filter(_status__in=statuses)
-            .annotate(
-                **{
-                    PERSON: F("person_id"),
-                    RECORD: F("person_id"),
-                    UNIT: Coalesce(F("person__linkage_individual__individual_id"), F("person_id")),
-                }
-            )
+        qs = CaseFact.objects.filter(
+            **{"status__in": list(statuses), f"{dated_by}__gte": period.start, f"{dated_by}__lte": period.end}
+        ).annotate(
+            **{
+                REF_DATE: F(dated_by),
+                PERSON: F("case__person_id"),
+                RECORD: F("case__person_id"),
+                UNIT: Coalesce(F("case__person__linkage_individual__individual_id"), F("case__person_id")),
+            }
         )
-        if dims.IDENTIFICATION in needed:
-            qs = qs.annotate(**{column(dims.IDENTIFICATION): F("_status")})
-        return _case_rows(qs, needed)
+        age = "age_detected" if dated_by == "detected_on" else "age_identified"
+        qs = _age_columns(qs, age, needed)
+        return _case_rows(qs, needed - {dims.AGE_UNODC, dims.AGE_CTDC})
 
     return rows
 
 
 def _case_event_rows(field: str) -> Callable[[Period, set[str]], QuerySet[Any]]:
     def rows(period: Period, needed: set[str]) -> QuerySet[Any]:
-        qs = CaseModel.objects.filter(
-            **{f"{field}__gte": period.start_at, f"{field}__lt": period.end_before}
-        ).annotate(**{REF_DATE: TruncDate(field), UNIT: F("pk"), RECORD: F("pk")})
+        path = f"case__{field}"
+        qs = CaseFact.objects.filter(
+            **{f"{path}__gte": period.start_at, f"{path}__lt": period.end_before}
+        ).annotate(**{REF_DATE: TruncDate(path), UNIT: F("case_id"), RECORD: F("case_id")})
         return _case_rows(qs, needed)
 
     return rows
@@ -437,29 +414,29 @@ SOURCES: dict[str, Source] = {
             "cases.detected",
             tables.Unit.PERSONS,
             _CASE_PERSON_DIMENSIONS | {dims.EXPLOITATION, dims.IDENTIFICATION},
-            _victim_rows(DETECTED),
-            agency_path="owner_agency",
+            _victim_rows(DETECTED, "detected_on"),
+            agency_path="case__owner_agency",
         ),
         Source(
             "cases.identified",
             tables.Unit.PERSONS,
             _CASE_PERSON_DIMENSIONS | {dims.EXPLOITATION},
-            _victim_rows((IdentificationStatus.IDENTIFIED,)),
-            agency_path="owner_agency",
+            _victim_rows((IdentificationStatus.IDENTIFIED,), "identified_on"),
+            agency_path="case__owner_agency",
         ),
         Source(
             "cases.opened",
             tables.Unit.EVENTS,
             _CASE_PERSON_DIMENSIONS | {dims.EXPLOITATION},
             _case_event_rows("opened_at"),
-            agency_path="owner_agency",
+            agency_path="case__owner_agency",
         ),
         Source(
             "cases.closed",
             tables.Unit.EVENTS,
             _CASE_PERSON_DIMENSIONS | {dims.EXPLOITATION},
             _case_event_rows("closed_at"),
-            agency_path="owner_agency",
+            agency_path="case__owner_agency",
         ),
         Source(
             "intake.screened_flagged",
@@ -537,7 +514,6 @@ def _reductions(
     """For each cell, how many distinct individuals the pending pairs within it would join."""
     if not pairs:
         return {}
-    named = {person for pair in pairs for person in pair}
     fields = [PERSON, UNIT]
     for dimension in dimensions:
         if dimension.additive:
@@ -546,7 +522,11 @@ def _reductions(
             fields.extend(flag(dimension.code, c) for c in dimension.codes)
     keys_of: dict[Any, set[tables.Key]] = defaultdict(set)
     unit_of: dict[Any, Any] = {}
-    for row in base.filter(**{f"{PERSON}__in": list(named)}).values(*fields).distinct():
+    pending = ReviewPair.objects.filter(status=PairStatus.OPEN)
+    in_pairs = Q(**{f"{PERSON}__in": pending.values("person_low_id")}) | Q(
+        **{f"{PERSON}__in": pending.values("person_high_id")}
+    )
+    for row in base.filter(in_pairs).values(*fields).distinct():
         unit_of[row[PERSON]] = row[UNIT]
         keys_of[row[PERSON]].update(_keys_of_row(row, dimensions))
     joins: dict[tables.Key, _UnionFind] = defaultdict(lambda: _UnionFind({}))

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext as _
+
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 FIRST_YEAR = 1990
 LAST_YEAR = 2100
@@ -35,12 +37,15 @@ class Period:
         match = _PATTERN.match((text or "").strip())
         if match is None:
             raise ValueError(
-                f"not a period: {text!r} (expected a year like 2025, a quarter like 2025-Q3 "
-                "or a month like 2025-07)"
+                _("Not a period: “%(text)s”. Give a year (2025), a quarter (2025-Q3) or a month (2025-07).")
+                % {"text": text}
             )
         year = int(match["year"])
         if not FIRST_YEAR <= year <= LAST_YEAR:
-            raise ValueError(f"year out of range: {year} (expected {FIRST_YEAR} to {LAST_YEAR})")
+            raise ValueError(
+                _("The year %(year)s is out of range (%(first)s to %(last)s).")
+                % {"year": year, "first": FIRST_YEAR, "last": LAST_YEAR}
+            )
         if match["quarter"]:
             return cls(year, QUARTER, int(match["quarter"]))
         if match["month"]:

@@ -10,12 +10,14 @@ from collections.abc import Mapping, Sequence
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from shield.accounts.models import User
 from shield.accounts.policy import has_permission, scope_q
 from shield.statistics import tables
 from shield.statistics.counting import SOURCES, count_table
 from shield.statistics.dimensions import dimension_get
+from shield.statistics.facts import facts_ensure_fresh
 from shield.statistics.indicators import Indicator, indicator_get
 from shield.statistics.periods import Period
 
@@ -40,16 +42,26 @@ def reach_of(user: User | AnonymousUser | None, indicator: Indicator) -> Q:
 def _check(indicator: Indicator, dimensions: Sequence[str], filters: Mapping[str, str]) -> None:
     for code in dimensions:
         if code not in indicator.dimensions:
-            raise StatisticsRequestError(f"{indicator.code} cannot be cut by {code!r}")
+            raise StatisticsRequestError(
+                _("%(indicator)s cannot be cut by “%(dimension)s”.")
+                % {"indicator": indicator.code, "dimension": code}
+            )
     if len(set(dimensions)) != len(dimensions):
-        raise StatisticsRequestError("a dimension is named twice")
+        raise StatisticsRequestError(_("A dimension is named twice."))
     for code, category in filters.items():
         if code not in indicator.dimensions:
-            raise StatisticsRequestError(f"{indicator.code} cannot be filtered by {code!r}")
+            raise StatisticsRequestError(
+                _("%(indicator)s cannot be filtered by “%(dimension)s”.")
+                % {"indicator": indicator.code, "dimension": code}
+            )
         if code in dimensions:
-            raise StatisticsRequestError(f"{code!r} is both a dimension and a filter")
+            raise StatisticsRequestError(
+                _("“%(dimension)s” is both a dimension and a filter.") % {"dimension": code}
+            )
         if category not in dimension_get(code).codes:
-            raise StatisticsRequestError(f"{code} has no category {category!r}")
+            raise StatisticsRequestError(
+                _("%(dimension)s has no category “%(category)s”.") % {"dimension": code, "category": category}
+            )
 
 
 def table_for(
@@ -74,6 +86,7 @@ def table_for(
         raise StatisticsRequestError(str(error)) from error
     asked = dict(filters or {})
     _check(chosen, dimensions, asked)
+    facts_ensure_fresh()
     return count_table(
         indicator=chosen.code,
         source=SOURCES[chosen.counts],

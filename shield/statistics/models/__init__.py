@@ -1,11 +1,19 @@
-"""The statistics app's models, one module per part."""
+"""The statistics app's models, one module per part, re-exported here."""
 
+from shield.statistics.models.facts import CaseFact, FactRefresh
 from shield.statistics.models.htcds import ExportStatus, HtcdsExport
-from shield.statistics.models.population import PopulationAge, PopulationFigure, PopulationSex, PopulationUpload
+from shield.statistics.models.population import (
+    PopulationAge,
+    PopulationFigure,
+    PopulationSex,
+    PopulationUpload,
+)
 from shield.statistics.models.releases import Release, ReleaseStatus
 
 __all__ = [
+    "CaseFact",
     "ExportStatus",
+    "FactRefresh",
     "HtcdsExport",
     "PopulationAge",
     "PopulationFigure",
