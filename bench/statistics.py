@@ -4,8 +4,9 @@
     .venv/bin/python bench/statistics.py --no-populate --year 2025        # against DATABASE_URL
 
 Populates the database with the project's own generator (`manage.py demo_data --persons N`, then
-`bench/statistics_topup.py` for what the report needs and the generator does not make) unless
---no-populate. Then, as the national statistician `stats`:
+`bench/statistics_topup.py` for what the report needs and the generator does not make, then
+`manage.py statistics_refresh --full` for the case facts) unless --no-populate. Then, as the
+national statistician `stats`:
 
 - **shield**: `reports.report_build(period=YEAR, table_set="glotip")`, REPEATS times (p50/p95):
   every GLOTIP table of victims detected (total; sex x age; form of exploitation; citizenship),
@@ -54,6 +55,10 @@ def populate(persons: int) -> float:
     for command in (["migrate", "--noinput", "-v0"], ["demo_data", "--persons", str(persons)]):
         subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)  # noqa: S603
     subprocess.run([sys.executable, "bench/statistics_topup.py"], cwd=ROOT, env=env, check=True)
+    # The case facts of every case once (then each read refreshes them incrementally).
+    subprocess.run(
+        [sys.executable, "manage.py", "statistics_refresh", "--full", "-v0"], cwd=ROOT, env=env, check=True
+    )
     return time.perf_counter() - started
 
 
