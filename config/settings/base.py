@@ -222,6 +222,10 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+# Differential privacy: the epsilon each dataset (indicator) may spend per period, all releases and
+# exports together (shield.statistics.services.privacy.privacy_spend refuses beyond it).
+SHIELD_STATISTICS_EPSILON_BUDGET = env.float("SHIELD_STATISTICS_EPSILON_BUDGET", default=1.0)
+
 # Roles that must use two-factor sign-in in every agency (agencies can add more roles).
 SHIELD_TWO_FACTOR_ROLES: list[str] = env.list("SHIELD_TWO_FACTOR_ROLES", default=[])
 # Only behind a proxy that sets X-Forwarded-For itself: the client address comes from that header.

@@ -87,7 +87,7 @@ class ProtectedTable:
         """
         values = {
             key: (None if self.status[key] is not CellStatus.PUBLISHED else self.table.cells[key].value)
-            for key in self.table.keys()
+            for key in self.table.keys()  # noqa: SIM118 (Table.keys, not a dict)
         }
         return PublishedTable(Shape.of(self.table), values)
 
@@ -153,16 +153,14 @@ def protect(
     primary = {
         system.table_index[t][key] for t, table in enumerate(tables) for key in primary_keys(table, threshold)
     }
-    suppressed, found = suppress(
-        system, primary, protection=width, method="optimal" if rounded else method
-    )
+    suppressed, found = suppress(system, primary, protection=width, method="optimal" if rounded else method)
     out: list[ProtectedTable] = []
     rows: list[AuditRow] = []
     for t, table in enumerate(tables):
         index = system.table_index[t]
         status: dict[Key, CellStatus] = {}
         boxes: dict[Key, Interval] = {}
-        for key in table.keys():
+        for key in table.keys():  # noqa: SIM118 (Table.keys, not a dict)
             v = index[key]
             if v in primary:
                 status[key] = CellStatus.PRIMARY

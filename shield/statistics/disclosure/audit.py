@@ -24,16 +24,18 @@ def fixed_values(system: System, suppressed: Set[int]) -> dict[int, float]:
     return fixed
 
 
-def intervals(system: System, suppressed: Set[int]) -> dict[int, Interval]:
-    """The integer interval of each suppressed variable (a known one's is its own value)."""
+def intervals(system: System, suppressed: Set[int], only: Set[int] | None = None) -> dict[int, Interval]:
+    """The integer interval of each suppressed variable (a known one's is its own value), or of
+    those in `only`."""
     fixed = fixed_values(system, suppressed)
+    wanted = suppressed if only is None else suppressed & only
     free = [v for v in range(system.size) if v not in fixed]
     out: dict[int, Interval] = {}
-    for v in suppressed:
+    for v in wanted:
         if v in fixed:
             out[v] = (int(fixed[v]), int(fixed[v]))
     for group in system.components(free):
-        targets = [v for v in group if v in suppressed]
+        targets = [v for v in group if v in wanted]
         if not targets:
             continue
         for v, (low, high) in ranges(group, targets, system.equations, system.inequalities, fixed).items():

@@ -6,7 +6,7 @@ release suppressed). Relations are substituted with the fixed numbers, so each p
 free variables, one connected group of them at a time.
 """
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
@@ -36,7 +36,7 @@ def _matrix(
             else:
                 total -= coefficient * fixed[v]
         rhs.append(total)
-    matrix = coo_matrix((data, (row_ids, col_ids)), shape=(len(rows), width)).tocsr()
+    matrix = coo_matrix((np.array(data, dtype=float), (row_ids, col_ids)), shape=(len(rows), width)).tocsr()
     return matrix, np.array(rhs, dtype=float)
 
 
@@ -75,7 +75,9 @@ def ranges(
 ) -> dict[int, tuple[float, float | None]]:
     """For each target in a group of free variables: its least and greatest consistent value.
 
-    None as the greatest value: nothing published bounds it from above.
+    None as the greatest value: nothing published bounds it from above. One HiGHS model per group,
+    re-solved with a new objective for each bound (warm-started from the previous basis), through
+    the HiGHS binding SciPy ships; `linprog` where that binding is missing.
     """
     members = set(group)
     columns = {v: i for i, v in enumerate(group)}
@@ -83,11 +85,15 @@ def ranges(
     le = _touching(inequalities, members)
     a_eq, b_eq = _matrix(eq, columns, fixed, len(group))
     a_ub, b_ub = _matrix(le, columns, fixed, len(group))
+    solve = _highs_solver(a_eq, b_eq, a_ub, b_ub) if _highs is not None else None
     out: dict[int, tuple[float, float | None]] = {}
     for target in targets:
-        objective = np.zeros(len(group))
         bounds: list[float | None] = []
         for sign in (1.0, -1.0):
+            if solve is not None:
+                bounds.append(solve(columns[target], sign))
+                continue
+            objective = np.zeros(len(group))
             objective[columns[target]] = sign
             result = linprog(
                 objective,
@@ -107,6 +113,56 @@ def ranges(
         low = bounds[0] if bounds[0] is not None else 0.0
         out[target] = (low, bounds[1])
     return out
+
+
+try:  # SciPy's own HiGHS binding: private, so linprog stands in if a SciPy release drops it.
+    from scipy.optimize._highspy import _core as _highs
+except ImportError:  # pragma: no cover
+    _highs = None
+
+
+def _highs_solver(
+    a_eq: csr_matrix, b_eq: np.ndarray, a_ub: csr_matrix, b_ub: np.ndarray
+) -> Callable[[int, float], float | None]:
+    """A function (column, sign) -> the optimum of sign * x[column] (None if unbounded)."""
+    assert _highs is not None
+    matrix = vstack([a_eq, a_ub]).tocsc()
+    n = matrix.shape[1]
+    lp = _highs.HighsLp()
+    lp.num_col_ = n
+    lp.num_row_ = matrix.shape[0]
+    lp.col_cost_ = np.zeros(n)
+    lp.col_lower_ = np.zeros(n)
+    lp.col_upper_ = np.full(n, _highs.kHighsInf)
+    lp.row_lower_ = np.concatenate([b_eq, np.full(len(b_ub), -_highs.kHighsInf)])
+    lp.row_upper_ = np.concatenate([b_eq, b_ub])
+    sparse = _highs.HighsSparseMatrix()
+    sparse.format_ = _highs.MatrixFormat.kColwise
+    sparse.num_col_ = n
+    sparse.num_row_ = matrix.shape[0]
+    sparse.start_ = matrix.indptr.astype(np.int32)
+    sparse.index_ = matrix.indices.astype(np.int32)
+    sparse.value_ = matrix.data.astype(np.float64)
+    lp.a_matrix_ = sparse
+    solver = _highs._Highs()
+    solver.setOptionValue("output_flag", False)
+    solver.passModel(lp)
+    optimal = _highs.HighsModelStatus.kOptimal
+    unbounded = {_highs.HighsModelStatus.kUnbounded, _highs.HighsModelStatus.kUnboundedOrInfeasible}
+
+    def solve(column: int, sign: float) -> float | None:
+        solver.changeColCost(column, sign)
+        solver.run()
+        status = solver.getModelStatus()
+        value = float(solver.getInfo().objective_function_value)
+        solver.changeColCost(column, 0.0)  # (resets the solution info: read it first)
+        if status in unbounded:
+            return None
+        if status != optimal:
+            raise ArithmeticError(f"audit LP failed: {solver.modelStatusToString(status)}")
+        return sign * value
+
+    return solve
 
 
 def breaking_cells(
@@ -284,3 +340,112 @@ def _place(matrix: csr_matrix, offset: int, size: int) -> csr_matrix:
     """The matrix shifted right by `offset` columns in a matrix `size` columns wide."""
     coo = matrix.tocoo()
     return coo_matrix((coo.data, (coo.row, coo.col + offset)), shape=(matrix.shape[0], size)).tocsr()
+
+
+class BreakingModel:
+    """`breaking_cells` for many targets of one group, on one HiGHS model re-solved per target.
+
+    The relations only hold the attacker's fixed numbers (earlier releases), and which cells are
+    printed only changes the cost of moving them, so one model serves every call: each solve sets
+    the deviation costs (zero for a cell already suppressed) and the target's width row.
+    """
+
+    def __init__(
+        self,
+        group: Sequence[int],
+        values: Mapping[int, float],
+        equations: Sequence[Row],
+        inequalities: Sequence[Row],
+        fixed: Mapping[int, float],
+    ) -> None:
+        assert _highs is not None
+        n = len(group)
+        self.group = list(group)
+        self.columns = {v: i for i, v in enumerate(group)}
+        self.candidates = [v for v in group if v in values]
+        k = len(self.candidates)
+        self.n, self.k = n, k
+        members = set(group)
+        eq = _touching(equations, members)
+        le = _touching(inequalities, members)
+        a_eq, b_eq = _matrix(eq, self.columns, fixed, n)
+        a_ub, b_ub = _matrix(le, self.columns, fixed, n)
+        size = 2 * n + 2 * k
+        blocks = []
+        lower: list[np.ndarray] = []
+        upper: list[np.ndarray] = []
+        inf = _highs.kHighsInf
+        for part in range(2):
+            blocks.append(_place(a_eq, part * n, size))
+            lower.append(b_eq)
+            upper.append(b_eq)
+            blocks.append(_place(a_ub, part * n, size))
+            lower.append(np.full(len(b_ub), -inf))
+            upper.append(b_ub)
+        rows: list[int] = []
+        cols: list[int] = []
+        data: list[float] = []
+        lo: list[float] = []
+        hi: list[float] = []
+        r = 0
+        for part in range(2):
+            for m, v in enumerate(self.candidates):
+                y = part * n + self.columns[v]
+                d = 2 * n + part * k + m
+                rows += [r, r, r + 1, r + 1]
+                cols += [y, d, y, d]
+                data += [1.0, -1.0, -1.0, -1.0]
+                lo += [-inf, -inf]
+                hi += [values[v], -values[v]]
+                r += 2
+        self.first_target_row = sum(len(x) for x in lower) + r
+        for i in range(n):
+            rows += [r, r]
+            cols += [i, n + i]
+            data += [1.0, -1.0]
+            lo.append(-inf)
+            hi.append(inf)
+            r += 1
+        blocks.append(coo_matrix((np.array(data), (rows, cols)), shape=(r, size)).tocsr())
+        lower.append(np.array(lo))
+        upper.append(np.array(hi))
+        matrix = vstack(blocks).tocsc()
+        lp = _highs.HighsLp()
+        lp.num_col_ = size
+        lp.num_row_ = matrix.shape[0]
+        lp.col_cost_ = np.zeros(size)
+        lp.col_lower_ = np.zeros(size)
+        lp.col_upper_ = np.full(size, inf)
+        lp.row_lower_ = np.concatenate(lower)
+        lp.row_upper_ = np.concatenate(upper)
+        sparse = _highs.HighsSparseMatrix()
+        sparse.format_ = _highs.MatrixFormat.kColwise
+        sparse.num_col_ = size
+        sparse.num_row_ = matrix.shape[0]
+        sparse.start_ = matrix.indptr.astype(np.int32)
+        sparse.index_ = matrix.indices.astype(np.int32)
+        sparse.value_ = matrix.data.astype(np.float64)
+        lp.a_matrix_ = sparse
+        self.solver = _highs._Highs()
+        self.solver.setOptionValue("output_flag", False)
+        self.solver.passModel(lp)
+        self.cost_columns = np.arange(2 * n, size, dtype=np.int32)
+
+    def solve(self, target: int, width: float, costs: Mapping[int, float]) -> set[int] | None:
+        per_unit = np.array([costs.get(v, 0.0) / width for v in self.candidates])
+        self.solver.changeColsCost(2 * self.k, self.cost_columns, np.concatenate([per_unit, per_unit]))
+        row = self.first_target_row + self.columns[target]
+        self.solver.changeRowBounds(row, width, _highs.kHighsInf)
+        self.solver.run()
+        status = self.solver.getModelStatus()
+        x = (
+            np.array(self.solver.getSolution().col_value)
+            if status == _highs.HighsModelStatus.kOptimal
+            else None
+        )
+        self.solver.changeRowBounds(row, -_highs.kHighsInf, _highs.kHighsInf)
+        if x is None:
+            return None
+        n, k = self.n, self.k
+        moved = x[2 * n : 2 * n + k] + x[2 * n + k :]
+        return {v for m, v in enumerate(self.candidates) if v in costs and moved[m] > TOLERANCE}

@@ -13,4 +13,4 @@ from shield.statistics.tables import Key, Table
 
 def primary_keys(table: Table, threshold: int) -> list[Key]:
     """The keys of the cells that must be suppressed for their own sake, in display order."""
-    return [key for key in table.keys() if 0 < table.cells[key].value < threshold]
+    return [key for key in table.keys() if 0 < table.cells[key].value < threshold]  # noqa: SIM118 (Table.keys, not a dict)

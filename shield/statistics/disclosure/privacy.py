@@ -19,7 +19,10 @@ from shield.statistics.tables import Count, Key, Table
 
 
 def sensitivity(table: Table) -> int:
-    return prod(2 if additive else len(cats) + 1 for cats, additive in zip(table.categories, table.additive, strict=True))
+    return prod(
+        2 if additive else len(cats) + 1
+        for cats, additive in zip(table.categories, table.additive, strict=True)
+    )
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,9 @@ def laplace_counts(values: list[int], *, scale: float) -> list[int]:
     import opendp.prelude as dp
 
     dp.enable_features("contrib")
-    measurement = dp.m.make_laplace(dp.vector_domain(dp.atom_domain(T=int)), dp.l1_distance(T=int), scale=scale)
+    measurement = dp.m.make_laplace(
+        dp.vector_domain(dp.atom_domain(T=int)), dp.l1_distance(T=int), scale=scale
+    )
     return [int(v) for v in measurement(values)]
 
 

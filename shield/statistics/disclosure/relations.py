@@ -87,7 +87,7 @@ def shape_relations(shape: Shape, index: dict[Key, int]) -> tuple[list[Row], lis
     """The equations (row . x == 0) and inequalities (row . x <= 0) one table gives."""
     equations: list[Row] = []
     inequalities: list[Row] = []
-    for key in shape.keys():
+    for key in shape.keys():  # noqa: SIM118 (Table.keys, not a dict)
         for d, cats in enumerate(shape.categories):
             if key[d] != TOTAL or not cats:
                 continue
@@ -176,7 +176,7 @@ def build(tables: Sequence[Table], published: Sequence["PublishedTable"]) -> Sys
     for table in tables:
         shape = Shape.of(table)
         index: dict[Key, int] = {}
-        for key in table.keys():
+        for key in table.keys():  # noqa: SIM118 (Table.keys, not a dict)
             v = system.variable(shape.quantity(key))
             value = table.cells[key].value
             if system.value[v] is None:
@@ -194,9 +194,9 @@ def build(tables: Sequence[Table], published: Sequence["PublishedTable"]) -> Sys
 
     for earlier in published:
         shape = earlier.shape
-        index = {key: system.variable(shape.quantity(key)) for key in shape.keys()}
+        index = {key: system.variable(shape.quantity(key)) for key in shape.keys()}  # noqa: SIM118 (Table.keys, not a dict)
         eq, le = shape_relations(shape, index)
-        facts = {index[k]: earlier.values.get(k) for k in shape.keys()}
+        facts = {index[k]: earlier.values.get(k) for k in shape.keys()}  # noqa: SIM118 (Table.keys, not a dict)
         if _consistent(system, eq, le, facts):
             equations.update(eq)
             inequalities.update(le)
@@ -224,5 +224,3 @@ def _consistent(system: System, eq: list[Row], le: list[Row], facts: dict[int, i
         elif figure is not None:
             fixed[v] = figure
     return feasible(eq, le, fixed)
-
-

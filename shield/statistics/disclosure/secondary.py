@@ -17,7 +17,7 @@ and large cells stay printed, as tau-ARGUS does by default), and each cell, zero
 from collections.abc import Set
 
 from shield.statistics.disclosure.audit import Interval, intervals, width
-from shield.statistics.disclosure.linear import breaking_cells, optimal_pattern
+from shield.statistics.disclosure.linear import BreakingModel, _highs, breaking_cells, optimal_pattern
 from shield.statistics.disclosure.relations import DisclosureError, System
 
 # The optimal program holds two copies of a group's cells per primary cell; beyond this many
@@ -49,7 +49,9 @@ def _groups(system: System) -> dict[int, list[int]]:
     return by_variable
 
 
-def suppress(system: System, primary: Set[int], *, protection: int, method: str) -> tuple[set[int], dict[int, Interval]]:
+def suppress(
+    system: System, primary: Set[int], *, protection: int, method: str
+) -> tuple[set[int], dict[int, Interval]]:
     """The suppressed variables (primary and secondary) and their audited intervals."""
     already = sorted(v for v in primary if v in system.known)
     if already:
@@ -88,26 +90,40 @@ def suppress(system: System, primary: Set[int], *, protection: int, method: str)
     elif method != "heuristic":
         raise ValueError(f"unknown suppression method {method!r}")
 
+    # Suppressing more only frees variables, so an interval never narrows: a cell that passed once
+    # passes for good, and each round audits only the cells not yet seen to pass.
     demand: dict[int, float] = {}
+    models: dict[int, BreakingModel] = {}
+    passed: set[int] = set()
     for _ in range(4 * system.size + 4):
-        found = intervals(system, suppressed)
-        failing = sorted((v for v in suppressed if width(found[v]) < protection), key=lambda v: values.get(v, 0))
+        found = intervals(system, suppressed, only=suppressed - passed)
+        passed |= {v for v, box in found.items() if width(box) >= protection}
+        failing = sorted((v for v in found if v not in passed), key=lambda v: values.get(v, 0))
         if not failing:
-            return suppressed, found
+            return suppressed, intervals(system, suppressed)
         for v in failing:
             # A cell still failing after its repair failed only by LP rounding: ask for one more.
             demand[v] = demand[v] + 1 if v in demand else protection
             priced = _priced(system, groups[v], suppressed)
-            added = breaking_cells(
-                groups[v],
-                v,
-                demand[v],
-                priced,
-                {u: values[u] for u in priced},
-                system.equations,
-                system.inequalities,
-                known,
-            )
+            if _highs is not None:
+                key = groups[v][0]
+                if key not in models:
+                    group_values = {u: values[u] for u in groups[v] if u in values}
+                    models[key] = BreakingModel(
+                        groups[v], group_values, system.equations, system.inequalities, known
+                    )
+                added = models[key].solve(v, demand[v], priced)
+            else:  # pragma: no cover - SciPy without its HiGHS binding
+                added = breaking_cells(
+                    groups[v],
+                    v,
+                    demand[v],
+                    priced,
+                    {u: values[u] for u in priced},
+                    system.equations,
+                    system.inequalities,
+                    known,
+                )
             if added is None:
                 raise DisclosureError(
                     "a small cell cannot be protected even by suppressing every other cell: "

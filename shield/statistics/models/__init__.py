@@ -8,6 +8,7 @@ from shield.statistics.models.population import (
     PopulationSex,
     PopulationUpload,
 )
+from shield.statistics.models.privacy import PrivacySpend
 from shield.statistics.models.releases import Release, ReleaseStatus
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "PopulationFigure",
     "PopulationSex",
     "PopulationUpload",
+    "PrivacySpend",
     "Release",
     "ReleaseStatus",
 ]
