@@ -1,8 +1,7 @@
 """Forms of the release pages: the list filter, assembling a release, and the actions on one."""
 
-from typing import Any
-
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from shield.core.forms import QuickSelect, VersionedForm
@@ -22,12 +21,15 @@ class ReleaseFilterForm(forms.Form):
 
 
 def table_set_choices() -> list[tuple[str, str]]:
-    return [(code, code) for code in indicators.table_set_names()]
+    language = get_language() or "en"
+    return [(found.code, found.name(language)) for found in indicators.table_set_list()]
 
 
 class ReleaseCreateForm(forms.Form):
     period = forms.CharField(
-        label=_("Period"), max_length=20, help_text=_("A year (2025), a quarter (2025-Q3) or a month (2025-07).")
+        label=_("Period"),
+        max_length=20,
+        help_text=_("A year (2025), a quarter (2025-Q3) or a month (2025-07)."),
     )
     table_set = forms.ChoiceField(label=_("Set of tables"), choices=table_set_choices)
     title_vi = forms.CharField(label=_("Title (Vietnamese)"), max_length=TITLE_MAX)
@@ -41,7 +43,6 @@ class ReleaseActionForm(VersionedForm):
 class ReleaseReasonForm(VersionedForm):
     """Return or correct: the version and why."""
 
-    reason = forms.CharField(label=_("Reason"), max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )

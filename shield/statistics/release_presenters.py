@@ -12,7 +12,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from shield.statistics import dimensions, disclosure, indicators
-from shield.statistics.tables import TOTAL
+from shield.statistics.shapes import glotip
+from shield.statistics.tables import TOTAL, Count, Table
 
 
 def _vi() -> bool:
@@ -77,7 +78,7 @@ def shown_tables(content: Mapping[str, Any]) -> list[ShownTable]:
         cells = _cells(table)
         title = indicator_label(table["indicator"])
         if dims:
-            title = f"{title} — " + " × ".join(dimension_label(d) for d in dims)
+            title = f"{title} — " + " × ".join(dimension_label(d) for d in dims)  # noqa: RUF001
         view = ShownTable(number=number + 1, title=title, dimensions=[dimension_label(d) for d in dims])
         if len(dims) == 0:
             view.header = [_("Value")]
@@ -87,9 +88,7 @@ def shown_tables(content: Mapping[str, Any]) -> list[ShownTable]:
             view.rows = [(category_label(dims[0], c), [cells[(c,)]]) for c in cats[0]]
         elif len(dims) == 2:
             view.header = [category_label(dims[1], c) for c in cats[1]]
-            view.rows = [
-                (category_label(dims[0], r), [cells[(r, c)] for c in cats[1]]) for r in cats[0]
-            ]
+            view.rows = [(category_label(dims[0], r), [cells[(r, c)] for c in cats[1]]) for r in cats[0]]
         else:
             view.header = [_("Value")]
             view.rows = [
@@ -132,7 +131,7 @@ def shown_audit(content: Mapping[str, Any]) -> list[ShownAuditRow]:
                 status=row["status"],
                 lower=row["lower"],
                 upper=row["upper"],
-                required=row["required"],
+                required=row["required_width"],
                 ok=row["ok"],
             )
         )
@@ -143,7 +142,10 @@ def legend(content: Mapping[str, Any]) -> list[tuple[str, str]]:
     """The marks a release prints for suppressed cells, as `disclosure` writes them."""
     threshold = int(content.get("threshold", 5))
     return [
-        (f"<{threshold}", _("from 1 to %(n)d: too few to publish (primary suppression)") % {"n": threshold - 1}),
+        (
+            f"<{threshold}",
+            _("from 1 to %(n)d: too few to publish (primary suppression)") % {"n": threshold - 1},
+        ),
         (
             disclosure.SECONDARY_MARK,
             _("withheld so that a small cell cannot be worked out (secondary suppression)"),
@@ -166,3 +168,50 @@ def long_rows(table: Mapping[str, Any]) -> Iterator[list[object]]:
             cell["display"],
             cell["status"],
         ]
+
+
+@dataclass(frozen=True)
+class FrozenTable:
+    """A stored table as disclosure control showed it (what `shapes.glotip.glotip_rows` reads):
+    `display` is the stored mark. The `table`'s cells hold the published figures, and zero where a
+    cell was suppressed, since a release keeps no suppressed value: read them through `display`."""
+
+    table: Table
+    marks: Mapping[tuple[str, ...], str]
+
+    def display(self, key: tuple[str, ...]) -> str:
+        return self.marks[key]
+
+
+def frozen_tables(content: Mapping[str, Any]) -> list[FrozenTable]:
+    found = []
+    for stored in content.get("tables", []):
+        cells = {tuple(c["key"]): Count.events(int(c.get("value", 0))) for c in stored["cells"]}
+        table = Table(
+            indicator=stored["indicator"],
+            unit=stored["unit"],
+            period=stored["period"],
+            dimensions=tuple(stored["dimensions"]),
+            categories=tuple(tuple(c) for c in stored["categories"]),
+            additive=tuple(bool(a) for a in stored["additive"]),
+            cells=cells,
+        )
+        found.append(FrozenTable(table, {tuple(c["key"]): c["display"] for c in stored["cells"]}))
+    return found
+
+
+def glotip_rows(content: Mapping[str, Any]) -> list[list[str]]:
+    """Viet Nam's GLOTIP rows from a release of a year: its tables that GLOTIP has (others are
+    left out), each cell as the release printed it. Empty for a quarter or a month."""
+    period = str(content.get("period", ""))
+    if not period.isdigit():
+        return []
+    year = int(period)
+    usable = []
+    for frozen in frozen_tables(content):
+        try:
+            glotip.glotip_rows([frozen], year=year)
+        except ValueError:
+            continue
+        usable.append(frozen)
+    return glotip.as_lists(glotip.glotip_rows(usable, year=year))

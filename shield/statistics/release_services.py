@@ -13,12 +13,15 @@ the release remembers which those were: if another release for the period is app
 approval is refused until the draft is recounted against it.
 """
 
-from collections.abc import Sequence
+import logging
+import uuid
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shield import audit
 from shield.accounts.models import User
@@ -33,18 +36,20 @@ from shield.core.errors import (
     ValidationFailed,
     VersionRequired,
 )
-from shield.statistics import release_content, reports
-from shield.statistics.models import Release, ReleaseStatus
+from shield.statistics import indicators, release_content, reports
+from shield.statistics.models import BuildState, Release, ReleaseStatus
 from shield.statistics.models.releases import REASON_MAX, TITLE_MAX
 from shield.statistics.periods import Period
 from shield.statistics.release_selectors import APPROVE, RELEASE, approved_for_period
+
+logger = logging.getLogger(__name__)
 
 
 class ReleaseTampered(ApplicationError):
     """The stored content no longer matches its hash: someone changed a frozen release."""
 
     status_code = 409
-    default_message = _(
+    default_message = gettext_lazy(
         "This release's content does not match its hash: it was changed after it was frozen. "
         "It cannot be downloaded; tell the system administrator."
     )
@@ -138,25 +143,108 @@ def _specs(table_set: str, specs: Sequence[reports.TableSpec] | None) -> list[re
         raise ValidationFailed(field_errors={"table_set": [_("No such set of tables.")]}) from exc
 
 
-def _build(*, actor: User, release: Release, specs: Sequence[reports.TableSpec]) -> None:
-    """Count and protect the tables against every approved release for the period; store the
-    frozen form of the result (with which releases it was protected against) and its hash."""
+def _check_specs(specs: Sequence[reports.TableSpec]) -> None:
+    """Refuse at once what counting would refuse later in the task: an unknown indicator or a
+    dimension it may not be cut by."""
+    for spec in specs:
+        try:
+            indicator = indicators.indicator_get(spec.indicator)
+        except KeyError as exc:
+            raise ValidationFailed(field_errors={"specs": [_("No such indicator.")]}) from exc
+        if set(spec.dimensions) - set(indicator.dimensions) or len(set(spec.dimensions)) != len(
+            spec.dimensions
+        ):
+            raise ValidationFailed(
+                field_errors={"specs": [_("This indicator cannot be cut by these dimensions.")]}
+            )
+
+
+def _queue(*, actor: User, release: Release) -> list[str]:
+    """Mark the release for (re)assembly by `actor` and name the fields changed; the caller saves
+    them and then calls `_enqueue` in the same transaction (the task row commits with them)."""
+    release.assembled_by, release.assembled_at = actor, timezone.now()
+    release.build_state, release.build_progress, release.build_step, release.build_error = (
+        BuildState.QUEUED,
+        0,
+        "",
+        "",
+    )
+    release.build_token = uuid.uuid4()
+    return [
+        "assembled_by",
+        "assembled_at",
+        "build_state",
+        "build_progress",
+        "build_step",
+        "build_error",
+        "build_token",
+    ]
+
+
+def _enqueue(release: Release) -> Release:
+    from shield.statistics.release_tasks import release_assemble as assemble_task
+
+    assemble_task.enqueue(str(release.pk), str(release.build_token))
+    # The immediate backend (tests) has already assembled it by now: hand back what it wrote.
+    release.refresh_from_db()
+    return release
+
+
+def _progress(release_id: Any, token: uuid.UUID) -> Callable[[int, str], None]:
+    def update(percent: int, step: str) -> None:
+        Release.objects.filter(pk=release_id, build_token=token).update(
+            build_progress=min(99, percent), build_step=step[:100]
+        )
+
+    return update
+
+
+def release_assemble(*, release_id: Any, token: Any) -> str:
+    """The task's body: count the tables with the assembler's scope, protect them against every
+    approved release for the period, and store the frozen form (with which releases it was
+    protected against) and its hash, audited as the assembler's update. A failure is kept on the
+    release (the page says so); a task whose token is stale writes nothing."""
+    token = uuid.UUID(str(token))
+    claimed = Release.objects.filter(
+        pk=release_id, build_token=token, build_state=BuildState.QUEUED, status=ReleaseStatus.DRAFT
+    ).update(build_state=BuildState.RUNNING, build_progress=1, build_step="start")
+    if not claimed:
+        return "skipped"
+    release = Release.objects.select_related("assembled_by").get(pk=release_id)
     earlier = approved_for_period(release.period, exclude=release.pk)
     try:
         report = reports.report_build(
-            user=actor,
+            user=release.assembled_by,
             period=release.period,
-            specs=specs,
+            specs=[reports.spec_of(s) for s in release.specs],
             published=release_content.published_tables(r.content for r in earlier),
+            progress=_progress(release.pk, token),
         )
-    except (KeyError, ValueError) as exc:
-        raise ValidationFailed(field_errors={"specs": [_("These tables cannot be counted: %(e)s") % {"e": exc}]}) from exc
+    except Exception as error:  # kept on the release for the assembler; the page says it failed
+        Release.objects.filter(pk=release.pk, build_token=token).update(
+            build_state=BuildState.FAILED, build_error=f"{type(error).__name__}: {error}"[:500]
+        )
+        logger.exception("release %s: assembly failed", release.pk)
+        return BuildState.FAILED
     content = release_content.content_of(report)
     content["protected_against"] = [str(r.pk) for r in earlier]
-    release.content = content
-    release.specs = [reports.spec_as_dict(spec) for spec in report.specs]
-    release.assembled_by, release.assembled_at = actor, timezone.now()
-    release.content_hash = hash_of(release)
+    with transaction.atomic():
+        locked = _locked(release)
+        if locked.build_token != token or locked.status != ReleaseStatus.DRAFT:
+            return "skipped"
+        locked.content = content
+        locked.build_state, locked.build_progress, locked.build_step = BuildState.DONE, 100, "done"
+        locked.content_hash = hash_of(locked)
+        fields = ["content", "content_hash", "build_state", "build_progress", "build_step"]
+        save_versioned(locked, expected_version=locked.version, fields=fields)
+        audit.record(
+            action=AuditAction.UPDATE,
+            actor=locked.assembled_by,
+            obj=locked,
+            changed_fields=fields,
+            details={"assembled": True, "tables": len(report.tables), "audit_ok": report.audit_ok},
+        )
+    return BuildState.DONE
 
 
 @transaction.atomic
@@ -169,8 +257,9 @@ def release_create(
     table_set: str = "",
     specs: Sequence[reports.TableSpec] | None = None,
 ) -> Release:
-    """Assemble a draft release: count the tables of `table_set` (or `specs`) for `period` with the
-    actor's scope and protect them (against earlier releases for the period too)."""
+    """A draft release of the tables of `table_set` (or `specs`) for `period`, queued for assembly
+    (`release_assemble`: counted with the actor's scope, protected against earlier releases for
+    the period too)."""
     _require(actor, RELEASE)
     errors: dict[str, list[str]] = {}
     for check in (lambda: _clean_titles(title_vi, title_en), lambda: _clean_period(period)):
@@ -184,17 +273,19 @@ def release_create(
         errors.update(exc.field_errors)
     if errors:
         raise ValidationFailed(field_errors=errors)
+    _check_specs(chosen)
     title_vi, title_en = _clean_titles(title_vi, title_en)
     release = Release(
         period=_clean_period(period),
         title_vi=title_vi,
         title_en=title_en,
         table_set=table_set if not specs else "",
+        specs=[reports.spec_as_dict(spec) for spec in chosen],
     )
-    _build(actor=actor, release=release, specs=chosen)
+    _queue(actor=actor, release=release)
     release.save(force_insert=True)
     audit.record(action=AuditAction.CREATE, actor=actor, obj=release, details={"period": release.period})
-    return release
+    return _enqueue(release)
 
 
 @transaction.atomic
@@ -205,11 +296,10 @@ def release_rebuild(*, actor: User, release: Release, expected_version: int | No
     locked = _locked(release)
     _check_version(locked, expected_version)
     _check_state(locked, ReleaseStatus.DRAFT)
-    _build(actor=actor, release=locked, specs=[reports.spec_of(s) for s in locked.specs])
-    fields = ["content", "content_hash", "specs", "assembled_by", "assembled_at"]
+    fields = _queue(actor=actor, release=locked)
     save_versioned(locked, expected_version=locked.version, fields=fields)
     audit.record(action=AuditAction.UPDATE, actor=actor, obj=locked, changed_fields=fields)
-    return locked
+    return _enqueue(locked)
 
 
 @transaction.atomic
@@ -218,6 +308,8 @@ def release_submit(*, actor: User, release: Release, expected_version: int | Non
     locked = _locked(release)
     _check_version(locked, expected_version)
     _check_state(locked, ReleaseStatus.DRAFT)
+    if locked.build_state != BuildState.DONE:
+        raise InvalidTransition(_("The tables are not assembled yet: wait for the assembly to finish."))
     if not locked.content.get("audit_ok", False):
         raise InvalidTransition(_("The disclosure audit of this release failed: it cannot be submitted."))
     locked.status, locked.submitted_by, locked.submitted_at = ReleaseStatus.SUBMITTED, actor, timezone.now()
@@ -225,7 +317,11 @@ def release_submit(*, actor: User, release: Release, expected_version: int | Non
     fields = ["status", "submitted_by", "submitted_at", "returned_reason"]
     save_versioned(locked, expected_version=locked.version, fields=fields)
     audit.record(
-        action=AuditAction.TRANSITION, actor=actor, obj=locked, changed_fields=fields, reason="draft → submitted"
+        action=AuditAction.TRANSITION,
+        actor=actor,
+        obj=locked,
+        changed_fields=fields,
+        reason="draft → submitted",
     )
     return locked
 
@@ -241,9 +337,7 @@ def release_approve(*, actor: User, release: Release, expected_version: int | No
     _check_version(locked, expected_version)
     _check_state(locked, ReleaseStatus.SUBMITTED)
     if actor.pk in {locked.assembled_by_id, locked.submitted_by_id}:
-        raise PermissionRefused(
-            _("A second person must approve: you assembled or submitted this release.")
-        )
+        raise PermissionRefused(_("A second person must approve: you assembled or submitted this release."))
     verify(locked)
     earlier = {str(r.pk) for r in approved_for_period(locked.period, exclude=locked.pk)}
     if earlier != set(locked.content.get("protected_against", [])):
@@ -317,8 +411,9 @@ def release_correct(
         table_set=locked.table_set,
         replaces=locked,
         correction_reason=reason,
+        specs=locked.specs,
     )
-    _build(actor=actor, release=correction, specs=[reports.spec_of(s) for s in locked.specs])
+    _queue(actor=actor, release=correction)
     correction.save(force_insert=True)
     audit.record(
         action=AuditAction.CREATE,
@@ -327,4 +422,4 @@ def release_correct(
         reason=reasons.join(f"correction of {locked.pk}", reasons.reference(correction, "correction_reason")),
         details={"period": correction.period, "replaces": str(locked.pk)},
     )
-    return correction
+    return _enqueue(correction)

@@ -28,20 +28,20 @@ from shield.audit.models import AuditAction
 from shield.audit.refusals import require_permission
 from shield.core.errors import ApplicationError, InvalidTransition, NotFound, StaleVersion
 from shield.core.forms import add_application_error
-from shield.core.htmx import render_page_or_partial
+from shield.core.htmx import is_htmx, render_page_or_partial
 from shield.core.pagination import CappedPaginator
 from shield.core.spreadsheets import csv_lines
 from shield.statistics import release_presenters as presenters
 from shield.statistics import release_selectors as selectors
 from shield.statistics import release_services as services
 from shield.statistics.models import Release, ReleaseStatus
-from shield.statistics.shapes import workbooks
 from shield.statistics.release_forms import (
     ReleaseActionForm,
     ReleaseCreateForm,
     ReleaseFilterForm,
     ReleaseReasonForm,
 )
+from shield.statistics.shapes import glotip, workbooks
 
 RELEASE_TYPE = Release._meta.label_lower
 PAGE_SIZE = 25
@@ -69,7 +69,9 @@ def release_list(request: HttpRequest) -> HttpResponse:
             user=user, status=form.cleaned_data["status"] or None, period=form.cleaned_data["period"] or None
         )
         context["page"] = CappedPaginator(releases, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render_page_or_partial(request, "statistics/releases/release_list.html", context, partial="results")
+    return render_page_or_partial(
+        request, "statistics/releases/release_list.html", context, partial="results"
+    )
 
 
 @require_permission(selectors.RELEASE, object_type=RELEASE_TYPE)
@@ -84,7 +86,9 @@ def release_create(request: HttpRequest) -> HttpResponse:
             except ApplicationError as exc:
                 add_application_error(form, exc)
             else:
-                messages.success(request, _("The release was assembled as a draft. Check it, then submit it."))
+                messages.success(
+                    request, _("The release is a draft now. Check its tables once assembled, then submit it.")
+                )
                 return HttpResponseRedirect(reverse("statistics:release_detail", args=[release.pk]))
         return render(request, "statistics/releases/release_create.html", {"form": form}, status=400)
     return render(request, "statistics/releases/release_create.html", {"form": form})
@@ -97,6 +101,7 @@ def _detail_context(user: User, release: Release) -> dict[str, Any]:
         "tables": presenters.shown_tables(release.content),
         "audit_rows": presenters.shown_audit(release.content),
         "legend": presenters.legend(release.content),
+        "glotip_ready": str(release.content.get("period", "")).isdigit(),
         "audit_ok": release.content.get("audit_ok", False),
         "superseded_by": selectors.superseded_by(release),
         "correction": getattr(release, "correction", None),
@@ -115,8 +120,11 @@ def _language() -> str:
 def release_detail(request: HttpRequest, release_id: uuid.UUID) -> HttpResponse:
     user = _user(request)
     release = _get(user, release_id)
-    response = render(request, "statistics/releases/release_detail.html", _detail_context(user, release))
-    audit.record(action=AuditAction.VIEW, actor=user, obj=release)
+    response = render_page_or_partial(
+        request, "statistics/releases/release_detail.html", _detail_context(user, release), partial="assembly"
+    )
+    if not is_htmx(request):  # the progress poll reads no table
+        audit.record(action=AuditAction.VIEW, actor=user, obj=release)
     return response
 
 
@@ -151,8 +159,12 @@ def _perform(action: str, user: User, release: Release, data: dict[str, Any]) ->
     if action == "rebuild":
         return services.release_rebuild(actor=user, release=release, expected_version=version)
     if action == "return":
-        return services.release_return(actor=user, release=release, reason=data["reason"], expected_version=version)
-    return services.release_correct(actor=user, release=release, reason=data["reason"], expected_version=version)
+        return services.release_return(
+            actor=user, release=release, reason=data["reason"], expected_version=version
+        )
+    return services.release_correct(
+        actor=user, release=release, reason=data["reason"], expected_version=version
+    )
 
 
 def _action_view(action: str) -> Callable[..., HttpResponse]:
@@ -204,7 +216,7 @@ release_correct = _action_view("correct")
 
 # --- downloads ----------------------------------------------------------------------------------
 
-FORMATS = ("json", "csv", "xlsx")
+FORMATS = ("json", "csv", "xlsx", "glotip")
 
 
 def _checked_for_download(request: HttpRequest, release_id: uuid.UUID, fmt: str) -> Release | HttpResponse:
@@ -221,12 +233,16 @@ def _checked_for_download(request: HttpRequest, release_id: uuid.UUID, fmt: str)
             obj=release,
             details={"format": fmt, "refused": "content hash mismatch"},
         )
-        return render(request, "statistics/releases/release_tampered.html", {"message": exc.message}, status=409)
+        return render(
+            request, "statistics/releases/release_tampered.html", {"message": exc.message}, status=409
+        )
     return release
 
 
 def _filename(release: Release, fmt: str) -> str:
-    return f"shield-release-{release.period}-{str(release.pk)[:8]}.{'zip' if fmt == 'csv' else fmt}"
+    extension = {"csv": "zip", "glotip": "csv"}.get(fmt, fmt)
+    name = "glotip-VNM" if fmt == "glotip" else "shield-release"
+    return f"{name}-{release.period}-{str(release.pk)[:8]}.{extension}"
 
 
 def release_json(release: Release) -> bytes:
@@ -266,12 +282,25 @@ def release_xlsx(release: Release) -> bytes:
     return workbooks.xlsx_bytes(["table", *presenters.CSV_HEADER], rows, title=f"release {release.period}")
 
 
+def release_glotip_csv(release: Release) -> bytes:
+    """Viet Nam's GLOTIP rows (the shared file's 13 columns) from the release's printed cells."""
+    rows = presenters.glotip_rows(release.content)
+    return "".join(csv_lines(glotip.COLUMNS, rows)).encode("utf-8")
+
+
 CONTENT_TYPES = {
     "json": "application/json",
     "csv": "application/zip",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "glotip": "text/csv; charset=utf-8",
 }
-WRITERS: dict[str, Callable[[Release], bytes]] = {"json": release_json, "csv": release_csv_zip, "xlsx": release_xlsx}
+
+WRITERS: dict[str, Callable[[Release], bytes]] = {
+    "json": release_json,
+    "csv": release_csv_zip,
+    "xlsx": release_xlsx,
+    "glotip": release_glotip_csv,
+}
 
 
 @require_permission(selectors.VIEW, object_type=RELEASE_TYPE)

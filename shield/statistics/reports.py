@@ -7,7 +7,7 @@ what earlier releases for the same period published (`published`). The release, 
 report and the benchmark all build their tables here.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,11 +52,14 @@ def report_build(
     table_set: str | None = None,
     specs: Sequence[TableSpec] | None = None,
     published: Sequence[disclosure.PublishedTable] = (),
+    progress: Callable[[int, str], None] | None = None,
 ) -> Report:
     """Count and protect the tables of `table_set` (or `specs`) for `period` as `user` may see them.
 
     Raises KeyError for an unknown table set or indicator and ValueError for a bad period or a
-    dimension the indicator may not be cut by (callers turn these into field errors).
+    dimension the indicator may not be cut by (callers turn these into field errors), or tables
+    that cannot be protected (`disclosure.DisclosureError`). `progress(percent, step)` hears after
+    each table counted (to 80%) and after the protection (100%).
     """
     if specs is None:
         if not table_set:
@@ -65,10 +68,17 @@ def report_build(
     chosen = list(specs)
     if not chosen:
         raise ValueError("a report needs at least one table")
-    tables = [
-        selectors.table_for(user=user, indicator=spec.indicator, period=period, dimensions=spec.dimensions)
-        for spec in chosen
-    ]
+    tables = []
+    for number, spec in enumerate(chosen, start=1):
+        tables.append(
+            selectors.table_for(
+                user=user, indicator=spec.indicator, period=period, dimensions=spec.dimensions
+            )
+        )
+        if progress is not None:
+            progress(80 * number // len(chosen), f"table {number}/{len(chosen)}")
     threshold = min(indicators.indicator_get(spec.indicator).threshold for spec in chosen)
     protection = disclosure.protect(tables, threshold=threshold, published=published)
+    if progress is not None:
+        progress(100, "protected")
     return Report(period=period, specs=chosen, tables=tables, protection=protection, audit=protection.audit())

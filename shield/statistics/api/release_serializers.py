@@ -28,7 +28,9 @@ class IndicatorSerializer(serializers.Serializer):
 
 
 class CellSerializer(serializers.Serializer):
-    key = serializers.ListField(child=serializers.CharField(), help_text='Categories in dimension order; "_T" is the total.')
+    key = serializers.ListField(
+        child=serializers.CharField(), help_text='Categories in dimension order; "_T" is the total.'
+    )
     display = serializers.CharField(help_text="What is published: the number, or the suppression mark.")
     status = serializers.CharField(help_text="published, primary or secondary.")
     value = serializers.IntegerField(required=False, help_text="The number, for a published cell only.")
@@ -50,7 +52,7 @@ class AuditRowSerializer(serializers.Serializer):
     status = serializers.CharField()
     lower = serializers.IntegerField()
     upper = serializers.IntegerField(allow_null=True, help_text="None: no upper bound.")
-    required = serializers.IntegerField()
+    required_width = serializers.IntegerField()
     ok = serializers.BooleanField()
 
 
@@ -105,27 +107,38 @@ class ReleaseCreateSerializer(serializers.Serializer):
     title_vi = serializers.CharField(max_length=TITLE_MAX)
     title_en = serializers.CharField(max_length=TITLE_MAX)
     table_set = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
-    tables = TableSpecSerializer(many=True, required=False, max_length=MAX_TABLES)
+    tables = TableSpecSerializer(many=True, required=False)
+
+    def validate_tables(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if len(value) > MAX_TABLES:
+            raise serializers.ValidationError(_("At most %(n)d tables.") % {"n": MAX_TABLES})
+        return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs.get("table_set") and not attrs.get("tables"):
-            raise serializers.ValidationError({"table_set": [_("Choose a set of tables, or list the tables.")]})
+            raise serializers.ValidationError(
+                {"table_set": [_("Choose a set of tables, or list the tables.")]}
+            )
         return attrs
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReleaseReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=REASON_MAX)
     version = serializers.IntegerField(required=False, min_value=1, help_text="Or send If-Match.")
 
 
-class VersionSerializer(serializers.Serializer):
+class ReleaseVersionSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, min_value=1, help_text="Or send If-Match.")
 
 
 class ReleaseSerializer(serializers.ModelSerializer):
     assembled_by = serializers.CharField(source="assembled_by.username", read_only=True)
-    submitted_by = serializers.CharField(source="submitted_by.username", read_only=True, allow_null=True, default=None)
-    approved_by = serializers.CharField(source="approved_by.username", read_only=True, allow_null=True, default=None)
+    submitted_by = serializers.CharField(
+        source="submitted_by.username", read_only=True, allow_null=True, default=None
+    )
+    approved_by = serializers.CharField(
+        source="approved_by.username", read_only=True, allow_null=True, default=None
+    )
     superseded_by = serializers.SerializerMethodField()
 
     class Meta:
@@ -137,6 +150,9 @@ class ReleaseSerializer(serializers.ModelSerializer):
             "title_en",
             "table_set",
             "status",
+            "build_state",
+            "build_progress",
+            "build_error",
             "assembled_by",
             "assembled_at",
             "submitted_by",

@@ -12,16 +12,16 @@ is audited.
 import uuid
 from typing import Any, NoReturn, cast
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.serializers import ValidationError
+from rest_framework.serializers import BaseSerializer, ValidationError
 from rest_framework.views import APIView
 
 from shield import audit
@@ -36,12 +36,12 @@ from shield.statistics import indicators, release_content, release_selectors, re
 from shield.statistics.api.release_serializers import (
     IndicatorSerializer,
     ProtectedTableSerializer,
-    ReasonSerializer,
     ReleaseCreateSerializer,
     ReleaseDetailSerializer,
+    ReleaseReasonSerializer,
     ReleaseSerializer,
+    ReleaseVersionSerializer,
     TableQuerySerializer,
-    VersionSerializer,
 )
 from shield.statistics.models import Release, ReleaseStatus
 
@@ -52,7 +52,9 @@ ERRORS: dict[int, OpenApiResponse] = {
     403: OpenApiResponse(ErrorSerializer, description="Your role may not do this."),
     404: OpenApiResponse(ErrorSerializer, description="No such release in your reach."),
     409: OpenApiResponse(ErrorSerializer, description="Not allowed in the release's current state."),
-    412: OpenApiResponse(ErrorSerializer, description="Someone else changed the release first: nothing was saved."),
+    412: OpenApiResponse(
+        ErrorSerializer, description="Someone else changed the release first: nothing was saved."
+    ),
     428: OpenApiResponse(ErrorSerializer, description="Name the version: If-Match or `version` in the body."),
 }
 
@@ -70,10 +72,13 @@ class _StatisticsAPIView(GenericAPIView):
     # JSON only: the browsable API would render forms outside the selectors and the audit.
     renderer_classes = [JSONRenderer]
     metadata_class = None
+    pagination_class = None  # lists that page say so (releases)
     object_type = RELEASE_TYPE
     permission_classes = [IsAuthenticated, _permission(release_selectors.VIEW, release_selectors.RELEASE)]
 
-    def permission_denied(self, request: Request, message: str | None = None, code: str | None = None) -> NoReturn:
+    def permission_denied(
+        self, request: Request, message: str | None = None, code: str | None = None
+    ) -> NoReturn:
         if request.user and request.user.is_authenticated:
             audit.record(
                 action=AuditAction.PERMISSION_DENIED,
@@ -94,7 +99,9 @@ class IndicatorListView(_StatisticsAPIView):
     @extend_schema(
         operation_id="statistics_indicators_list",
         summary="The indicators Shield counts",
-        description="Every indicator with its unit, the dimensions it may be cut by and its suppression threshold.",
+        description=(
+            "Every indicator with its unit, the dimensions it may be cut by and its suppression threshold."
+        ),
         responses={200: IndicatorSerializer(many=True), 403: ERRORS[403]},
     )
     def get(self, request: Request) -> Response:
@@ -127,8 +134,12 @@ class TableView(_StatisticsAPIView):
         ),
         parameters=[
             OpenApiParameter("indicator", OpenApiTypes.STR, required=True),
-            OpenApiParameter("period", OpenApiTypes.STR, required=True, description="2025, 2025-Q3 or 2025-07."),
-            OpenApiParameter("dimensions", OpenApiTypes.STR, description="Comma-separated, e.g. sex,age_unodc."),
+            OpenApiParameter(
+                "period", OpenApiTypes.STR, required=True, description="2025, 2025-Q3 or 2025-07."
+            ),
+            OpenApiParameter(
+                "dimensions", OpenApiTypes.STR, description="Comma-separated, e.g. sex,age_unodc."
+            ),
         ],
         responses={200: ProtectedTableSerializer, 400: ERRORS[400], 403: ERRORS[403]},
     )
@@ -166,7 +177,7 @@ class ReleasePagination(NewestFirstCursorPagination):
 
 class ReleaseListView(_StatisticsAPIView):
     serializer_class = ReleaseSerializer
-    pagination_class = ReleasePagination
+    pagination_class = ReleasePagination  # type: ignore[assignment]
 
     @extend_schema(
         operation_id="statistics_releases_list",
@@ -212,7 +223,9 @@ class ReleaseListView(_StatisticsAPIView):
             table_set=data["table_set"],
             specs=specs or None,
         )
-        return with_etag(Response(ReleaseDetailSerializer(release).data, status=status.HTTP_201_CREATED), release)
+        return with_etag(
+            Response(ReleaseDetailSerializer(release).data, status=status.HTTP_201_CREATED), release
+        )
 
 
 class ReleaseDetailView(_StatisticsAPIView):
@@ -233,9 +246,9 @@ class ReleaseDetailView(_StatisticsAPIView):
 
 
 class _ReleaseActionView(_StatisticsAPIView):
-    serializer_class = VersionSerializer
+    serializer_class: type[BaseSerializer] = ReleaseVersionSerializer
     needs_reason = False
-    success_status = status.HTTP_200_OK
+    success_status: int = status.HTTP_200_OK
 
     def act(self, release: Release, version: int, data: dict[str, Any]) -> Release:
         raise NotImplementedError
@@ -245,7 +258,9 @@ class _ReleaseActionView(_StatisticsAPIView):
         version = expected_version(request, release)  # a stale If-Match answers 412 here already
         if version is None:
             raise VersionRequired()
-        payload = (ReasonSerializer if self.needs_reason else VersionSerializer)(data=request.data)
+        payload = (ReleaseReasonSerializer if self.needs_reason else ReleaseVersionSerializer)(
+            data=request.data
+        )
         payload.is_valid(raise_exception=True)
         result = self.act(release, version, dict(payload.validated_data))
         return with_etag(Response(ReleaseDetailSerializer(result).data, status=self.success_status), result)
@@ -255,7 +270,7 @@ def _action_schema(operation: str, summary: str, *, reason: bool = False, create
     return extend_schema(
         operation_id=f"statistics_releases_{operation}",
         summary=summary,
-        request=ReasonSerializer if reason else VersionSerializer,
+        request=ReleaseReasonSerializer if reason else ReleaseVersionSerializer,
         parameters=[IF_MATCH, ETAG_HEADER],
         responses={(201 if created else 200): ReleaseDetailSerializer, **ERRORS},
     )
@@ -292,7 +307,7 @@ class ReleaseApproveView(_ReleaseActionView):
 
 class ReleaseReturnView(_ReleaseActionView):
     permission_classes = [IsAuthenticated, _permission(release_selectors.VIEW, release_selectors.VIEW)]
-    serializer_class = ReasonSerializer
+    serializer_class = ReleaseReasonSerializer
     needs_reason = True
 
     @_action_schema("return", "Return a submitted release to draft, saying why", reason=True)
@@ -306,11 +321,13 @@ class ReleaseReturnView(_ReleaseActionView):
 
 
 class ReleaseCorrectView(_ReleaseActionView):
-    serializer_class = ReasonSerializer
+    serializer_class = ReleaseReasonSerializer
     needs_reason = True
     success_status = status.HTTP_201_CREATED
 
-    @_action_schema("correct", "Start a correction: a new draft replacing an approved release", reason=True, created=True)
+    @_action_schema(
+        "correct", "Start a correction: a new draft replacing an approved release", reason=True, created=True
+    )
     def post(self, request: Request, release_id: uuid.UUID) -> Response:
         return super().post(request, release_id)
 

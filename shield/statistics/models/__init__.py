@@ -9,9 +9,10 @@ from shield.statistics.models.population import (
     PopulationUpload,
 )
 from shield.statistics.models.privacy import PrivacySpend
-from shield.statistics.models.releases import Release, ReleaseStatus
+from shield.statistics.models.releases import BuildState, Release, ReleaseStatus
 
 __all__ = [
+    "BuildState",
     "CaseFact",
     "ExportStatus",
     "FactRefresh",

@@ -26,7 +26,9 @@ class HtcdsExport(BaseModel):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     k = models.PositiveSmallIntegerField(_("k (smallest group)"), default=CTDC_K)
-    status = models.CharField(_("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     step = models.CharField(_("step"), max_length=100, blank=True)
     error = models.CharField(_("error"), max_length=500, blank=True)
@@ -39,7 +41,9 @@ class HtcdsExport(BaseModel):
         verbose_name = _("HTCDS export")
         verbose_name_plural = _("HTCDS exports")
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=ExportStatus.values), name="htcds_export_status_known"),
+            models.CheckConstraint(
+                condition=Q(status__in=ExportStatus.values), name="htcds_export_status_known"
+            ),
             models.CheckConstraint(condition=Q(progress__lte=100), name="htcds_export_progress_percent"),
             models.CheckConstraint(condition=Q(k__gte=2), name="htcds_export_k_at_least_2"),
         ]

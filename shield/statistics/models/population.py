@@ -75,7 +75,9 @@ class PopulationFigure(BaseModel):
         indexes = [models.Index(fields=["year", "upload"], name="population_year_upload")]
         constraints = [
             models.CheckConstraint(condition=Q(sex__in=PopulationSex.values), name="population_sex_known"),
-            models.CheckConstraint(condition=Q(age_group__in=PopulationAge.values), name="population_age_known"),
+            models.CheckConstraint(
+                condition=Q(age_group__in=PopulationAge.values), name="population_age_known"
+            ),
             models.UniqueConstraint(
                 fields=["upload", "year", "province", "sex", "age_group"],
                 condition=Q(province__isnull=False),

@@ -8,11 +8,14 @@ interval is what anyone can work out from the published tables, so it discloses 
 true value would, and the release is the one place a suppressed value must never be kept.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from shield.core import workers
 from shield.core.models import VersionedModel
 
 TITLE_MAX = 200
@@ -23,6 +26,15 @@ class ReleaseStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted for approval")
     APPROVED = "approved", _("Approved (frozen)")
+
+
+class BuildState(models.TextChoices):
+    """Counting and protecting the tables runs as a task (seconds to minutes at national scale)."""
+
+    QUEUED = "queued", _("Waiting for the task worker")
+    RUNNING = "running", _("Counting and protecting")
+    DONE = "done", _("Assembled")
+    FAILED = "failed", _("Assembly failed")
 
 
 class Release(VersionedModel):
@@ -67,6 +79,15 @@ class Release(VersionedModel):
         related_name="correction",
         verbose_name=_("replaces"),
     )
+    build_state = models.CharField(
+        _("assembly"), max_length=10, choices=BuildState.choices, default=BuildState.QUEUED
+    )
+    build_progress = models.PositiveSmallIntegerField(_("assembly progress (%)"), default=0)
+    build_step = models.CharField(_("assembly step"), max_length=100, blank=True)
+    build_error = models.CharField(_("assembly error"), max_length=500, blank=True)
+    # Each queued assembly gets a new token; a task whose token is no longer the release's (the
+    # draft was recounted again meanwhile) writes nothing.
+    build_token = models.UUIDField(_("assembly token"), default=uuid.uuid4)
     content = models.JSONField(_("content"), default=dict)
     content_hash = models.CharField(_("content hash (SHA-256)"), max_length=64, blank=True)
 
@@ -87,11 +108,25 @@ class Release(VersionedModel):
                 name="release_approved_is_signed",
             ),
             models.CheckConstraint(condition=Q(status__in=ReleaseStatus.values), name="release_status_valid"),
+            models.CheckConstraint(
+                condition=Q(build_progress__lte=100), name="release_build_progress_percent"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(build_state="done"), name="release_submitted_is_assembled"
+            ),
             models.CheckConstraint(condition=~Q(replaces=models.F("id")), name="release_not_own_correction"),
         ]
 
     def __str__(self) -> str:
         return f"{self.period} · {self.title_en}"
+
+    @property
+    def is_building(self) -> bool:
+        return self.build_state in {BuildState.QUEUED, BuildState.RUNNING}
+
+    @property
+    def not_picked_up(self) -> bool:
+        return self.build_state == BuildState.QUEUED and workers.not_picked_up(queued_at=self.updated_at)
 
     @property
     def is_frozen(self) -> bool:

@@ -7,6 +7,7 @@ import datetime
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,11 +48,20 @@ def htcds_export_request(*, actor: User, year: int, k: int = htcds.CTDC_K) -> Ht
         raise PermissionRefused()
     _check_request(year, k)
     export = HtcdsExport.objects.create(requested_by=actor, year=year, k=k)
-    record(action=AuditAction.CREATE, actor=actor, obj=export, details={"year": year, "k": k, "format": "htcds"})
+    record(
+        action=AuditAction.CREATE, actor=actor, obj=export, details={"year": year, "k": k, "format": "htcds"}
+    )
     htcds_export_build.enqueue(str(export.pk))
     # The immediate backend (tests) has already built it by now: hand back what it wrote.
     export.refresh_from_db()
     return export
+
+
+def require_consent() -> bool:
+    """Whether only persons consenting to use in statistics are exported (the default). A
+    deployment whose legal basis covers de-identified microdata may set
+    SHIELD_HTCDS_REQUIRE_STATISTICS_CONSENT = False."""
+    return bool(getattr(settings, "SHIELD_HTCDS_REQUIRE_STATISTICS_CONSENT", True))
 
 
 def _progress(export_id: Any) -> Any:
@@ -69,18 +79,26 @@ def htcds_export_build(*, export_id: Any) -> HtcdsExport:
     HtcdsExport.objects.filter(pk=export.pk).update(status=ExportStatus.RUNNING, progress=1, step="start")
     progress = _progress(export.pk)
     try:
-        facts = victims.facts_for(export.year, progress=lambda p, s: progress(p // 2, s))
+        facts = victims.facts_for(
+            export.year, require_consent=require_consent(), progress=lambda p, s: progress(p // 2, s)
+        )
         people = htcds.individuals(facts)
         progress(55, "anonymise")
         names = dict(Province.objects.values_list("code", "name"))
         rows, report = htcds.export(
-            people, k=export.k, province_names=names, progress=lambda p: progress(55 + p * 40 // 100, "anonymise")
+            people,
+            k=export.k,
+            province_names=names,
+            progress=lambda p: progress(55 + p * 40 // 100, "anonymise"),
         )
         report["person_records"] = len(facts)
+        report["consent_required"] = require_consent()
         content = "".join(csv_lines(rows[0], rows[1:])).encode("utf-8")
     except Exception as error:  # kept on the row for the administrators; the page says it failed
         HtcdsExport.objects.filter(pk=export.pk).update(
-            status=ExportStatus.FAILED, error=f"{type(error).__name__}: {error}"[:500], finished_at=timezone.now()
+            status=ExportStatus.FAILED,
+            error=f"{type(error).__name__}: {error}"[:500],
+            finished_at=timezone.now(),
         )
         raise
     HtcdsExport.objects.filter(pk=export.pk).update(
@@ -108,7 +126,9 @@ def htcds_export_get_for(*, user: Any, export_id: uuid.UUID) -> HtcdsExport:
 def htcds_export_list_for(*, user: Any) -> list[HtcdsExport]:
     if not has_permission(user, EXPORT_PERMISSION):
         return []
-    return list(HtcdsExport.objects.defer("content").filter(requested_by=user).order_by("-created_at")[:LIST_CAP])
+    return list(
+        HtcdsExport.objects.defer("content").filter(requested_by=user).order_by("-created_at")[:LIST_CAP]
+    )
 
 
 @transaction.atomic
@@ -122,7 +142,12 @@ def htcds_export_download(*, actor: User, export_id: uuid.UUID) -> tuple[HtcdsEx
         action=AuditAction.EXPORT,
         actor=actor,
         obj=export,
-        details={"format": "htcds-csv", "year": export.year, "k": export.k, "rows": export.report.get("records_out", 0)},
+        details={
+            "format": "htcds-csv",
+            "year": export.year,
+            "k": export.k,
+            "rows": export.report.get("records_out", 0),
+        },
     )
     return export, content
 

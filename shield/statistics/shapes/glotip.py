@@ -163,7 +163,9 @@ def _check(table: Table, year: int) -> str:
     return INDICATORS[table.indicator]
 
 
-def glotip_rows(protected_tables: Iterable[ShownTable], *, year: int, source: str = SOURCE) -> list[dict[str, str]]:
+def glotip_rows(
+    protected_tables: Iterable[ShownTable], *, year: int, source: str = SOURCE
+) -> list[dict[str, str]]:
     """Viet Nam's GLOTIP rows for `year`, one per published cell, in the tables' order.
 
     A cell that several tables hold (every table holds the grand total) gets one row, from the
@@ -175,7 +177,7 @@ def glotip_rows(protected_tables: Iterable[ShownTable], *, year: int, source: st
     for shown in protected_tables:
         table = shown.table
         indicator = _check(table, year)
-        for key in table.keys():
+        for key in table.keys():  # noqa: SIM118 (a Table, not a dict)
             labels = _row_labels(table, key)
             if labels is None:
                 continue
@@ -185,6 +187,9 @@ def glotip_rows(protected_tables: Iterable[ShownTable], *, year: int, source: st
             seen.add(identity)
             value = cell_value(shown.display(key))
             if value is None:
+                continue
+            if value == "0" and labels[0] == DIMENSION_CITIZENSHIP:
+                # UNODC lists the citizenships detected, not the ~250 countries with none.
                 continue
             dimension, category, sex, age = labels
             rows.append(

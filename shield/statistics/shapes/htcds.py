@@ -6,8 +6,8 @@ text, exact date or exact age: only the quasi-identifiers below, generalised as 
 
 Quasi-identifiers and their hierarchies (level 0 first, `*` = withheld):
 - `prs_Gender`: HTCDS gender → `*`
-- `ageAtIdentification`: CTDC band (0–8, 9–17, 18–20 … 48+) → 0–17 / 18–29 / 30–47 / 48+ →
-  0–17 / 18+ → `*` (`unknown` stays `unknown`)
+- `ageAtIdentification`: CTDC band (0-8, 9-17, 18-20 … 48+) → 0-17 / 18-29 / 30-47 / 48+ →
+  0-17 / 18+ → `*` (`unknown` stays `unknown`)
 - `prs_Citizenship`: ISO alpha-2 (a citizenship held by fewer than k individuals is first grouped
   as `Other: <UNODC region>`) → `VN` / `Other: <region>` → `VN` / `Other` → `*`
 - `prs_MailingState` (home province): province → region (GSO's six) → `*`
@@ -36,7 +36,12 @@ COLUMNS = (GENDER, AGE, CITIZENSHIP, PLACE, PERIOD, FORMS, STATUS)
 QUASI_IDENTIFIERS = (GENDER, AGE, CITIZENSHIP, PLACE, PERIOD, FORMS)
 
 # Person.sex -> HTCDS prs_Gender.
-GENDERS = {"female": "Feminine", "male": "Masculine", "other": "NonConforming", "unknown": "NonSpecifiedUnknown"}
+GENDERS = {
+    "female": "Feminine",
+    "male": "Masculine",
+    "other": "NonConforming",
+    "unknown": "NonSpecifiedUnknown",
+}
 # cases.IdentificationStatus -> HTCDS vic_TraffickingStatus.
 STATUSES = {"identified": "ActualVictimOfTrafficking", "possible": "PossibleVictimOfTrafficking"}
 UNKNOWN = "unknown"
@@ -163,9 +168,9 @@ def region_of(province: str) -> str:
 
 
 def _country_region(alpha2: str) -> str:
-    from shield.statistics.shapes.glotip import _unodc_countries
-
     from django_countries.data import ALT_CODES
+
+    from shield.statistics.shapes.glotip import _unodc_countries
 
     codes = ALT_CODES.get(alpha2)
     country = _unodc_countries().get(codes[0]) if codes else None
@@ -191,13 +196,18 @@ def hierarchies() -> tuple[Hierarchy, ...]:
         Hierarchy(GENDER, (), ("HTCDS gender",)),
         Hierarchy(
             AGE,
-            (_keep_unknown(lambda b: BROAD_BANDS[b]), _keep_unknown(lambda b: "0-17" if b in ("0-8", "9-17") else "18+")),
+            (
+                _keep_unknown(lambda b: BROAD_BANDS[b]),
+                _keep_unknown(lambda b: "0-17" if b in ("0-8", "9-17") else "18+"),
+            ),
             ("CTDC age band", "0-17 / 18-29 / 30-47 / 48+", "0-17 / 18+"),
         ),
         Hierarchy(
             CITIZENSHIP,
             (
-                _keep_unknown(lambda c: c if c == HOME or c.startswith("Other") else f"Other: {_country_region(c)}"),
+                _keep_unknown(
+                    lambda c: c if c == HOME or c.startswith("Other") else f"Other: {_country_region(c)}"
+                ),
                 _keep_unknown(lambda c: HOME if c == HOME else "Other"),
             ),
             ("country (rare ones grouped by region)", "Viet Nam / other by region", "Viet Nam / other"),

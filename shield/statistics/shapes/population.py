@@ -28,7 +28,7 @@ from shield.audit.models import AuditAction
 from shield.audit.services import record
 from shield.core.errors import PermissionRefused, ValidationFailed
 from shield.geo.models import Province
-from shield.statistics.models import PopulationAge, PopulationFigure, PopulationSex, PopulationUpload
+from shield.statistics.models import PopulationFigure, PopulationUpload
 from shield.statistics.tables import TOTAL
 
 UPLOAD_PERMISSIONS = ("statistics.export", "accounts.manage_system")
@@ -84,8 +84,11 @@ def parse(text: str) -> Parsed:
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         result.errors.append(
-            RowError(1, _("The header must name the columns %(columns)s; missing: %(missing)s.")
-                     % {"columns": ", ".join(COLUMNS), "missing": ", ".join(missing)})
+            RowError(
+                1,
+                _("The header must name the columns %(columns)s; missing: %(missing)s.")
+                % {"columns": ", ".join(COLUMNS), "missing": ", ".join(missing)},
+            )
         )
         return result
     provinces = dict(Province.objects.values_list("code", "pk"))
@@ -136,6 +139,17 @@ def parse(text: str) -> Parsed:
     return result
 
 
+def describe(errors: list[RowError]) -> list[str]:
+    """The row errors as the page lists them ("line 7: ..."), the first MAX_ERRORS_SHOWN."""
+    shown = [
+        _("line %(line)s: %(problem)s") % {"line": e.line, "problem": e.message}
+        for e in errors[:MAX_ERRORS_SHOWN]
+    ]
+    if len(errors) > MAX_ERRORS_SHOWN:
+        shown.append(_("… and %(n)s more rows with errors.") % {"n": len(errors) - MAX_ERRORS_SHOWN})
+    return shown
+
+
 @transaction.atomic
 def population_upload(
     *, actor: User, text: str, source: str, filename: str = "", on_error: str = ON_ERROR_NOTHING
@@ -150,7 +164,7 @@ def population_upload(
     if parsed.errors and (on_error != ON_ERROR_VALID_ROWS or not parsed.rows):
         raise ValidationFailed(
             _("Nothing was imported: %(n)s rows have errors.") % {"n": len(parsed.errors)},
-            field_errors={"file": [f"{_('line')} {e.line}: {e.message}" for e in parsed.errors[:MAX_ERRORS_SHOWN]]},
+            field_errors={"file": describe(parsed.errors)},
         )
     if not parsed.rows:
         raise ValidationFailed(field_errors={"file": [_("The file holds no figures.")]})
@@ -169,7 +183,12 @@ def population_upload(
         action=AuditAction.IMPORT,
         actor=actor,
         obj=upload,
-        details={"rows": upload.row_count, "skipped": upload.skipped_rows, "years": upload.years, "version": number},
+        details={
+            "rows": upload.row_count,
+            "skipped": upload.skipped_rows,
+            "years": upload.years,
+            "version": number,
+        },
     )
     return upload, parsed
 
@@ -196,11 +215,3 @@ def upload_list() -> list[PopulationUpload]:
 
 def national(figures: Mapping[tuple[str, str, str], int], sex: str, age: str) -> int | None:
     return figures.get(("", sex, age))
-
-
-def sex_choices() -> list[tuple[str, str]]:
-    return [(str(v), str(label)) for v, label in PopulationSex.choices]
-
-
-def age_choices() -> list[tuple[str, str]]:
-    return [(str(v), str(label)) for v, label in PopulationAge.choices]

@@ -37,7 +37,12 @@ AGENCY = "VN_SHIELD"
 DATAFLOW = "DF_SDG_16_2_2"
 REF_AREA = "VN"
 DIMENSIONS = ("FREQ", "REF_AREA", "SERIES", "SEX", "AGE", "UNIT_MEASURE", "TIME_PERIOD")
-SERIES = {TOTAL: "VC_HTF_DETV", "sexual": "VC_HTF_DETVSX", "forced_labour": "VC_HTF_DETVFL", "other": "VC_HTF_DETVOP"}
+SERIES = {
+    TOTAL: "VC_HTF_DETV",
+    "sexual": "VC_HTF_DETVSX",
+    "forced_labour": "VC_HTF_DETVFL",
+    "other": "VC_HTF_DETVOP",
+}
 SEXES = {TOTAL: TOTAL, "female": "F", "male": "M"}
 AGES = {TOTAL: TOTAL, "0-17": "Y0T17", "18+": "Y_GE18"}
 NUMBER = "NUMBER"
@@ -70,7 +75,7 @@ def _structure() -> tuple[model.DataStructureDefinition, model.DataflowDefinitio
 
 def _cells(table: Table) -> Iterable[tuple[Key, str, str, str]]:
     """(key, series, SDMX sex, SDMX age) for each cell SDG 16.2.2 has a place for."""
-    for key in table.keys():
+    for key in table.keys():  # noqa: SIM118 (a Table, not a dict)
         values = dict(zip(table.dimensions, key, strict=True))
         series = SERIES.get(values.get(FORM_DIMENSION, TOTAL))
         sex = SEXES.get(values.get(SEX_DIMENSION, TOTAL))
@@ -122,11 +127,13 @@ def sdg_16_2_2(protected_tables: Iterable[ShownTable], *, year: int, population:
     dataset.add_obs(observations)
     frame = to_csv(dataset, rtype=pd.DataFrame, attributes="o")
     assert isinstance(frame, pd.DataFrame)
-    return Result(frame=frame, observations=len(observations), rates=rates, rates_missing=sorted(set(missing)))
+    return Result(
+        frame=frame, observations=len(observations), rates=rates, rates_missing=sorted(set(missing))
+    )
 
 
 def _value(unit: str, value: object) -> str:
-    if value is None or pd.isna(value):  # type: ignore[arg-type]
+    if value is None or pd.isna(value):
         return ""
     number = float(str(value))
     return f"{number:.2f}" if unit == PER_100000 else str(round(number))

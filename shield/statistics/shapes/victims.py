@@ -9,10 +9,18 @@ identity number, no free text. Only persons with an active consent to use in sta
 
 import datetime
 from collections.abc import Callable
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
 
-from shield.cases.models import Case, CaseType, Consent, ConsentScope, IdentificationDecision, TraffickingDetails
+from shield.cases.models import (
+    Case,
+    CaseType,
+    Consent,
+    ConsentScope,
+    IdentificationDecision,
+    TraffickingDetails,
+)
 from shield.people.models import BirthDatePrecision, Person
 from shield.statistics.shapes.htcds import PersonFacts
 
@@ -41,7 +49,12 @@ def _cases_detected_in(year: int) -> dict[object, tuple[str, datetime.date]]:
     }
 
 
-def facts_for(year: int, *, progress: Callable[[int, str], None] | None = None) -> list[PersonFacts]:
+def facts_for(
+    year: int, *, require_consent: bool = True, progress: Callable[[int, str], None] | None = None
+) -> list[PersonFacts]:
+    """The person records of `year`'s detected victims (with `require_consent`, only those whose
+    person has an active consent to use in statistics)."""
+
     def step(percent: int, what: str) -> None:
         if progress is not None:
             progress(percent, what)
@@ -49,22 +62,23 @@ def facts_for(year: int, *, progress: Callable[[int, str], None] | None = None) 
     step(5, "decisions")
     cases = _cases_detected_in(year)
     step(20, "cases")
-    case_person = dict(Case.objects.filter(pk__in=list(cases)).values_list("pk", "person_id"))
+    case_person: dict[Any, Any] = dict(Case.objects.filter(pk__in=list(cases)).values_list("pk", "person_id"))
     forms: dict[object, set[str]] = {}
-    for case_id, values in TraffickingDetails.objects.filter(case_id__in=list(cases)).values_list(
+    for detailed, values in TraffickingDetails.objects.filter(case_id__in=list(cases)).values_list(
         "case_id", "forms_of_exploitation"
     ):
-        forms.setdefault(case_person[case_id], set()).update(v for v in values or [] if isinstance(v, str))
+        forms.setdefault(case_person[detailed], set()).update(v for v in values or [] if isinstance(v, str))
     step(35, "persons")
     today = datetime.date.today()
     consented = Consent.objects.filter(
         person=OuterRef("pk"), scope=ConsentScope.STATISTICS, given_on__lte=today
     ).filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today))
-    persons = {
+    chosen = Person.objects.filter(pk__in=set(case_person.values()))
+    if require_consent:
+        chosen = chosen.filter(Exists(consented))
+    persons: dict[Any, tuple[Any, ...]] = {
         row[0]: row
-        for row in Person.objects.filter(pk__in=set(case_person.values()))
-        .filter(Exists(consented))
-        .values_list(
+        for row in chosen.values_list(
             "pk",
             "sex",
             "birth_date",
@@ -72,13 +86,13 @@ def facts_for(year: int, *, progress: Callable[[int, str], None] | None = None) 
             "nationality",
             "home_province__code",
             "linkage_individual__individual_id",
-        )
-        .iterator(chunk_size=CHUNK)
+        ).iterator(chunk_size=CHUNK)
     }
     step(50, "individuals")
     facts = []
     for case_id, (status, day) in cases.items():
-        person = persons.get(case_person.get(case_id))
+        person_id = case_person.get(case_id)
+        person = persons.get(person_id) if person_id is not None else None
         if person is None:
             continue
         pk, sex, birth, precision, nationality, province, individual = person

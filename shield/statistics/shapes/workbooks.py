@@ -35,8 +35,11 @@ def table_rows(
     table = shown.table
     header = [dimension_label(d) for d in table.dimensions] + [value_label]
     rows = []
-    for key in table.keys():
-        labels = [total_label if code == TOTAL else category_label(d, code) for d, code in zip(table.dimensions, key, strict=True)]
+    for key in table.keys():  # noqa: SIM118 (a Table, not a dict)
+        labels = [
+            total_label if code == TOTAL else category_label(d, code)
+            for d, code in zip(table.dimensions, key, strict=True)
+        ]
         rows.append([*labels, shown.display(key)])
     return header, rows
 

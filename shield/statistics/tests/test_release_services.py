@@ -17,9 +17,16 @@ from shield.core.errors import (
 from shield.statistics import disclosure, release_content, release_selectors
 from shield.statistics import release_services as services
 from shield.statistics.models import Release, ReleaseStatus
-from shield.statistics.tests.release_fixtures import counts, ministry, statisticians  # noqa: F401
+from shield.statistics.tests import release_fixtures
 
 pytestmark = pytest.mark.django_db
+
+# The shared fixtures of the release tests.
+counts, ministry, statisticians = (
+    release_fixtures.counts,
+    release_fixtures.ministry,
+    release_fixtures.statisticians,
+)
 
 
 def draft(actor, period="2025"):
@@ -45,14 +52,17 @@ def cell(content, table, key):
 def test_a_draft_holds_the_protected_tables_and_never_a_suppressed_value(counts, statisticians):
     first, _ = statisticians
     release = draft(first)
-    assert release.status == ReleaseStatus.DRAFT and release.assembled_by == first
+    assert release.status == ReleaseStatus.DRAFT
+    assert release.assembled_by == first
     assert len(release.content["tables"]) == 2
     assert release.content_hash == services.hash_of(release)
     female_child = cell(release.content, 1, ("female", "0-17"))  # 3 persons: below the threshold
     assert female_child["status"] != "published"
-    assert "value" not in female_child and "3" not in female_child["display"]
+    assert "value" not in female_child
+    assert "3" not in female_child["display"]
     assert cell(release.content, 0, ())["value"] == 82
-    assert release.content["audit"] and all(row["ok"] for row in release.content["audit"])
+    assert release.content["audit"]
+    assert all(row["ok"] for row in release.content["audit"])
     assert all("value" not in row for row in release.content["audit"])
     assert events(release, AuditAction.CREATE).count() == 1
 
@@ -68,14 +78,18 @@ def test_the_create_form_errors_name_their_fields(counts, statisticians):
 def test_a_second_statistician_approves_and_the_release_is_frozen(counts, statisticians):
     first, second = statisticians
     release = approved(first, second)
-    assert release.status == ReleaseStatus.APPROVED and release.approved_by == second
-    assert release.is_frozen and release.approved_at is not None
+    assert release.status == ReleaseStatus.APPROVED
+    assert release.approved_by == second
+    assert release.is_frozen
+    assert release.approved_at is not None
     assert events(release, AuditAction.TRANSITION).count() == 2
     before = (release.content, release.content_hash, release.version)
     for change in (
         lambda: services.release_rebuild(actor=first, release=release, expected_version=release.version),
         lambda: services.release_submit(actor=first, release=release, expected_version=release.version),
-        lambda: services.release_return(actor=second, release=release, reason="r", expected_version=release.version),
+        lambda: services.release_return(
+            actor=second, release=release, reason="r", expected_version=release.version
+        ),
         lambda: services.release_approve(actor=second, release=release, expected_version=release.version),
     ):
         with pytest.raises(InvalidTransition):
@@ -92,7 +106,9 @@ def test_whoever_assembled_or_submitted_cannot_approve(counts, statisticians, mi
         services.release_approve(actor=first, release=release, expected_version=release.version)
     # The second statistician recounts after a return: now they assembled it, so neither may approve
     # alone; a third person can.
-    release = services.release_return(actor=second, release=release, reason="Recount", expected_version=release.version)
+    release = services.release_return(
+        actor=second, release=release, reason="Recount", expected_version=release.version
+    )
     release = services.release_rebuild(actor=second, release=release, expected_version=release.version)
     release = services.release_submit(actor=first, release=release, expected_version=release.version)
     for person in (first, second):
@@ -142,7 +158,8 @@ def test_returning_needs_a_reason_and_goes_back_to_draft(counts, statisticians):
     release = services.release_return(
         actor=second, release=release, reason="Province table looks low", expected_version=release.version
     )
-    assert release.status == ReleaseStatus.DRAFT and release.returned_reason == "Province table looks low"
+    assert release.status == ReleaseStatus.DRAFT
+    assert release.returned_reason == "Province table looks low"
     assert release.submitted_by is None
     event = events(release, AuditAction.TRANSITION).order_by("-sequence").first()
     assert "Province table" not in event.reason  # the text stays on the release, the event points to it
@@ -163,13 +180,16 @@ def test_a_correction_replaces_the_release_and_supersedes_it_once_approved(count
     original = approved(first, second)
     counts.by_sex_age[("female", "18+")] += 5
     correction = services.release_correct(actor=first, release=original, reason="Late registrations")
-    assert correction.replaces == original and correction.status == ReleaseStatus.DRAFT
+    assert correction.replaces == original
+    assert correction.status == ReleaseStatus.DRAFT
     assert correction.content["protected_against"] == [str(original.pk)]
     assert release_selectors.superseded_by(original) is None
     with pytest.raises(InvalidTransition):
         services.release_correct(actor=first, release=original, reason="again")
     correction = services.release_submit(actor=first, release=correction, expected_version=correction.version)
-    correction = services.release_approve(actor=second, release=correction, expected_version=correction.version)
+    correction = services.release_approve(
+        actor=second, release=correction, expected_version=correction.version
+    )
     original.refresh_from_db()
     assert release_selectors.superseded_by(original) == correction
     assert original.status == ReleaseStatus.APPROVED  # frozen as it was: still downloadable, marked
@@ -182,7 +202,9 @@ def test_a_draft_cannot_be_corrected(counts, statisticians):
         services.release_correct(actor=first, release=draft(first), reason="why")
 
 
-def test_every_build_is_protected_against_what_the_period_already_published(counts, statisticians, monkeypatch):
+def test_every_build_is_protected_against_what_the_period_already_published(
+    counts, statisticians, monkeypatch
+):
     first, second = statisticians
     original = approved(first, second)
     seen = []
@@ -196,7 +218,8 @@ def test_every_build_is_protected_against_what_the_period_already_published(coun
     services.release_correct(actor=first, release=original, reason="Late registrations")
     services.release_create(actor=first, period="2024", title_vi="t", title_en="t", table_set="glotip")
     with_2025, with_2024 = seen
-    assert len(with_2025) == len(original.content["tables"]) and with_2024 == []
+    assert len(with_2025) == len(original.content["tables"])
+    assert with_2024 == []
     expected = release_content.published_tables([original.content])
     assert with_2025 == expected
 

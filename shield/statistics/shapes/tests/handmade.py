@@ -13,7 +13,7 @@ def table(indicator: str, period: str, dims: dict[str, tuple[str, ...]], inner: 
     cells: dict[Key, Count] = {}
     for key in product(*[(*c, TOTAL) for c in cats]):
         n = sum(
-            v for k, v in inner.items() if all(want == TOTAL or want == got for want, got in zip(key, k, strict=True))
+            v for k, v in inner.items() if all(want in (TOTAL, got) for want, got in zip(key, k, strict=True))
         )
         cells[key] = Count(n, n, n)
     return Table(indicator, "persons", period, names, cats, tuple(True for _ in names), cells)

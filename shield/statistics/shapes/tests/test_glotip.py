@@ -67,7 +67,8 @@ def test_rows_have_unodc_header_in_order(unodc):
     header, _ = unodc
     assert list(glotip.COLUMNS) == header
     rows = glotip.glotip_rows(_tables(), year=2025)
-    assert rows and all(list(row) == header for row in rows)
+    assert rows
+    assert all(list(row) == header for row in rows)
 
 
 def test_every_value_shield_writes_is_in_unodc_vocabulary(unodc):
@@ -80,13 +81,19 @@ def test_every_value_shield_writes_is_in_unodc_vocabulary(unodc):
     forms = {r["Category"] for r in data if r["Dimension"] == "by form of exploitation"}
     assert {r["Category"] for r in rows if r["Dimension"] == "by form of exploitation"} <= forms
     values = {r["txtVALUE"] for r in rows}
-    assert "1,206" in values and "<5" in values
+    assert "1,206" in values
+    assert "<5" in values
 
 
 def test_viet_nam_is_named_as_unodc_names_it(unodc):
     _, data = unodc
-    theirs = {(r["Iso3_code"], r["Country"], r["Region"], r["Subregion"]) for r in data if r["Iso3_code"] == "VNM"}
-    ours = {(r["Iso3_code"], r["Country"], r["Region"], r["Subregion"]) for r in glotip.glotip_rows(_tables(), year=2025)}
+    theirs = {
+        (r["Iso3_code"], r["Country"], r["Region"], r["Subregion"]) for r in data if r["Iso3_code"] == "VNM"
+    }
+    ours = {
+        (r["Iso3_code"], r["Country"], r["Region"], r["Subregion"])
+        for r in glotip.glotip_rows(_tables(), year=2025)
+    }
     assert ours == theirs == {("VNM", "Viet Nam", "Asia", "South-eastern Asia")}
 
 
@@ -118,7 +125,8 @@ def test_small_cells_are_lt5_and_secondary_cells_are_left_out():
     # The grand total is in every table but written once.
     assert sum(1 for key in by if key == ("Total", "Total", "Total", "Total")) == 1
     assert len(rows) == len({tuple(r.values()) for r in rows})
-    assert {r["Source"] for r in rows} == {"Shield"} and {r["Year"] for r in rows} == {"2025"}
+    assert {r["Source"] for r in rows} == {"Shield"}
+    assert {r["Year"] for r in rows} == {"2025"}
 
 
 def test_a_table_of_another_year_or_shape_is_refused():
@@ -132,6 +140,9 @@ def test_a_table_of_another_year_or_shape_is_refused():
         glotip.glotip_rows([Shown(tips)], year=2025)
 
 
-@pytest.mark.parametrize(("shown", "value"), [("12", "12"), ("1,206", "1,206"), ("1206", "1,206"), ("<5", "<5"), ("x", None), ("..", None)])
+@pytest.mark.parametrize(
+    ("shown", "value"),
+    [("12", "12"), ("1,206", "1,206"), ("1206", "1,206"), ("<5", "<5"), ("x", None), ("..", None)],
+)
 def test_cell_value(shown, value):
     assert glotip.cell_value(shown) == value
