@@ -1,17 +1,18 @@
-"""Statistics pages: dashboards, pivot, exports, releases (each part adds its paths below)."""
+"""Statistics pages: the dashboard, the pivot, downloads, the national report, exports and releases."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from shield.statistics import release_views
+from shield.statistics.shapes import views as shapes_views
+from shield.statistics.views import dashboard as dashboard_views
+from shield.statistics.views import downloads as download_views
+from shield.statistics.views import pivot as pivot_views
+from shield.statistics.views import report as report_views
 
 app_name = "statistics"
 
-urlpatterns: list[URLPattern | URLResolver] = []
-
-# Releases (issue15-release).
-from django.urls import path  # noqa: E402
-
-from shield.statistics import release_views  # noqa: E402
-
-urlpatterns += [
+urlpatterns = [
+    # Releases.
     path("releases/", release_views.release_list, name="release_list"),
     path("releases/new/", release_views.release_create, name="release_create"),
     path("releases/<uuid:release_id>/", release_views.release_detail, name="release_detail"),
@@ -25,27 +26,14 @@ urlpatterns += [
         release_views.release_download,
         name="release_download",
     ),
-]
-
-# Dashboard, pivot, table downloads, PDF national report (issue15-ui).
-from shield.statistics.views import dashboard as dashboard_views  # noqa: E402
-from shield.statistics.views import downloads as download_views  # noqa: E402
-from shield.statistics.views import pivot as pivot_views  # noqa: E402
-from shield.statistics.views import report as report_views  # noqa: E402
-
-urlpatterns += [
+    # Dashboard, pivot, table downloads, PDF national report.
     path("", dashboard_views.dashboard, name="dashboard"),
     path("pivot/", pivot_views.pivot, name="pivot"),
     path("tables/download/", download_views.table_download, name="table_download"),
     path("report/", report_views.report, name="report"),
     path("report/<uuid:report_id>/", report_views.report_detail, name="report_detail"),
     path("report/<uuid:report_id>/download/", report_views.report_download, name="report_download"),
-]
-
-# International shapes (issue15-shapes): GLOTIP, SDMX, HTCDS exports and the population table.
-from shield.statistics.shapes import views as shapes_views  # noqa: E402
-
-urlpatterns += [
+    # International shapes: GLOTIP, SDMX, HTCDS exports and the population table.
     path("exports/glotip/", shapes_views.glotip_export, name="export_glotip"),
     path("exports/sdmx/", shapes_views.sdmx_export, name="export_sdmx"),
     path("exports/htcds/", shapes_views.htcds_exports, name="export_htcds"),

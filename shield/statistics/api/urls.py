@@ -1,15 +1,12 @@
-"""/api/v1/statistics/: indicators, tables, exports and releases (each part adds its routes below)."""
+"""/api/v1/statistics/: indicators, tables, releases, exports and the population table."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from shield.statistics.api import release_views
+from shield.statistics.shapes import api as shapes_api
 
-# Indicators, tables and releases (issue15-release).
-from django.urls import path  # noqa: E402
-
-from shield.statistics.api import release_views  # noqa: E402
-
-urlpatterns += [
+urlpatterns = [
+    # Indicators, tables and releases.
     path("indicators/", release_views.IndicatorListView.as_view(), name="api-statistics-indicator-list"),
     path("tables/", release_views.TableView.as_view(), name="api-statistics-table"),
     path("releases/", release_views.ReleaseListView.as_view(), name="api-statistics-release-list"),
@@ -43,12 +40,7 @@ urlpatterns += [
         release_views.ReleaseCorrectView.as_view(),
         name="api-statistics-release-correct",
     ),
-]
-
-# International shapes (issue15-shapes).
-from shield.statistics.shapes import api as shapes_api  # noqa: E402
-
-urlpatterns += [
+    # International shapes.
     path("exports/glotip/", shapes_api.GlotipExportAPI.as_view(), name="statistics-export-glotip"),
     path("exports/sdmx/", shapes_api.SdmxExportAPI.as_view(), name="statistics-export-sdmx"),
     path("exports/htcds/", shapes_api.HtcdsExportListAPI.as_view(), name="statistics-export-htcds"),

@@ -4,7 +4,7 @@ dataset (`shared/data/unodc_glotip/`), one row per published cell of the GLOTIP 
 Input: the protected tables of a year (`ShownTable`: a counted `tables.Table` and the text
 disclosure control lets out for each key). Output: a list of dicts keyed by `COLUMNS`.
 
-Decisions (see docs/statistics/shapes.md):
+Decisions (see docs/statistics.md):
 - `txtVALUE` is an integer written as UNODC writes it (`1,206`), or `<5` for a cell suppressed
   because it is small (primary suppression). A cell suppressed only to protect another one
   (secondary suppression) may hold 5 or more, so `<5` would be false; GLOTIP has no other mark,
