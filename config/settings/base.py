@@ -326,6 +326,8 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "NotificationKindEnum": "shield.notifications.models.Kind",
     # The document-kind choices appear on a document and on its correction: one enum in the schema.
     "DocumentKindEnum": "shield.people.models.DocumentKind",
+    # A release's status shares its field name with many others: its own name in the schema.
+    "ReleaseStatusEnum": "shield.statistics.models.releases.ReleaseStatus",
 }
 
 # --- auditui: audit pages and background work (issue 14) ---
