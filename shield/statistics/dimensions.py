@@ -11,6 +11,7 @@ from functools import cache
 from django.utils import translation
 
 from shield.accounts.roles import AgencyKind
+from shield.statistics.age_bands import ADULT, CHILD, CTDC_BANDS
 
 UNKNOWN = "unknown"
 
@@ -60,22 +61,6 @@ PROVINCE = "province"
 AGENCY_KIND = "agency_kind"
 CHANNEL = "channel"
 IDENTIFICATION = "identification"
-
-CHILD = "0-17"
-ADULT = "18+"
-
-# CTDC's age bands (its public k-anonymised microdata): (code, lowest age, highest age or None).
-CTDC_BANDS: tuple[tuple[str, int, int | None], ...] = (
-    ("0-8", 0, 8),
-    ("9-17", 9, 17),
-    ("18-20", 18, 20),
-    ("21-23", 21, 23),
-    ("24-26", 24, 26),
-    ("27-29", 27, 29),
-    ("30-38", 30, 38),
-    ("39-47", 39, 47),
-    ("48+", 48, None),
-)
 
 # HTCDS `vic_TypeOfExploitation` values grouped as UNODC's GLOTIP reports forms of exploitation.
 # A value missing here is a data error the tests catch (every HTCDS value must be mapped).

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from shield.statistics.age_bands import CTDC_BANDS
 from shield.statistics.shapes.kanonymity import CTDC_K, Hierarchy, Record, Report, anonymise
 
 GENDER = "prs_Gender"
@@ -46,17 +47,6 @@ GENDERS = {
 STATUSES = {"identified": "ActualVictimOfTrafficking", "possible": "PossibleVictimOfTrafficking"}
 UNKNOWN = "unknown"
 HOME = "VN"
-CTDC_BANDS: tuple[tuple[str, int, int | None], ...] = (
-    ("0-8", 0, 8),
-    ("9-17", 9, 17),
-    ("18-20", 18, 20),
-    ("21-23", 21, 23),
-    ("24-26", 24, 26),
-    ("27-29", 27, 29),
-    ("30-38", 30, 38),
-    ("39-47", 39, 47),
-    ("48+", 48, None),
-)
 BROAD_BANDS = {
     "0-8": "0-17",
     "9-17": "0-17",

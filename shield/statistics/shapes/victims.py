@@ -1,8 +1,8 @@
 """The detected victims of a year, person record by person record, for the HTCDS export.
 
-"Detected" as the `victims_detected` indicator counts them: a trafficking or undergoing-
-identification case whose latest identification decision says identified or possible victim,
-dated by the first such decision. Only what `htcds.PersonFacts` holds is read: no name, no
+"Detected" exactly as the `victims_detected` indicator counts them (`statistics.facts`): a case
+whose latest identification decision says identified or possible victim, dated by the first such
+decision. Only what `htcds.PersonFacts` holds is read: no name, no
 identity number, no free text. Only persons with an active consent to use in statistics are read
 (record-level data leave Shield, unlike counts).
 """
@@ -13,40 +13,24 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
 
-from shield.cases.models import (
-    Case,
-    CaseType,
-    Consent,
-    ConsentScope,
-    IdentificationDecision,
-    TraffickingDetails,
-)
+from shield.cases.models import Case, Consent, ConsentScope, TraffickingDetails
 from shield.people.models import BirthDatePrecision, Person
+from shield.statistics.facts import facts_ensure_fresh
+from shield.statistics.models import CaseFact
 from shield.statistics.shapes.htcds import PersonFacts
 
 DETECTED = ("identified", "possible")
-CASE_TYPES = (CaseType.TRAFFICKING_VICTIM, CaseType.UNDERGOING_IDENTIFICATION)
 CHUNK = 2000
 
 
 def _cases_detected_in(year: int) -> dict[object, tuple[str, datetime.date]]:
-    """case id -> (latest status, first detected date) for cases first detected in `year`."""
-    latest: dict[object, str] = {}
-    first: dict[object, datetime.date] = {}
-    rows = (
-        IdentificationDecision.objects.filter(case__case_type__in=CASE_TYPES)
-        .order_by("case_id", "decided_on", "created_at")
-        .values_list("case_id", "status", "decided_on")
+    """case id -> (latest status, first detected date) for cases first detected in `year`: read
+    from the case facts the `victims_detected` indicator counts, so both use one definition."""
+    facts_ensure_fresh()
+    rows = CaseFact.objects.filter(status__in=DETECTED, detected_on__year=year).values_list(
+        "case_id", "status", "detected_on"
     )
-    for case_id, status, decided_on in rows.iterator(chunk_size=CHUNK):
-        latest[case_id] = status  # ordered: the last one seen is the latest
-        if status in DETECTED and case_id not in first:
-            first[case_id] = decided_on
-    return {
-        case_id: (latest[case_id], day)
-        for case_id, day in first.items()
-        if day.year == year and latest[case_id] in DETECTED
-    }
+    return {case_id: (status, day) for case_id, status, day in rows.iterator(chunk_size=CHUNK) if day}
 
 
 def facts_for(
