@@ -11,22 +11,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from shield.statistics.shapes.glotip import COLUMNS
+
 FILE = Path(__file__).resolve().parent / "data" / "glotip_vnm_2025-04-14.csv"
-HEADER = (
-    "Iso3_code",
-    "Country",
-    "Region",
-    "Subregion",
-    "Indicator",
-    "Dimension",
-    "Category",
-    "Sex",
-    "Age",
-    "Year",
-    "Unit of measurement",
-    "txtVALUE",
-    "Source",
-)
+HEADER = COLUMNS  # the shared file's 13 columns, as the GLOTIP export writes them
 SOURCE_VI = "UNODC, Báo cáo toàn cầu về mua bán người (GLOTIP), dữ liệu công bố ngày 14/04/2025"
 SOURCE_EN = "UNODC, Global Report on Trafficking in Persons data, release 14/04/2025"
 

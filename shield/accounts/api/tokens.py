@@ -3,7 +3,7 @@ request); agency administrators list and revoke their members' tokens. The secre
 again after its issue."""
 
 import uuid
-from typing import Any, NoReturn, cast
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -18,11 +18,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from shield import audit
 from shield.accounts import token_selectors, token_services
 from shield.accounts.models import User
 from shield.accounts.token_models import ApiToken, RevokeReason, TokenStatus
-from shield.audit.models import AuditAction
+from shield.audit.api_refusals import AuditedRefusals
 from shield.core.errors import NotFound
 
 TOKEN_TYPE = ApiToken._meta.label_lower
@@ -77,17 +76,15 @@ class ManagesAgency(BasePermission):
         return bool(request.user and request.user.has_perm(token_selectors.MANAGE))
 
 
-class MemberTokenListView(_TokenAPIView, ListAPIView):
+class MemberTokenListView(AuditedRefusals, _TokenAPIView, ListAPIView):
     """Tokens of the members of the agencies you administer (a system administrator: everyone's)."""
 
     permission_classes = [IsAuthenticated, ManagesAgency]
 
-    def permission_denied(
-        self, request: Request, message: str | None = None, code: str | None = None
-    ) -> NoReturn:
-        if request.user and request.user.is_authenticated:
-            audit.record(action=AuditAction.PERMISSION_DENIED, actor=request.user, object_type=TOKEN_TYPE)
-        super().permission_denied(request, message=message, code=code)
+    object_type = TOKEN_TYPE
+
+    def refused_object_id(self) -> str:
+        return ""
 
     def _uuid_param(self, name: str) -> uuid.UUID | None:
         raw = self.request.query_params.get(name)

@@ -7,7 +7,7 @@ case that is missing or outside the user's reach answers 404 whatever the role. 
 """
 
 import uuid
-from typing import NoReturn, cast
+from typing import cast
 
 from django.utils.translation import gettext as _
 from rest_framework import status
@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 
 from shield import audit
 from shield.accounts.models import User
+from shield.audit.api_refusals import AuditedRefusals
 from shield.audit.models import AuditAction
 from shield.cases import selectors
 from shield.cases.api.serializers import CaseDetailSerializer
@@ -45,7 +46,7 @@ class CasePermission(BasePermission):
         return bool(request.user and request.user.has_perm(needed))
 
 
-class CaseAPIView(GenericAPIView):
+class CaseAPIView(AuditedRefusals, GenericAPIView):
     permission_classes = [IsAuthenticated, CasePermission]
     # JSON only: the browsable API would render forms outside the selectors and the audit.
     renderer_classes = [JSONRenderer]
@@ -57,18 +58,10 @@ class CaseAPIView(GenericAPIView):
     read_permission = selectors.VIEW
     write_permission = selectors.EDIT
 
-    def permission_denied(
-        self, request: Request, message: str | None = None, code: str | None = None
-    ) -> NoReturn:
-        # A signed-in user refused by role leaves a trace, as the pages do.
-        if request.user and request.user.is_authenticated:
-            audit.record(
-                action=AuditAction.PERMISSION_DENIED,
-                actor=request.user,
-                object_type=CASE_TYPE,
-                object_id=str(self.kwargs.get("case_id") or ""),
-            )
-        super().permission_denied(request, message=message, code=code)
+    object_type = CASE_TYPE
+
+    def refused_object_id(self) -> str:
+        return str(self.kwargs.get("case_id") or "")
 
     def user(self) -> User:
         return cast(User, self.request.user)

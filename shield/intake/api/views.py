@@ -7,7 +7,7 @@ event. Writes name the version they are based on (If-Match or `version`): stale 
 """
 
 import uuid
-from typing import NoReturn, cast
+from typing import cast
 
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 from shield import audit
 from shield.accounts.models import User
+from shield.audit.api_refusals import AuditedRefusals
 from shield.audit.models import AuditAction
 from shield.cases import selectors as case_selectors
 from shield.cases.api.schema import ETAG, IF_MATCH
@@ -66,25 +67,13 @@ class IntakePermission(BasePermission):
         return bool(request.user.has_perm(getattr(view, "write_permission", "")))
 
 
-class IntakeAPIView(GenericAPIView):
+class IntakeAPIView(AuditedRefusals, GenericAPIView):
     permission_classes = [IsAuthenticated, IntakePermission]
     renderer_classes = [JSONRenderer]
     metadata_class = None
     object_type = ""
     read_permissions: tuple[str, ...] = ()
     write_permission = ""
-
-    def permission_denied(
-        self, request: Request, message: str | None = None, code: str | None = None
-    ) -> NoReturn:
-        if request.user and request.user.is_authenticated:
-            audit.record(
-                action=AuditAction.PERMISSION_DENIED,
-                actor=request.user,
-                object_type=self.object_type,
-                object_id=str(next(iter(self.kwargs.values()), "")),
-            )
-        super().permission_denied(request, message=message, code=code)
 
     def user(self) -> User:
         return cast(User, self.request.user)

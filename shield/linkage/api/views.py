@@ -7,7 +7,7 @@ need `linkage.run`.
 """
 
 import uuid
-from typing import NoReturn, cast
+from typing import cast
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 from shield import audit
 from shield.accounts.models import User
+from shield.audit.api_refusals import AuditedRefusals
 from shield.audit.models import AuditAction
 from shield.core.access import AccessSubject
 from shield.core.api.pagination import CheckedCursorPagination, NewestFirstCursorPagination
@@ -62,24 +63,10 @@ def _permission(needed: str) -> type[BasePermission]:
     return HasCapability
 
 
-class _LinkageAPIView(GenericAPIView):
+class _LinkageAPIView(AuditedRefusals, GenericAPIView):
     object_type = ""
     # JSON only: the browsable API would render records outside the selectors and the audit.
     renderer_classes = [JSONRenderer]
-
-    def permission_denied(
-        self, request: Request, message: str | None = None, code: str | None = None
-    ) -> NoReturn:
-        # A signed-in user refused by role leaves a trace, as the pages do.
-        if request.user and request.user.is_authenticated:
-            object_id = next((str(v) for v in self.kwargs.values()), "")
-            audit.record(
-                action=AuditAction.PERMISSION_DENIED,
-                actor=request.user,
-                object_type=self.object_type,
-                object_id=object_id,
-            )
-        super().permission_denied(request, message=message, code=code)
 
     def user(self) -> User:
         return cast(User, self.request.user)

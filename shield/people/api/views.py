@@ -7,7 +7,7 @@ on (If-Match or `version`): a stale one answers 412, none 428, and nothing is wr
 """
 
 import uuid
-from typing import Any, NoReturn, cast
+from typing import Any, cast
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 from shield import audit
 from shield.accounts import policy
 from shield.accounts.models import User
+from shield.audit.api_refusals import AuditedRefusals
 from shield.audit.models import AuditAction
 from shield.core.access import AccessSubject
 from shield.core.api.sealed_cursors import SealedCursorPagination
@@ -97,25 +98,16 @@ class PeoplePermission(BasePermission):
         return bool(request.user and request.user.has_perm(needed))
 
 
-class _PeopleAPIView(GenericAPIView):
+class _PeopleAPIView(AuditedRefusals, GenericAPIView):
     permission_classes = [IsAuthenticated, PeoplePermission]
     # JSON only: the browsable API would render persons through forms outside the selectors,
     # the masking and the audit.
     renderer_classes = [JSONRenderer]
 
-    def permission_denied(
-        self, request: Request, message: str | None = None, code: str | None = None
-    ) -> NoReturn:
-        # A signed-in user refused by role leaves a trace, as the pages do.
-        if request.user and request.user.is_authenticated:
-            person_id = self.kwargs.get("person_id")
-            audit.record(
-                action=AuditAction.PERMISSION_DENIED,
-                actor=request.user,
-                object_type=PERSON_TYPE,
-                object_id=str(person_id or ""),
-            )
-        super().permission_denied(request, message=message, code=code)
+    object_type = PERSON_TYPE
+
+    def refused_object_id(self) -> str:
+        return str(self.kwargs.get("person_id") or "")
 
     def user(self) -> User:
         return cast(User, self.request.user)

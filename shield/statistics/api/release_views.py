@@ -10,7 +10,7 @@ is audited.
 """
 
 import uuid
-from typing import Any, NoReturn, cast
+from typing import Any, cast
 
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -26,6 +26,7 @@ from rest_framework.views import APIView
 
 from shield import audit
 from shield.accounts.models import User
+from shield.audit.api_refusals import AuditedRefusals
 from shield.audit.models import AuditAction
 from shield.core.api.pagination import NewestFirstCursorPagination
 from shield.core.api.versioning import expected_version, with_etag
@@ -68,25 +69,13 @@ def _permission(read: str, write: str) -> type[BasePermission]:
     return HasCapability
 
 
-class _StatisticsAPIView(GenericAPIView):
+class _StatisticsAPIView(AuditedRefusals, GenericAPIView):
     # JSON only: the browsable API would render forms outside the selectors and the audit.
     renderer_classes = [JSONRenderer]
     metadata_class = None
     pagination_class = None  # lists that page say so (releases)
     object_type = RELEASE_TYPE
     permission_classes = [IsAuthenticated, _permission(release_selectors.VIEW, release_selectors.RELEASE)]
-
-    def permission_denied(
-        self, request: Request, message: str | None = None, code: str | None = None
-    ) -> NoReturn:
-        if request.user and request.user.is_authenticated:
-            audit.record(
-                action=AuditAction.PERMISSION_DENIED,
-                actor=request.user,
-                object_type=self.object_type,
-                object_id=next((str(v) for v in self.kwargs.values()), ""),
-            )
-        super().permission_denied(request, message=message, code=code)
 
     def user(self) -> User:
         return cast(User, self.request.user)

@@ -4,7 +4,7 @@ is read with `statistics.view` and uploaded with `statistics.export` or `account
 """
 
 import uuid
-from typing import Any, NoReturn, cast
+from typing import Any, cast
 
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from shield.accounts.models import User
 from shield.accounts.policy import has_permission
+from shield.audit.api_refusals import AuditedRefusals
 from shield.audit.models import AuditAction
 from shield.audit.services import record
 from shield.core.errors import ApplicationError, NotFound
@@ -37,19 +38,15 @@ class _Allowed(BasePermission):
         return any(has_permission(request.user, p) for p in needed)
 
 
-class ShapesAPIView(APIView):
+class ShapesAPIView(AuditedRefusals, APIView):
     permission_classes = [IsAuthenticated, _Allowed]
     renderer_classes = [JSONRenderer]
     metadata_class = None
     permissions_needed: tuple[str, ...] = (exports.EXPORT_PERMISSION,)
     object_type = "statistics.export"
 
-    def permission_denied(
-        self, request: Request, message: str | None = None, code: str | None = None
-    ) -> NoReturn:
-        if request.user and request.user.is_authenticated:
-            record(action=AuditAction.PERMISSION_DENIED, actor=request.user, object_type=self.object_type)
-        super().permission_denied(request, message=message, code=code)
+    def refused_object_id(self) -> str:
+        return ""
 
     def user(self) -> User:
         return cast(User, self.request.user)
