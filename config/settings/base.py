@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "shield.people",
     "shield.cases",
     "shield.intake",
+    "shield.referrals",
     "shield.linkage",
     "shield.statistics",
 ]

@@ -60,6 +60,8 @@ PERMISSION_LABELS: dict[str, Promise] = {
     "cases.refer": _("Refer a possible victim to an agency, opening a case there"),
     "referrals.make": _("Refer people to service providers"),
     "referrals.deliver": _("Record services delivered to referred people"),
+    "referrals.supervise": _("Revoke referrals, override shelter capacity, see referral figures"),
+    "referrals.manage_directory": _("Keep the service directory: providers, services, capacity, beds"),
     "justice.view": _("See justice proceedings involving children"),
     "justice.edit": _("Record proceedings, interviews and diversion"),
     "linkage.review": _("Review possible duplicate people"),
@@ -112,7 +114,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.CASE_WORKER: frozenset(_CASE_WORK | {"intake.triage_tips", "cases.refer"}),
     Role.SUPERVISOR: frozenset(
         _CASE_WORK
-        | {"intake.triage_tips", "cases.refer", "cases.supervise", "linkage.review", "statistics.view"}
+        | {
+            "intake.triage_tips",
+            "cases.refer",
+            "cases.supervise",
+            "linkage.review",
+            "statistics.view",
+            "referrals.supervise",
+        }
     ),
     Role.SERVICE_PROVIDER: frozenset({"referrals.deliver"}),
     Role.JUSTICE_OFFICER: frozenset(
@@ -121,9 +130,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.STATISTICIAN: frozenset(
         {"statistics.view", "statistics.export", "statistics.release", "statistics.approve"}
     ),
-    Role.AGENCY_ADMIN: frozenset({"accounts.manage_agency"}),
+    Role.AGENCY_ADMIN: frozenset({"accounts.manage_agency", "referrals.manage_directory"}),
     Role.SYSTEM_ADMIN: frozenset(
-        {"accounts.manage_agency", "accounts.manage_system", "intake.publish_instruments", "linkage.run"}
+        {
+            "accounts.manage_agency",
+            "accounts.manage_system",
+            "intake.publish_instruments",
+            "linkage.run",
+            "referrals.manage_directory",
+        }
         | _ADMIN_MODEL_PERMISSIONS
     ),
     Role.AUDITOR: frozenset({"audit.view_events"}),

@@ -1,0 +1,25 @@
+"""The referrals app's models, one module per part, re-exported here."""
+
+from shield.referrals.models.directory import Provider, Service, ServiceStatus
+from shield.referrals.models.referral import (
+    CLOSED_STATUSES,
+    Referral,
+    ReferralOutcome,
+    ReferralStatus,
+    ReferralStep,
+    ReferralUrgency,
+)
+from shield.referrals.models.support import SupportDelivery
+
+__all__ = [
+    "CLOSED_STATUSES",
+    "Provider",
+    "Referral",
+    "ReferralOutcome",
+    "ReferralStatus",
+    "ReferralStep",
+    "ReferralUrgency",
+    "Service",
+    "ServiceStatus",
+    "SupportDelivery",
+]

@@ -1,0 +1,62 @@
+"""Support delivered to a person: what was given, when, by whom, tied to a referral or a care-plan action."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from shield.core.encryption import EncryptedTextField
+from shield.core.models import BaseModel
+
+USER = settings.AUTH_USER_MODEL
+
+
+class SupportDelivery(BaseModel):
+    """One delivery of support. Never deleted: a mistaken one is voided with a reason."""
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="support_deliveries", verbose_name=_("case")
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="support_deliveries", verbose_name=_("person")
+    )
+    referral = models.ForeignKey(
+        "referrals.Referral",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=_("referral"),
+    )
+    care_plan_action = models.ForeignKey(
+        "cases.CarePlanAction",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=_("care-plan action"),
+    )
+    provider = models.ForeignKey(
+        "referrals.Provider", on_delete=models.PROTECT, related_name="deliveries", verbose_name=_("provider")
+    )
+    support_type = models.CharField(_("type of support"), max_length=40)
+    delivered_on = models.DateField(_("delivered on"))
+    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2, default=1)
+    unit = models.CharField(_("unit"), max_length=40, blank=True)
+    amount_vnd = models.PositiveBigIntegerField(_("amount (VND)"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    void_reason = EncryptedTextField(_("reason for voiding"), blank=True)
+
+    class Meta:
+        ordering = ["-delivered_on", "-created_at"]
+        verbose_name = _("support delivered")
+        verbose_name_plural = _("support delivered")
+        constraints = [
+            models.CheckConstraint(condition=~Q(support_type=""), name="delivery_has_type"),
+            models.CheckConstraint(
+                condition=Q(voided_at__isnull=True) | ~Q(void_reason=""), name="delivery_void_has_reason"
+            ),
+        ]
