@@ -27,6 +27,7 @@ urlpatterns = [
     path("cases/", include("shield.cases.api.urls")),
     path("", include("shield.intake.api.urls")),
     path("linkage/", include("shield.linkage.api.urls")),
+    path("referrals/", include("shield.referrals.api_urls")),
     path("notifications/", include("shield.notifications.api.urls")),
     path("statistics/", include("shield.statistics.api.urls")),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="api-schema"),

@@ -18,6 +18,7 @@ urlpatterns = [
     path("people/", include("shield.people.urls")),
     path("cases/", include("shield.cases.urls")),
     path("intake/", include("shield.intake.urls")),
+    path("referrals/", include("shield.referrals.urls")),
     path("linkage/", include("shield.linkage.urls")),
     path("notifications/", include("shield.notifications.urls")),
     path("statistics/", include("shield.statistics.urls")),

@@ -1,0 +1,7 @@
+"""Demo data of the directory part, loaded by shield/referrals/demo.py."""
+
+from typing import Any, TextIO
+
+
+def load(*, options: dict[str, Any], out: TextIO) -> None:
+    return None

@@ -1,0 +1,5 @@
+"""API routes of the referrals app's shelters part (included under /api/v1/referrals/)."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
