@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "shield.cases",
     "shield.intake",
     "shield.referrals",
+    "shield.justice",
     "shield.linkage",
     "shield.statistics",
 ]

@@ -1,0 +1,5 @@
+"""Pages of the justice app's children part (included by shield/justice/urls.py)."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []

@@ -1,0 +1,33 @@
+"""The justice app's models, one module per part, re-exported here."""
+
+from shield.justice.models.proceedings import (
+    FamilyMatter,
+    HoldingRole,
+    JusticeAssignment,
+    Party,
+    PartyOutcome,
+    PartyRole,
+    Proceeding,
+    ProceedingHolding,
+    ProceedingKind,
+    ProceedingOffence,
+    ProceedingStatus,
+    ProceedingStep,
+    StepKind,
+)
+
+__all__ = [
+    "FamilyMatter",
+    "HoldingRole",
+    "JusticeAssignment",
+    "Party",
+    "PartyOutcome",
+    "PartyRole",
+    "Proceeding",
+    "ProceedingHolding",
+    "ProceedingKind",
+    "ProceedingOffence",
+    "ProceedingStatus",
+    "ProceedingStep",
+    "StepKind",
+]

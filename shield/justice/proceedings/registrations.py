@@ -1,0 +1,5 @@
+"""What the proceedings part registers when the app starts: its work queues and panels."""
+
+
+def register() -> None:
+    return None
