@@ -63,7 +63,7 @@ lock: install
 	mv requirements/constraints.txt.tmp requirements/constraints.txt && rm requirements/constraints.new
 
 messages: install
-	$(BIN)/python manage.py makemessages -l vi --no-obsolete --no-fuzzy-matching $(foreach p,.venv/* static/* staticfiles/* node_modules/* bench/* docs/* */tests/* conftest.py,--ignore "$(p)")
+	$(BIN)/python manage.py makemessages -l vi --no-obsolete $(foreach p,.venv/* static/* staticfiles/* node_modules/* bench/* docs/* */tests/* conftest.py,--ignore "$(p)")
 	$(BIN)/python manage.py compilemessages -l vi --ignore ".venv/*"
 
 clean-demo:
