@@ -3,7 +3,8 @@
 `service_search_for` is the directory search. What a user may type in `q`: any words of a service's
 name, its provider's name, its type (Vietnamese or English) or its province and commune, with or
 without diacritics (folded as people's names are: lower case, no accents, đ→d), in any order; every
-word must match. Each word is one `LIKE` on the service's denormalised `search_text`.
+word must match as the start of a word (`ly` finds `lý`, not `ably`). Each word is one `LIKE` on the
+service's denormalised `search_text`, which keeps a space before every word.
 
 Missing and forbidden both raise `NotFound`.
 """
@@ -112,7 +113,7 @@ def service_search_for(*, user: AnyUser, filters: ServiceFilters) -> QuerySet[Se
     if not filters.include_closed:
         services = services.exclude(status=ServiceStatus.CLOSED)
     for word in search_words(filters.q):
-        services = services.filter(search_text__contains=word)
+        services = services.filter(search_text__contains=f" {word}")
     if filters.province:
         served = ServiceArea.objects.filter(service=OuterRef("pk"), province_id=filters.province)
         services = services.filter(Q(province_id=filters.province) | Q(Exists(served)))

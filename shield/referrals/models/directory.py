@@ -151,7 +151,9 @@ class Service(VersionedModel):
                 name="service_capacity_within_maximum",
             ),
             models.CheckConstraint(
-                condition=Q(min_age__isnull=True) | Q(max_age__isnull=True) | Q(min_age__lte=models.F("max_age")),
+                condition=Q(min_age__isnull=True)
+                | Q(max_age__isnull=True)
+                | Q(min_age__lte=models.F("max_age")),
                 name="service_age_range_ordered",
             ),
             models.CheckConstraint(
