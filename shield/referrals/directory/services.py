@@ -130,14 +130,17 @@ def provider_create(
     phone: str = "",
     email: str = "",
     website: str = "",
+    provider_id: uuid.UUID | None = None,
 ) -> Provider:
     """A directory entry for a Shield agency (one per agency) or an external provider. `actor`
-    None: the system (demo data, imports run from the command line)."""
+    None: the system (demo data). `provider_id`: keep an imported record's identifier."""
     if actor is not None:
         _refuse_unless(access.may_create_provider_for(actor, agency))
     if agency is not None and Provider.objects.filter(agency=agency).exists():
         raise ValidationFailed(field_errors={"agency": [_("This agency already has a directory entry.")]})
     provider = Provider(agency=agency, province=province, kind=kind or (agency.kind if agency else ""))
+    if provider_id is not None:
+        provider.pk = provider_id
     _apply_provider(
         provider,
         {"name": name, "description": description, "phone": phone, "email": email, "website": website},

@@ -11,6 +11,20 @@ from pathlib import Path
 
 from django.utils.translation import get_language
 
+# Languages a service may be offered in (ISO 639 codes) and their English names (HSDS `language.name`).
+LANGUAGE_NAMES = {
+    "vi": "Vietnamese",
+    "en": "English",
+    "zh": "Chinese",
+    "km": "Khmer",
+    "lo": "Lao",
+    "th": "Thai",
+    "hmn": "Hmong",
+    "ko": "Korean",
+    "ja": "Japanese",
+    "ms": "Malay",
+}
+
 DATA = Path(__file__).resolve().parent.parent / "data" / "service_types.json"
 
 

@@ -11,7 +11,9 @@ from shield.referrals.models import Provider, Service
 SHELTER_ADDRESS = "Số 12 ngõ Bình Yên, phường Ba Đình"
 
 
-def provider(agency: Agency | None = None, *, name: str = "", province_code: str = "01", **kw: Any) -> Provider:
+def provider(
+    agency: Agency | None = None, *, name: str = "", province_code: str = "01", **kw: Any
+) -> Provider:
     return services.provider_create(
         actor=None,
         name=name or (agency.name_vi if agency else "Phòng khám Hòa Bình"),
@@ -50,7 +52,9 @@ def shelter(prov: Provider, **data: Any) -> Service:
 
 
 def agency_in(code: str, province_code: str = "01") -> Agency:
-    return AgencyFactory(code=code, name_vi=f"Trung tâm {code}", name_en=f"Centre {code}", province=province(province_code))
+    return AgencyFactory(
+        code=code, name_vi=f"Trung tâm {code}", name_en=f"Centre {code}", province=province(province_code)
+    )
 
 
 def staff(agency: Agency, username: str, role: str = Role.SERVICE_PROVIDER, **kw: Any) -> User:

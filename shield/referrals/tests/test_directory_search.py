@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from shield.accounts.roles import Role
 from shield.accounts.tests.factories import member, province
+from shield.core.errors import NotFound
 from shield.referrals.directory.selectors import (
     ServiceFilters,
     is_shelter,
@@ -74,7 +75,15 @@ def test_filter_by_province_includes_areas_served(worker):
 
 def test_filter_by_type_age_sex_language_child_friendly(worker):
     p = provider()
-    service(p, name="Trẻ gái", min_age=6, max_age=17, sexes=["female"], languages=["vi", "hmn"], child_friendly=True)
+    service(
+        p,
+        name="Trẻ gái",
+        min_age=6,
+        max_age=17,
+        sexes=["female"],
+        languages=["vi", "hmn"],
+        child_friendly=True,
+    )
     service(p, name="Người lớn", min_age=18, languages=["vi"])
     service(p, name="Pháp lý", service_type="legal_aid")
     assert search(worker, service_type="legal_aid") == ["Pháp lý"]
@@ -92,7 +101,9 @@ def test_has_capacity_needs_a_recent_count(worker, settings):
     service(p, name="Còn chỗ", capacity_available=3)
     stale = service(p, name="Cũ", capacity_available=3)
     service(p, name="Hết chỗ", capacity_available=0)
-    Service.objects.filter(pk=stale.pk).update(capacity_updated_at=timezone.now() - datetime.timedelta(days=8))
+    Service.objects.filter(pk=stale.pk).update(
+        capacity_updated_at=timezone.now() - datetime.timedelta(days=8)
+    )
     assert search(worker, has_capacity=True) == ["Còn chỗ"]
 
 
@@ -109,7 +120,7 @@ def test_a_role_without_directory_permissions_finds_nothing():
     service(provider())
     auditor = member(Role.AUDITOR, agency=agency_in("audit"), username="aud")
     assert search(auditor) == []
-    with pytest.raises(Exception):
+    with pytest.raises(NotFound):
         service_get_for(user=auditor, service_id=Service.objects.get().pk)
 
 
@@ -118,7 +129,7 @@ def test_inactive_provider_hidden_from_workers(worker):
     s = service(p, name="X")
     type(p).objects.filter(pk=p.pk).update(is_active=False)
     assert search(worker) == []
-    with pytest.raises(Exception):
+    with pytest.raises(NotFound):
         service_get_for(user=worker, service_id=s.pk)
 
 
@@ -126,7 +137,8 @@ def test_taxonomy_and_provider_for_agency():
     codes = {t.code for t in service_types()}
     assert {"shelter", "family_tracing", "legal_aid", "loans", "health_insurance"} <= codes
     assert all(t.label_vi and t.label_en and t.law53 and t.htcds for t in service_types())
-    assert is_shelter("shelter") and not is_shelter("legal_aid")
+    assert is_shelter("shelter")
+    assert not is_shelter("legal_aid")
     agency = agency_in("spc")
     assert provider_for_agency(agency) is None
     p = provider(agency)
