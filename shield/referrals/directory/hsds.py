@@ -18,6 +18,8 @@ import json
 import uuid
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -407,3 +409,24 @@ def hsds_export(
 def iter_services(services: QuerySet[Service]) -> Iterator[dict[str, Any]]:
     for item in services_for_hsds(services):
         yield service(item)
+
+
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "data" / "hsds" / "hsds_3_1_subset.schema.json"
+
+
+@cache
+def _schema() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    return loaded
+
+
+def schema_errors(kind: str, document: Any) -> list[str]:
+    """Where `document` breaks the HSDS 3.1 subset's `kind` (service, organization, page, ...)."""
+    from jsonschema import Draft202012Validator
+
+    schema = {**_schema(), "$ref": f"#/$defs/{kind}"}
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return [
+        f"{'/'.join(str(p) for p in error.absolute_path) or '(root)'}: {error.message}"
+        for error in validator.iter_errors(document)
+    ]
