@@ -8,7 +8,14 @@ from shield.accounts.tests.factories import member
 from shield.accounts.tests.permission_matrix import Actors, Endpoint, assert_matrix, db_snapshot
 from shield.audit.models import AuditAction, AuditEvent
 from shield.referrals.models import Provider, Service, ServiceArea, ServiceStatus
-from shield.referrals.tests.directory_factories import SHELTER_ADDRESS, agency_in, provider, service, shelter, staff
+from shield.referrals.tests.directory_factories import (
+    SHELTER_ADDRESS,
+    agency_in,
+    provider,
+    service,
+    shelter,
+    staff,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,12 +43,23 @@ def world():
         no_permission=readers.permitted,
         other_agency=staff(far, "sp.far"),
     )
-    return {"provider": p, "service": s, "shelter": bed, "readers": readers, "keepers": keepers, "counters": counters}
+    return {
+        "provider": p,
+        "service": s,
+        "shelter": bed,
+        "readers": readers,
+        "keepers": keepers,
+        "counters": counters,
+    }
 
 
 def test_read_pages_for_every_directory_reader(world):
     s, p = world["service"], world["provider"]
-    for url in ("/referrals/directory/", f"/referrals/directory/services/{s.pk}/", f"/referrals/directory/providers/{p.pk}/"):
+    for url in (
+        "/referrals/directory/",
+        f"/referrals/directory/services/{s.pk}/",
+        f"/referrals/directory/providers/{p.pk}/",
+    ):
         assert_matrix(
             Endpoint("GET", url, also_allowed={"other_agency"}),
             world["readers"],
@@ -76,10 +94,16 @@ def test_the_list_never_shows_a_shelter_address(world):
 
 def test_edit_pages_for_the_agencys_keeper_only(world):
     s, p = world["service"], world["provider"]
-    assert_matrix(Endpoint("GET", f"/referrals/directory/services/{s.pk}/edit/"), world["keepers"], snapshot=snapshot)
-    assert_matrix(Endpoint("GET", f"/referrals/directory/providers/{p.pk}/edit/"), world["keepers"], snapshot=snapshot)
     assert_matrix(
-        Endpoint("GET", f"/referrals/directory/providers/{p.pk}/services/new/"), world["keepers"], snapshot=snapshot
+        Endpoint("GET", f"/referrals/directory/services/{s.pk}/edit/"), world["keepers"], snapshot=snapshot
+    )
+    assert_matrix(
+        Endpoint("GET", f"/referrals/directory/providers/{p.pk}/edit/"), world["keepers"], snapshot=snapshot
+    )
+    assert_matrix(
+        Endpoint("GET", f"/referrals/directory/providers/{p.pk}/services/new/"),
+        world["keepers"],
+        snapshot=snapshot,
     )
     assert_matrix(
         Endpoint(

@@ -37,7 +37,9 @@ def test_agency_admin_keeps_only_their_agencys_provider(home, keeper):
     assert Service.objects.get(pk=s.pk).name == "Mới"
     far = service(other)
     with pytest.raises(PermissionRefused):
-        services.service_update(actor=keeper, service=far, expected_version=far.version, changes={"name": "X"})
+        services.service_update(
+            actor=keeper, service=far, expected_version=far.version, changes={"name": "X"}
+        )
     with pytest.raises(PermissionRefused):
         services.provider_create(actor=keeper, name="External clinic", province=province("01"))
 
@@ -52,7 +54,9 @@ def test_system_admin_adds_external_providers(home):
 def test_a_stale_or_missing_version_is_refused_and_nothing_written(home, keeper):
     s = service(provider(home))
     with pytest.raises(StaleVersion):
-        services.service_update(actor=keeper, service=s, expected_version=s.version + 1, changes={"name": "X"})
+        services.service_update(
+            actor=keeper, service=s, expected_version=s.version + 1, changes={"name": "X"}
+        )
     with pytest.raises(VersionRequired):
         services.service_update(actor=keeper, service=s, expected_version=None, changes={"name": "X"})
     assert Service.objects.get(pk=s.pk).name == s.name
@@ -69,7 +73,9 @@ def test_field_errors_name_the_field(home, keeper):
     assert {"service_type", "max_age"} <= set(refused.value.field_errors)
     with pytest.raises(ValidationFailed) as too_long:
         services.service_create(
-            actor=keeper, provider=p, data={"name": "x" * 201, "service_type": "legal_aid", "province": p.province}
+            actor=keeper,
+            provider=p,
+            data={"name": "x" * 201, "service_type": "legal_aid", "province": p.province},
         )
     assert "name" in too_long.value.field_errors
     assert not Service.objects.exists()
@@ -92,7 +98,11 @@ def test_capacity_by_the_providers_own_staff_only(home):
 def test_closing_a_service_is_audited_with_its_reason(home, keeper):
     s = service(provider(home))
     services.service_status_set(
-        actor=keeper, service=s, expected_version=s.version, status=ServiceStatus.CLOSED, reason="Hết kinh phí"
+        actor=keeper,
+        service=s,
+        expected_version=s.version,
+        status=ServiceStatus.CLOSED,
+        reason="Hết kinh phí",
     )
     event = AuditEvent.objects.get(action=AuditAction.TRANSITION, object_id=str(s.pk))
     assert event.reason == "Hết kinh phí"
@@ -102,7 +112,9 @@ def test_closing_a_service_is_audited_with_its_reason(home, keeper):
 def test_renaming_a_provider_refreshes_its_services_search(home, keeper):
     p = provider(home)
     service(p, name="Tư vấn")
-    services.provider_update(actor=keeper, provider=p, expected_version=p.version, changes={"name": "Ánh Dương"})
+    services.provider_update(
+        actor=keeper, provider=p, expected_version=p.version, changes={"name": "Ánh Dương"}
+    )
     found = service_search_for(user=keeper, filters=ServiceFilters(q="anh duong"))
     assert [s.name for s in found] == ["Tư vấn"]
     assert Provider.objects.get(pk=p.pk).version == 2
