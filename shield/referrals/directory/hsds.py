@@ -35,7 +35,7 @@ PROFILE = "https://openreferral.org/imports/hsds/"
 TAXONOMY_ID = uuid.UUID("5f0f3b8e-0c43-5c6a-9f0e-4b1f6a2d6a10")
 TAXONOMY_NAME = "Shield service types (Law 53/2024/QH15 Ch. V)"
 # HSDS service status for each of ours: HSDS has no "closed", its nearest is "inactive".
-STATUS = {
+STATUS: dict[str, str] = {
     ServiceStatus.ACTIVE: "active",
     ServiceStatus.TEMPORARILY_CLOSED: "temporarily closed",
     ServiceStatus.CLOSED: "inactive",
