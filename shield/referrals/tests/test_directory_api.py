@@ -1,7 +1,9 @@
 """The directory's REST API: the permission matrix, If-Match (412/428), hidden addresses."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from shield.accounts.roles import Role
 from shield.accounts.tests.factories import member
@@ -201,3 +203,27 @@ def test_max_length_is_a_field_error(world):
     )
     assert response.status_code == 400
     assert "name" in response.json()
+
+
+def test_api_list_query_count_does_not_grow(world, django_assert_max_num_queries):
+    client = client_for(world["readers"].permitted)
+    client.get(f"{API}/services/")
+    for i in range(30):
+        service(world["provider"], name=f"Dịch vụ {i:02d}")
+    with django_assert_max_num_queries(12):
+        response = client.get(f"{API}/services/", {"page_size": 25})
+    assert len(response.json()["results"]) == 25
+
+
+def test_hsds_list_query_count_does_not_grow(world):
+    client = client_for(world["readers"].permitted)
+    client.get("/hsds/services", {"per_page": 25})
+    with CaptureQueriesContext(connection) as few:
+        client.get("/hsds/services", {"per_page": 25})
+    for i in range(30):
+        service(world["provider"], name=f"Dịch vụ {i:02d}")
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/hsds/services", {"per_page": 25})
+    assert len(response.json()["contents"]) == 25
+    # The same queries however many services (savepoints of the audit write included).
+    assert len(many.captured_queries) == len(few.captured_queries) <= 14

@@ -216,3 +216,79 @@ def test_directory_list_query_count_does_not_grow(world, django_assert_max_num_q
     with django_assert_max_num_queries(12):
         response = client.get("/referrals/directory/")
     assert response.content.decode().count('data-testid="service-row"') == 20
+
+
+def test_remaining_writes_in_the_matrix(world):
+    s, p = world["service"], world["provider"]
+    assert_matrix(
+        Endpoint(
+            "POST",
+            f"/referrals/directory/providers/{p.pk}/edit/",
+            data={
+                "name": "Trung tâm Bình An Mới",
+                "province": str(p.province_id),
+                "is_active": "on",
+                "version": p.version,
+            },
+            permitted_status={302},
+        ),
+        world["keepers"],
+        snapshot=snapshot,
+    )
+    assert_matrix(
+        Endpoint(
+            "POST",
+            f"/referrals/directory/providers/{p.pk}/services/new/",
+            data={
+                "name": "Dịch vụ mới",
+                "service_type": "loans",
+                "province": str(p.province_id),
+                "victim_status": "any",
+            },
+            permitted_status={302},
+        ),
+        world["keepers"],
+        snapshot=snapshot,
+    )
+    assert_matrix(
+        Endpoint(
+            "POST",
+            f"/referrals/directory/services/{s.pk}/status/",
+            data={"status": "temporarily_closed", "version": s.version},
+            permitted_status={302},
+        ),
+        world["keepers"],
+        snapshot=snapshot,
+    )
+    assert_matrix(
+        Endpoint("GET", f"/referrals/directory/services/{s.pk}/capacity/"),
+        world["counters"],
+        snapshot=snapshot,
+    )
+    # Any agency's keeper may open the form (for their own agency): no other-agency refusal here.
+    keepers = Actors(permitted=world["keepers"].other_agency, no_permission=world["readers"].permitted)
+    assert_matrix(Endpoint("GET", "/referrals/directory/providers/new/"), keepers, snapshot=snapshot)
+    assert Provider.objects.get(pk=p.pk).name == "Trung tâm Bình An Mới"
+    assert Service.objects.filter(name="Dịch vụ mới").exists()
+
+
+def test_provider_page_query_count_does_not_grow(world, django_assert_max_num_queries):
+    p = world["provider"]
+    client = Client()
+    client.force_login(world["readers"].permitted)
+    url = f"/referrals/directory/providers/{p.pk}/"
+    client.get(url)
+    for i in range(25):
+        service(p, name=f"Dịch vụ {i:02d}")
+    with django_assert_max_num_queries(12):
+        response = client.get(url)
+    assert response.content.decode().count('data-testid="service-row"') == 20
+
+
+def test_the_directory_speaks_vietnamese(world, settings):
+    settings.LANGUAGE_CODE = "vi"
+    client = Client()
+    client.force_login(world["readers"].permitted)
+    body = client.get("/referrals/directory/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "Danh bạ dịch vụ" in body
+    assert "Thân thiện với trẻ em" in body
