@@ -89,8 +89,16 @@ class StepForm(VersionedForm):
         label=_("Note"), required=False, max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args: Any, reason_required: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, reason_required: bool = False, confirm: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if confirm:
+            self.fields["confirm"] = forms.BooleanField(
+                label=_("Yes, end this referral. This cannot be undone."),
+                error_messages={"required": _("Tick the box to confirm.")},
+            )
+            self.fields["confirm"].widget.attrs["class"] = "form-check-input"
         if reason_required:
             self.fields["note"].required = True
             self.fields["note"].label = _("Reason")

@@ -5,7 +5,7 @@ answers 404, its PermissionRefused the audited 403 page, other refusals show on 
 """
 
 import uuid
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shield import audit
+from shield.accounts import policy
 from shield.accounts.models import User
 from shield.audit.models import AuditAction
 from shield.audit.refusals import permission_denied
@@ -27,19 +28,21 @@ from shield.core.htmx import render_page_or_partial
 from shield.core.pagination import CappedPaginator
 from shield.referrals.lifecycle import figures as figure_queries
 from shield.referrals.lifecycle import forms, presenters, selectors, services
-from shield.referrals.models import Provider, Referral, Service, ServiceStatus
+from shield.referrals.models import Provider, Referral, ReferralStatus, Service, ServiceStatus
 
 PAGE_SIZE = 25
 REFERRAL_TYPE = "referrals.referral"
 ACTIONS = ("accept", "decline", "waitlist", "start_service", "complete", "cancel", "revoke")
 REASON_REQUIRED = ("decline", "cancel", "revoke")
+# Ending a referral from the sending side asks for a tick first.
+CONFIRM = ("cancel", "revoke")
 
 
 def _user(request: HttpRequest) -> User | None:
     user = request.user
-    if not user.is_authenticated:
+    if not user.is_authenticated or not isinstance(user, User):
         return None
-    return cast(User, user)
+    return user
 
 
 def _login(request: HttpRequest) -> HttpResponse:
@@ -56,7 +59,7 @@ def _list_page(request: HttpRequest, *, side: str) -> HttpResponse:
     allowed = (
         bool(selectors.receiving_agency_ids(user))
         if inbox
-        else (user.has_perm(selectors.MAKE) or user.has_perm(selectors.SUPERVISE))
+        else (policy.has_permission(user, selectors.MAKE) or policy.has_permission(user, selectors.SUPERVISE))
     )
     if not allowed:
         return permission_denied(request, object_type=REFERRAL_TYPE)
@@ -175,7 +178,9 @@ def referral_act(request: HttpRequest, referral_id: uuid.UUID, action: str) -> H
         raise Http404
     referral = _get(user, referral_id)
     form_class = forms.CompleteForm if action == "complete" else forms.StepForm
-    form = form_class(request.POST, reason_required=action in REASON_REQUIRED, prefix=action)
+    form = form_class(
+        request.POST, reason_required=action in REASON_REQUIRED, confirm=action in CONFIRM, prefix=action
+    )
     if form.is_valid():
         try:
             CALLS[action](user, referral, form.cleaned_data["version"], form.cleaned_data)
@@ -207,7 +212,7 @@ def referral_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     user = _user(request)
     if user is None:
         return _login(request)
-    if not user.has_perm(selectors.MAKE):
+    if not policy.has_permission(user, selectors.MAKE):
         return permission_denied(request, object_type="cases.case", object_id=str(case_id))
     try:
         case = case_selectors.case_get_for(user=user, case_id=case_id)
@@ -224,7 +229,7 @@ def referral_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             if _is_uuid(action_id)
             else None
         )
-    initial = {"care_plan_action": action.pk if action else None}
+    initial: dict[str, Any] = {"care_plan_action": action.pk if action else None}
     if action is not None:
         initial["reason"] = action.description
     form = forms.ReferralSendForm(request.POST or None, services=choices, initial=initial)
@@ -272,13 +277,20 @@ def figures(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if user is None:
         return _login(request)
-    if not user.has_perm(selectors.SUPERVISE):
+    if not policy.has_permission(user, selectors.SUPERVISE):
         return permission_denied(request, object_type=REFERRAL_TYPE)
     scoped = figure_queries.scoped_for(user)
+    overall = figure_queries.overall(scoped)
     context = {
-        "overall": figure_queries.overall(scoped),
-        "by_province": figure_queries.by_group(scoped, "from_agency__province__name"),
-        "by_service_type": figure_queries.by_group(scoped, "service_type"),
+        "overall": overall,
+        "states": [(ReferralStatus(status).label, count) for status, count in overall.by_state.items()],
+        "tables": [
+            (
+                _("By province of the referring agency"),
+                figure_queries.by_group(scoped, "from_agency__province__name"),
+            ),
+            (_("By type of service"), figure_queries.by_group(scoped, "service_type")),
+        ],
     }
     audit.record(action=AuditAction.LIST, actor=user, object_type=REFERRAL_TYPE, details={"list": "figures"})
     return render(request, "referrals/lifecycle/referral_figures.html", context)

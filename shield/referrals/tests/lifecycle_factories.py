@@ -12,6 +12,7 @@ from shield.accounts.roles import Role
 from shield.accounts.tests.factories import AgencyFactory, member, province
 from shield.cases.models import Case, Consent, ConsentGivenBy, ConsentScope
 from shield.cases.tests import factories as case_factories
+from shield.people.tests import factories as people_factories
 from shield.referrals.lifecycle import services
 from shield.referrals.models import Provider, Referral, ReferralUrgency, Service
 
@@ -63,10 +64,17 @@ class Loop:
     service: Service
 
 
-def loop(**service_fields: Any) -> Loop:
+def loop(
+    *, person_fields: dict[str, Any] | None = None, receiving_province: str = "01", **service_fields: Any
+) -> Loop:
     sender = case_factories.team()
-    case = case_factories.open_case(actor=sender.worker, agency=sender.agency, assigned_worker=sender.worker)
-    receiving = AgencyFactory.create()
+    subject = people_factories.person(
+        actor=sender.worker, owner_agency=sender.agency, **(person_fields or {})
+    )
+    case = case_factories.open_case(
+        actor=sender.worker, agency=sender.agency, person_=subject, assigned_worker=sender.worker
+    )
+    receiving = AgencyFactory.create(province=province(receiving_province))
     prov = provider(agency=receiving)
     return Loop(
         sender=sender,
