@@ -190,7 +190,7 @@ def test_refer_from_the_case_and_from_a_care_plan_action() -> None:
     assert 'data-testid="refer-link"' in case_page
     assert 'data-testid="refer-action-link"' in case_page
     url = reverse("referrals:referral_new", args=[world.case.pk])
-    form = client.get(url, {"action": action.pk}).content.decode()
+    form = client.get(url, {"action": str(action.pk)}).content.decode()
     assert "Find a shelter place" in form
     response = client.post(
         url,
