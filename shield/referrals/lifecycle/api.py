@@ -116,12 +116,12 @@ def referral_detail(user: User, referral: Referral) -> dict[str, Any]:
 class ReferralOut(serializers.Serializer[Referral]):
     """The referral as the API answers it (documentation of the shape; built by `referral_detail`)."""
 
-    id = serializers.UUIDField()
-    reference = serializers.CharField()
-    status = NamedChoiceField(ReferralStatus)
-    urgency = NamedChoiceField(ReferralUrgency)
-    outcome = serializers.CharField()
-    version = serializers.IntegerField()
+    id = serializers.UUIDField(read_only=True)
+    reference = serializers.CharField(read_only=True)
+    status = NamedChoiceField(ReferralStatus, read_only=True)
+    urgency = NamedChoiceField(ReferralUrgency, read_only=True)
+    outcome = serializers.CharField(read_only=True)
+    version = serializers.IntegerField(read_only=True)
 
 
 class SendIn(serializers.Serializer[Any]):
@@ -263,19 +263,21 @@ STEPS = {
 }
 
 
+STEP_SCHEMA: dict[str, Any] = {
+    "summary": "One step of a referral: accept, decline, waitlist, start-service, complete, cancel, revoke",
+    "description": (
+        "`note` is the reason where the step needs one (decline, cancel, revoke); `complete` "
+        "needs `outcome`. Name the version: If-Match or `version` in the body."
+    ),
+    "parameters": [schema.IF_MATCH],
+    "request": StepIn,
+    "responses": {200: ReferralOut, **schema.VERSIONED_ERRORS},
+}
+
+
 class ReferralStepView(_Base):
     step = ""
 
-    @extend_schema(
-        summary="One step of a referral: accept, decline, waitlist, start-service, complete, cancel, revoke",
-        description=(
-            "`note` is the reason where the step needs one (decline, cancel, revoke); `complete` "
-            "needs `outcome`. Name the version: If-Match or `version` in the body."
-        ),
-        parameters=[schema.IF_MATCH],
-        request=StepIn,
-        responses={200: ReferralOut, **schema.VERSIONED_ERRORS},
-    )
     def post(self, request: Request, referral_id: uuid.UUID) -> Response:
         referral = self.referral()
         version = expected_version(request, referral)
@@ -292,7 +294,7 @@ def step_view(step: str) -> Any:
     name = step.replace("-", "_")
 
     class View(ReferralStepView):
-        @extend_schema(operation_id=f"referrals_{name}")
+        @extend_schema(operation_id=f"referrals_{name}", **STEP_SCHEMA)
         def post(self, request: Request, referral_id: uuid.UUID) -> Response:
             return super().post(request, referral_id)
 
