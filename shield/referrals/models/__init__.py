@@ -9,9 +9,25 @@ from shield.referrals.models.referral import (
     ReferralStep,
     ReferralUrgency,
 )
+from shield.referrals.models.shelter import (
+    SHELTER_SERVICE_TYPE,
+    BedCategory,
+    BedHold,
+    BedInventory,
+    DischargeDestination,
+    HoldStatus,
+    ShelterStay,
+)
 from shield.referrals.models.support import SupportDelivery
 
 __all__ = [
+    "SHELTER_SERVICE_TYPE",
+    "BedCategory",
+    "BedHold",
+    "BedInventory",
+    "DischargeDestination",
+    "HoldStatus",
+    "ShelterStay",
     "CLOSED_STATUSES",
     "Provider",
     "Referral",
