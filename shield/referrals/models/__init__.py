@@ -18,17 +18,16 @@ from shield.referrals.models.shelter import (
     HoldStatus,
     ShelterStay,
 )
-from shield.referrals.models.support import SupportDelivery
+from shield.referrals.models.support import SupportDelivery, SupportType
 
 __all__ = [
+    "CLOSED_STATUSES",
     "SHELTER_SERVICE_TYPE",
     "BedCategory",
     "BedHold",
     "BedInventory",
     "DischargeDestination",
     "HoldStatus",
-    "ShelterStay",
-    "CLOSED_STATUSES",
     "Provider",
     "Referral",
     "ReferralOutcome",
@@ -37,5 +36,7 @@ __all__ = [
     "ReferralUrgency",
     "Service",
     "ServiceStatus",
+    "ShelterStay",
     "SupportDelivery",
+    "SupportType",
 ]

@@ -47,7 +47,10 @@ class BedInventory(BaseModel):
     supersedes it; rows are never edited (a correction is a new inventory)."""
 
     service = models.ForeignKey(
-        "referrals.Service", on_delete=models.PROTECT, related_name="bed_inventories", verbose_name=_("shelter")
+        "referrals.Service",
+        on_delete=models.PROTECT,
+        related_name="bed_inventories",
+        verbose_name=_("shelter"),
     )
     effective_from = models.DateField(_("in force from"))
     girls = models.PositiveIntegerField(_("beds for girls"), default=0)
@@ -56,7 +59,9 @@ class BedInventory(BaseModel):
     men = models.PositiveIntegerField(_("beds for men"), default=0)
     families = models.PositiveIntegerField(_("family places"), default=0)
     note = models.CharField(_("note"), max_length=500, blank=True)
-    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by"))
+    recorded_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
 
     class Meta:
         ordering = ["-effective_from", "-created_at"]
@@ -89,16 +94,28 @@ class ShelterStay(VersionedModel):
     )
     category = models.CharField(_("bed category"), max_length=10, choices=BedCategory.choices)
     admitted_on = models.DateField(_("admitted on"))
-    admitted_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("admitted by"))
+    admitted_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("admitted by")
+    )
     planned_exit_on = models.DateField(_("planned exit"), null=True, blank=True)
     # Set when the admission went beyond the beds of its category: who allowed it and why.
     override_by = models.ForeignKey(
-        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("capacity overridden by")
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("capacity overridden by"),
     )
     override_reason = models.CharField(_("reason for going beyond capacity"), max_length=500, blank=True)
     discharged_on = models.DateField(_("discharged on"), null=True, blank=True)
     discharged_by = models.ForeignKey(
-        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("discharged by")
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("discharged by"),
     )
     discharge_destination = models.CharField(
         _("destination"), max_length=20, choices=DischargeDestination.choices, blank=True
@@ -127,7 +144,8 @@ class ShelterStay(VersionedModel):
                 name="stay_discharge_has_destination",
             ),
             models.CheckConstraint(
-                condition=Q(override_by__isnull=True) | ~Q(override_reason=""), name="stay_override_has_reason"
+                condition=Q(override_by__isnull=True) | ~Q(override_reason=""),
+                name="stay_override_has_reason",
             ),
         ]
 
@@ -148,7 +166,9 @@ class BedHold(VersionedModel):
     )
     category = models.CharField(_("bed category"), max_length=10, choices=BedCategory.choices)
     held_until = models.DateTimeField(_("held until"))
-    status = models.CharField(_("status"), max_length=10, choices=HoldStatus.choices, default=HoldStatus.ACTIVE)
+    status = models.CharField(
+        _("status"), max_length=10, choices=HoldStatus.choices, default=HoldStatus.ACTIVE
+    )
     held_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("held by"))
     released_at = models.DateTimeField(_("released at"), null=True, blank=True)
     release_reason = models.CharField(_("reason for release"), max_length=500, blank=True)

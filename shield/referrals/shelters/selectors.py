@@ -83,7 +83,9 @@ def inventory_on(service: Service, day: datetime.date) -> BedInventory | None:
 
 
 def inventories_of(service: Service) -> list[BedInventory]:
-    return list(BedInventory.objects.filter(service=service).select_related("recorded_by").order_by("-effective_from"))
+    return list(
+        BedInventory.objects.filter(service=service).select_related("recorded_by").order_by("-effective_from")
+    )
 
 
 def occupied_on(service: Service, day: datetime.date) -> dict[str, int]:
@@ -99,9 +101,13 @@ def occupied_on(service: Service, day: datetime.date) -> dict[str, int]:
     return {r["category"]: r["n"] for r in rows}
 
 
-def live_holds(service: Service, *, at: datetime.datetime | None = None, excluding: uuid.UUID | None = None) -> dict[str, int]:
+def live_holds(
+    service: Service, *, at: datetime.datetime | None = None, excluding: uuid.UUID | None = None
+) -> dict[str, int]:
     """Beds held now per category: active holds whose deadline has not passed."""
-    rows = BedHold.objects.filter(service=service, status=HoldStatus.ACTIVE, held_until__gt=at or timezone.now())
+    rows = BedHold.objects.filter(
+        service=service, status=HoldStatus.ACTIVE, held_until__gt=at or timezone.now()
+    )
     if excluding is not None:
         rows = rows.exclude(pk=excluding)
     return {r["category"]: r["n"] for r in rows.values("category").annotate(n=Count("pk")).order_by()}
@@ -167,24 +173,14 @@ class VacancyRow:
         return sum(c.held for c in self.categories)
 
 
-def vacancy_board_for(*, user: Viewer, filters: VacancyFilters | None = None) -> list[VacancyRow]:
-    """Free beds today per active shelter and category, from stays and live holds.
-
-    Four queries whatever the number of stays: the shelters, their inventories in force (one
-    correlated subquery picks the latest per shelter), open stays counted per shelter and category
-    in SQL (the partial index `stay_open` covers it), live holds counted likewise.
-    """
-    f = filters or VacancyFilters()
-    if not may_read_shelters(user):
-        return []
+def beds_for_shelters(shelters: list[Service]) -> dict[uuid.UUID, list[CategoryBeds]]:
+    """Today's beds per category of each shelter, in three queries whatever the number of stays:
+    the inventories in force (a correlated subquery picks the latest per shelter), open stays
+    counted per shelter and category in SQL (the partial index `stay_open`), live holds likewise."""
     today, now = timezone.localdate(), timezone.now()
-    services = Service.objects.filter(service_type=SHELTER_SERVICE_TYPE, status=ServiceStatus.ACTIVE)
-    if f.province_id:
-        services = services.filter(province_id=f.province_id)
-    shelters = list(services.select_related("province", "provider").order_by("province__name", "name"))
-    if not shelters:
-        return []
     ids = [s.pk for s in shelters]
+    if not ids:
+        return {}
     latest = (
         BedInventory.objects.filter(service=OuterRef("service"), effective_from__lte=today)
         .order_by("-effective_from", "-created_at")
@@ -209,15 +205,39 @@ def vacancy_board_for(*, user: Viewer, filters: VacancyFilters | None = None) ->
         .order_by()
     ):
         held[(r["service_id"], r["category"])] = r["n"]
+    result = {}
+    for pk in ids:
+        inventory = inventories.get(pk)
+        result[pk] = [
+            CategoryBeds(c, inventory.beds(c) if inventory else 0, occupied[(pk, c)], held[(pk, c)])
+            for c in BedCategory.values
+        ]
+    return result
+
+
+def vacancy_board_for(*, user: Viewer, filters: VacancyFilters | None = None) -> list[VacancyRow]:
+    """Free beds today per active shelter and category, from stays and live holds.
+
+    Four queries whatever the number of stays: the shelters, their inventories in force (one
+    correlated subquery picks the latest per shelter), open stays counted per shelter and category
+    in SQL (the partial index `stay_open` covers it), live holds counted likewise.
+    """
+    f = filters or VacancyFilters()
+    if not may_read_shelters(user):
+        return []
+    services = Service.objects.filter(service_type=SHELTER_SERVICE_TYPE, status=ServiceStatus.ACTIVE)
+    if f.province_id:
+        services = services.filter(province_id=f.province_id)
+    shelters = list(services.select_related("province", "provider").order_by("province__name", "name"))
+    if not shelters:
+        return []
+    counts = beds_for_shelters(shelters)
     categories = [f.category] if f.category else list(BedCategory.values)
     board = []
     for shelter in shelters:
-        inventory = inventories.get(shelter.pk)
         row = VacancyRow(service=shelter)
-        for c in categories:
-            beds = inventory.beds(c) if inventory else 0
-            cell = CategoryBeds(c, beds, occupied[(shelter.pk, c)], held[(shelter.pk, c)])
-            if cell.beds or cell.occupied or cell.held:
+        for cell in counts[shelter.pk]:
+            if cell.category in categories and (cell.beds or cell.occupied or cell.held):
                 row.categories.append(cell)
         if not row.categories or (f.with_free_beds_only and row.free == 0):
             continue
@@ -258,7 +278,7 @@ def _window(month: datetime.date, today: datetime.date) -> tuple[datetime.date, 
 
 
 def _capacity_nights(inventories: list[BedInventory], start: datetime.date, end: datetime.date) -> int:
-    """Beds × nights over [start, end), following the inventory in force each night."""
+    """Beds x nights over [start, end), following the inventory in force each night."""
     ordered = sorted(inventories, key=lambda i: (i.effective_from, i.created_at))
     total, day = 0, start
     while day < end:
@@ -271,11 +291,11 @@ def _capacity_nights(inventories: list[BedInventory], start: datetime.date, end:
 def utilisation_for(
     *, service: Service, months: int = 12, today: datetime.date | None = None
 ) -> list[MonthUtilisation]:
-    """Utilisation per month, newest first: bed-nights ÷ (beds × nights) (HUD HMIS).
+    """Utilisation per month, newest first: bed-nights ÷ (beds x nights) (HUD HMIS).
 
     Bed-nights are summed in SQL, one query for all the months: each stay contributes the nights
     of the month it covers (from admission, or the month's first day, to discharge, or the window's
-    end). Beds × nights follows the inventory in force each night (a handful of rows).
+    end). Beds x nights follows the inventory in force each night (a handful of rows).
     """
     today = today or timezone.localdate()
     windows = [_window(_month_start(today, back), today) for back in range(months)]
@@ -307,18 +327,28 @@ def stays_visible_q(user: Viewer | None) -> Q:
     )
 
 
-def stay_list_for(*, user: Viewer, service: Service | None = None, current_only: bool = False) -> QuerySet[ShelterStay]:
+def stay_list_for(
+    *, user: Viewer, service: Service | None = None, current_only: bool = False
+) -> QuerySet[ShelterStay]:
     rows = ShelterStay.objects.filter(stays_visible_q(user))
     if service is not None:
         rows = rows.filter(service=service)
     if current_only:
         rows = rows.filter(discharged_on__isnull=True)
-    return rows.select_related("person", "case", "service", "referral").order_by("-admitted_on", "-created_at")
+    return rows.select_related("person", "case", "service", "referral").order_by(
+        "-admitted_on", "-created_at"
+    )
 
 
 def stay_get_for(*, user: Viewer, stay_id: uuid.UUID | str) -> ShelterStay:
     rows = ShelterStay.objects.filter(stays_visible_q(user)).select_related(
-        "person", "case", "case__owner_agency", "service", "service__provider", "service__provider__agency", "referral"
+        "person",
+        "case",
+        "case__owner_agency",
+        "service",
+        "service__provider",
+        "service__provider__agency",
+        "referral",
     )
     return one_or_not_found(rows, stay_id)
 

@@ -47,7 +47,9 @@ HOLDABLE_STATUSES = frozenset({ReferralStatus.SENT, ReferralStatus.ACCEPTED, Ref
 
 def _lock_shelter(service: Service) -> Service:
     """The shelter's row, locked for this transaction: admissions, holds and inventories queue."""
-    locked = Service.objects.select_for_update().select_related("provider", "provider__agency").get(pk=service.pk)
+    locked = (
+        Service.objects.select_for_update().select_related("provider", "provider__agency").get(pk=service.pk)
+    )
     if locked.service_type != SHELTER_SERVICE_TYPE:
         raise ValidationFailed(_("This service is not a shelter."))
     return locked
@@ -59,7 +61,10 @@ def refresh_capacity(service: Service) -> None:
     maximum = sum(c.beds for c in beds)
     available = min(sum(c.free for c in beds), maximum)
     Service.objects.filter(pk=service.pk).update(
-        capacity_unit="beds", capacity_available=available, capacity_maximum=maximum, capacity_updated_at=timezone.now()
+        capacity_unit="beds",
+        capacity_available=available,
+        capacity_maximum=maximum,
+        capacity_updated_at=timezone.now(),
     )
 
 
@@ -132,7 +137,10 @@ def _start_service(*, actor: User, referral: Referral) -> None:
     referral.status = ReferralStatus.IN_SERVICE
     save_versioned(referral, expected_version=referral.version, fields=["status"])
     ReferralStep.objects.create(
-        referral=referral, from_status=ReferralStatus.ACCEPTED, to_status=ReferralStatus.IN_SERVICE, actor=actor
+        referral=referral,
+        from_status=ReferralStatus.ACCEPTED,
+        to_status=ReferralStatus.IN_SERVICE,
+        actor=actor,
     )
     audit.record(
         action=AuditAction.TRANSITION,
@@ -164,11 +172,15 @@ def shelter_admit(
     """Admit the person of an accepted shelter referral. The referral moves to `in_service` and its
     bed hold is used. Beyond capacity (occupied + held ≥ beds of the category that day) only a
     supervisor (`referrals.supervise`) admits, with `override_reason`."""
-    referral = Referral.objects.select_related("case", "case__owner_agency", "service", "provider").get(pk=referral.pk)
+    referral = Referral.objects.select_related("case", "case__owner_agency", "service", "provider").get(
+        pk=referral.pk
+    )
     if referral.service is None or referral.service.service_type != SHELTER_SERVICE_TYPE:
         raise ValidationFailed(_("This referral is not to a shelter."))
     service = _lock_shelter(referral.service)
-    referral = Referral.objects.select_for_update().select_related("case", "case__owner_agency").get(pk=referral.pk)
+    referral = (
+        Referral.objects.select_for_update().select_related("case", "case__owner_agency").get(pk=referral.pk)
+    )
     case = referral.case
     supervisor = access.may_supervise(actor, provider=service.provider, case=case)
     if not (access.may_record_for(actor, provider=service.provider, case=case) or supervisor):
@@ -200,7 +212,9 @@ def shelter_admit(
     over = occupied + held >= beds
     if over:
         if not reason:
-            raise ValidationFailed(field_errors={"override_reason": [_capacity_refusal(category, beds, occupied, held)]})
+            raise ValidationFailed(
+                field_errors={"override_reason": [_capacity_refusal(category, beds, occupied, held)]}
+            )
         if not supervisor:
             raise PermissionRefused(_("Only a supervisor may admit beyond the shelter's capacity."))
     stay = ShelterStay.objects.create(
@@ -243,7 +257,9 @@ def shelter_discharge(
     """Discharge a resident: the date (not before admission, not in the future), where they went
     and why. The bed is free from that night."""
     service = _lock_shelter(stay.service)
-    stay = ShelterStay.objects.select_for_update().select_related("case", "case__owner_agency").get(pk=stay.pk)
+    stay = (
+        ShelterStay.objects.select_for_update().select_related("case", "case__owner_agency").get(pk=stay.pk)
+    )
     if not (
         access.may_record_for(actor, provider=service.provider, case=stay.case)
         or access.may_supervise(actor, provider=service.provider, case=stay.case)
@@ -291,7 +307,9 @@ def _may_hold(actor: User, referral: Referral, service: Service) -> bool:
 
 
 @transaction.atomic
-def bed_hold_place(*, actor: User, referral: Referral, category: str, held_until: datetime.datetime) -> BedHold:
+def bed_hold_place(
+    *, actor: User, referral: Referral, category: str, held_until: datetime.datetime
+) -> BedHold:
     """Keep a bed of `category` for an open shelter referral until `held_until` (at most 14 days).
     Only a free bed may be held; the hold counts as occupied until admission, release or expiry."""
     referral = Referral.objects.select_related("service", "from_agency", "case").get(pk=referral.pk)
@@ -327,13 +345,21 @@ def bed_hold_place(*, actor: User, referral: Referral, category: str, held_until
 def bed_hold_release(*, actor: User, hold: BedHold, version: int | None, reason: str = "") -> BedHold:
     """Release a hold before its deadline (the referral was cancelled, the person went elsewhere)."""
     service = _lock_shelter(hold.service)
-    hold = BedHold.objects.select_for_update().select_related("referral", "referral__from_agency").get(pk=hold.pk)
+    hold = (
+        BedHold.objects.select_for_update()
+        .select_related("referral", "referral__from_agency")
+        .get(pk=hold.pk)
+    )
     if not _may_hold(actor, hold.referral, service):
         raise PermissionRefused(_("Only the referring agency or the shelter's staff release a hold."))
     check_version(hold.version, version)
     if hold.status != HoldStatus.ACTIVE:
         raise InvalidTransition(_("This hold is no longer active."))
-    hold.status, hold.released_at, hold.release_reason = HoldStatus.CANCELLED, timezone.now(), reason.strip()[:500]
+    hold.status, hold.released_at, hold.release_reason = (
+        HoldStatus.CANCELLED,
+        timezone.now(),
+        reason.strip()[:500],
+    )
     save_versioned(hold, expected_version=version, fields=["status", "released_at", "release_reason"])
     refresh_capacity(service)
     audit.record(

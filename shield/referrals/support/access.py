@@ -38,6 +38,7 @@ def staff_q(user: Viewer | None, permission: str, *, provider_path: str) -> Q:
 def reaches_agency(user: Viewer | None, permission: str, agency: Agency | None) -> bool:
     if agency is None or not policy.has_permission(user, permission):
         return False
+    assert user is not None
     return case_selectors.may_act_in_agency(user=user, agency=agency, permission=permission)
 
 

@@ -12,23 +12,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shield.core import dated_rules
+from shield.referrals.models.support import SupportType
+
+__all__ = ["Regime", "RegimeKind", "SupportType", "regime_for", "regimes_in_force"]
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "support_regimes.json"
-
-
-class SupportType(models.TextChoices):
-    """The kinds of support Law 53/2024 Ch. V lists (codes of the directory's service types)."""
-
-    TRAVEL_AND_MEALS = "travel_and_meals", _("Travel and meals to return home")
-    HEALTH_CHECK = "health_check", _("Health check and treatment")
-    HEALTH_INSURANCE = "health_insurance", _("Health insurance")
-    PSYCHOLOGICAL = "psychological", _("Psychological support")
-    LEGAL_AID = "legal_aid", _("Legal advice and aid")
-    EDUCATION_VOCATIONAL = "education_vocational", _("Education and vocational training")
-    EMPLOYMENT = "employment", _("Employment counselling")
-    HARDSHIP_ALLOWANCE = "hardship_allowance", _("Initial hardship allowance")
-    LOAN = "loan", _("Loan")
-    SHELTER = "shelter", _("Shelter")
 
 
 class RegimeKind(models.TextChoices):
@@ -47,6 +35,10 @@ class Regime:
     verified: bool
     effective_from: datetime.date
     effective_to: datetime.date | None
+
+    @property
+    def label(self) -> str:
+        return str(SupportType(self.support_type).label)
 
     @property
     def is_money(self) -> bool:

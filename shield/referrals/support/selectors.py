@@ -47,12 +47,21 @@ def delivery_list_for(*, user: Viewer, filters: DeliveryFilters | None = None) -
         rows = rows.filter(delivered_on__lte=f.delivered_to)
     if not f.include_voided:
         rows = rows.filter(voided_at__isnull=True)
-    return rows.select_related("case", "person", "provider", "recorded_by").order_by("-delivered_on", "-created_at")
+    return rows.select_related("case", "person", "provider", "recorded_by").order_by(
+        "-delivered_on", "-created_at"
+    )
 
 
 def delivery_get_for(*, user: Viewer, delivery_id: uuid.UUID | str) -> SupportDelivery:
     rows = SupportDelivery.objects.filter(visible_q(user)).select_related(
-        "case", "case__owner_agency", "person", "provider", "referral", "care_plan_action", "recorded_by", "voided_by"
+        "case",
+        "case__owner_agency",
+        "person",
+        "provider",
+        "referral",
+        "care_plan_action",
+        "recorded_by",
+        "voided_by",
     )
     return one_or_not_found(rows, delivery_id)
 

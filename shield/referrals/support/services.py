@@ -20,17 +20,25 @@ from shield.referrals.models import Provider, Referral, ReferralStatus, SupportD
 from shield.referrals.support import access, regimes
 
 # A referral under which support may be recorded: the provider took the person on.
-DELIVERABLE_STATUSES = frozenset({ReferralStatus.ACCEPTED, ReferralStatus.IN_SERVICE, ReferralStatus.COMPLETED})
+DELIVERABLE_STATUSES = frozenset(
+    {ReferralStatus.ACCEPTED, ReferralStatus.IN_SERVICE, ReferralStatus.COMPLETED}
+)
 MAX_AMOUNT_VND = 10_000_000_000
 
 
 def _tie(
-    *, actor: User, referral: Referral | None, care_plan_action: CarePlanAction | None, provider: Provider | None
+    *,
+    actor: User,
+    referral: Referral | None,
+    care_plan_action: CarePlanAction | None,
+    provider: Provider | None,
 ) -> tuple[Case, Provider]:
     """The case and provider a delivery belongs to, from its referral or its care-plan action."""
     if (referral is None) == (care_plan_action is None):
         raise ValidationFailed(
-            field_errors={"referral": [_("Tie the delivery to a referral or to a care-plan action (one of them).")]}
+            field_errors={
+                "referral": [_("Tie the delivery to a referral or to a care-plan action (one of them).")]
+            }
         )
     if referral is not None:
         if provider is not None and provider.pk != referral.provider_id:
@@ -62,11 +70,20 @@ def support_delivery_record(
     """Record one delivery of support by the provider's staff, or by the case's workers for an
     external provider. The regime in force on `delivered_on` suggests the amount; an amount that
     differs from it (or exceeds its cap) is refused without `deviation_reason`."""
-    case, provider = _tie(actor=actor, referral=referral, care_plan_action=care_plan_action, provider=provider)
+    case, provider = _tie(
+        actor=actor, referral=referral, care_plan_action=care_plan_action, provider=provider
+    )
     if not access.may_record_for(actor, provider=provider, case=case):
-        if not case_selectors.can_view(user=actor, case=case) and not access.is_provider_staff(actor, provider):
+        if not case_selectors.can_view(user=actor, case=case) and not access.is_provider_staff(
+            actor, provider
+        ):
             raise NotFound()
-        raise PermissionRefused(_("Only the provider's staff, or the case's workers for an external provider, record its support."))
+        raise PermissionRefused(
+            _(
+                "Only the provider's staff, or the case's workers for an external provider, "
+                "record its support."
+            )
+        )
     errors: dict[str, list[str]] = {}
     if support_type not in regimes.SupportType.values:
         errors["support_type"] = [_("Choose a type of support from the list.")]
@@ -119,9 +136,13 @@ def support_delivery_record(
 
 
 @transaction.atomic
-def support_delivery_void(*, actor: User, delivery: SupportDelivery, version: int | None, reason: str) -> SupportDelivery:
+def support_delivery_void(
+    *, actor: User, delivery: SupportDelivery, version: int | None, reason: str
+) -> SupportDelivery:
     """Void a mistaken delivery (never deleted): it stays in the history, out of the totals."""
-    delivery = SupportDelivery.objects.select_for_update().select_related("case", "provider").get(pk=delivery.pk)
+    delivery = (
+        SupportDelivery.objects.select_for_update().select_related("case", "provider").get(pk=delivery.pk)
+    )
     if not access.may_record_for(actor, provider=delivery.provider, case=delivery.case):
         raise PermissionRefused(_("Only those who may record this provider's support may void it."))
     check_version(delivery.version, version)

@@ -51,7 +51,10 @@ def shelter(
     prov: Provider, *, name: str = "", beds: dict[str, int] | None = None, since: datetime.date | None = None
 ) -> Service:
     service = Service.objects.create(
-        provider=prov, name=name or f"Shelter {next(_numbers)}", service_type=SHELTER_SERVICE_TYPE, province=prov.province
+        provider=prov,
+        name=name or f"Shelter {next(_numbers)}",
+        service_type=SHELTER_SERVICE_TYPE,
+        province=prov.province,
     )
     if beds is not None:
         inventory(service, since or timezone.localdate() - datetime.timedelta(days=400), **beds)
@@ -127,7 +130,9 @@ def world(*, beds: dict[str, int] | None = None, province_code: str = "01", **kw
     shelter_agency = AgencyFactory.create(kind=AgencyKind.WOMENS_UNION, province=province(province_code))
     staff = member(Role.SERVICE_PROVIDER, agency=shelter_agency, scope=Scope.AGENCY)
     prov = provider(agency=shelter_agency, name="Ngôi nhà Bình yên", province_code=province_code)
-    service = shelter(prov, name="Nhà tạm lánh Bình yên", beds=beds if beds is not None else {"women": 2, "girls": 1})
+    service = shelter(
+        prov, name="Nhà tạm lánh Bình yên", beds=beds if beds is not None else {"women": 2, "girls": 1}
+    )
     return World(home, team.worker, team.supervisor, case, shelter_agency, staff, prov, service)
 
 
