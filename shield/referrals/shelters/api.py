@@ -21,6 +21,7 @@ from shield.cases.api.schema import ETAG, IF_MATCH
 from shield.core.api.versioning import with_etag
 from shield.core.errors import ValidationFailed
 from shield.core.lookups import one_or_not_found
+from shield.geo.models import Province
 from shield.people.selectors import display_name_for
 from shield.referrals.models import (
     BedCategory,
@@ -174,8 +175,6 @@ class VacancyListView(ShelterView):
             raise ValidationFailed(field_errors={"category": ["Unknown category."]})
         province_id = None
         if code := params.get("province", ""):
-            from shield.geo.models import Province
-
             province = Province.objects.filter(code=code[:10]).first()
             if province is None:
                 raise ValidationFailed(field_errors={"province": ["Unknown province."]})
@@ -354,8 +353,6 @@ class HoldView(CareAPIView):
 
 
 class HoldListView(HoldView):
-    pagination_class = ShelterOrder
-
     @extend_schema(
         responses={200: HoldSerializer(many=True), **ERRORS}, summary="A shelter's live holds you may see"
     )
