@@ -120,7 +120,7 @@ class AdmitSerializer(serializers.Serializer[Any]):
 
 class DischargeSerializer(serializers.Serializer[Any]):
     discharged_on = serializers.DateField()
-    destination = serializers.ChoiceField(choices=DischargeDestination.choices)
+    discharge_destination = serializers.ChoiceField(choices=DischargeDestination.choices)
     reason = serializers.CharField(max_length=2000)
     version = serializers.IntegerField(required=False, min_value=1)
 
@@ -138,7 +138,7 @@ class HoldWriteSerializer(serializers.Serializer[Any]):
     held_until = serializers.DateTimeField()
 
 
-class ReleaseSerializer(serializers.Serializer[Any]):
+class HoldReleaseSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     version = serializers.IntegerField(required=False, min_value=1)
 
@@ -336,7 +336,7 @@ class DischargeView(StayView):
             stay=stay,
             version=version,
             discharged_on=data["discharged_on"],
-            destination=data["destination"],
+            destination=data["discharge_destination"],
             reason=data["reason"],
         )
         return self.answer(done)
@@ -387,7 +387,7 @@ class HoldListView(HoldView):
 
 class HoldReleaseView(HoldView):
     @extend_schema(
-        request=ReleaseSerializer,
+        request=HoldReleaseSerializer,
         responses={200: HoldSerializer, **VERSIONED},
         parameters=[IF_MATCH, ETAG],
         summary="Release a held bed",
@@ -395,7 +395,7 @@ class HoldReleaseView(HoldView):
     def post(self, request: Request, hold_id: uuid.UUID) -> Response:
         hold = selectors.hold_get_for(user=self.user(), hold_id=hold_id)
         version = self.version_of(request, hold)
-        given = ReleaseSerializer(data=request.data)
+        given = HoldReleaseSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         released = services.bed_hold_release(
             actor=self.user(), hold=hold, version=version, reason=given.validated_data["reason"]

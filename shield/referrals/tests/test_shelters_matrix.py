@@ -134,7 +134,11 @@ def test_discharge_api_needs_the_version(world):
     client = Client()
     client.force_login(w.staff)
     url = f"/api/v1/referrals/shelters/stays/{stay.pk}/discharge/"
-    body = {"discharged_on": timezone.localdate().isoformat(), "destination": "family", "reason": "Home"}
+    body = {
+        "discharged_on": timezone.localdate().isoformat(),
+        "discharge_destination": "family",
+        "reason": "Home",
+    }
     assert client.post(url, body, content_type="application/json").status_code == 428
     stale = client.post(url, body, content_type="application/json", headers={"If-Match": '"9"'})
     assert stale.status_code == 412
