@@ -16,21 +16,22 @@ from shield.referrals.models.referral import (
     ReferralUrgency,
 )
 from shield.referrals.models.shelter import (
+    SHELTER_SERVICE_TYPE,
     BedCategory,
     BedHold,
     BedInventory,
     DischargeDestination,
     HoldStatus,
-    SHELTER_SERVICE_TYPE,
     ShelterStay,
 )
 from shield.referrals.models.support import SupportDelivery, SupportType
 
 __all__ = [
+    "CLOSED_STATUSES",
+    "SHELTER_SERVICE_TYPE",
     "BedCategory",
     "BedHold",
     "BedInventory",
-    "CLOSED_STATUSES",
     "DischargeDestination",
     "HoldStatus",
     "Provider",
@@ -39,7 +40,6 @@ __all__ = [
     "ReferralStatus",
     "ReferralStep",
     "ReferralUrgency",
-    "SHELTER_SERVICE_TYPE",
     "Service",
     "ServiceArea",
     "ServiceStatus",
