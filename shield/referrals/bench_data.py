@@ -1,0 +1,633 @@
+"""Referrals at national scale for the bench: a directory, ~500,000 referrals, shelter stays.
+
+Runs on top of a database already filled by `manage.py demo_data --persons N` (cases, persons,
+agencies, users) and adds, with bulk inserts (COPY on PostgreSQL, `bulk_create` elsewhere):
+
+- a directory of a few thousand services: every receiving Shield agency (social protection,
+  women's union, NGO) as a provider with a full range of services, and about a thousand external
+  providers (clinics, legal aid centres, vocational schools) over the 34 provinces, skewed to the
+  big cities;
+- referrals from the cases' agencies, mostly closed (completed with an outcome, declined,
+  cancelled, revoked) and a few percent open (sent, accepted, waitlisted, in service, the recent
+  ones), concentrated on the Shield agencies' inboxes, each with its timeline of steps;
+- shelter stays, when the shelters part's models are present.
+
+Every generated referral's reference starts with `BENCH-`, and the directory's rows have ids derived
+from a fixed namespace, so `--replace` removes exactly what an earlier run added (bench data only:
+never run it on a database with real records). Synthetic, seeded: two runs with the same options
+give the same data.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import random
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from django.apps import apps
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from shield.accounts.models import Agency, Membership, User
+from shield.accounts.roles import Role, Scope
+from shield.core.encryption import EncryptedTextField, encrypt
+from shield.geo.models import Province
+from shield.referrals.models import (
+    Provider,
+    Referral,
+    ReferralOutcome,
+    ReferralStatus,
+    ReferralStep,
+    ReferralUrgency,
+    Service,
+    ServiceStatus,
+)
+
+REFERENCE_PREFIX = "BENCH-"
+NAMESPACE = uuid.UUID("6f1c2a56-3e0b-4f5e-9a37-5b0c2d7e9a16")
+BATCH = 20_000
+
+# Agencies of these kinds receive referrals (they run shelters and services).
+RECEIVING_KINDS = ("social_protection", "womens_union", "ngo")
+
+# Law 53/2024 Ch. V support, HTCDS support-plan types, shelter and family tracing. The directory
+# part's taxonomy (`data/service_types.json`) wins when it exists.
+FALLBACK_SERVICE_TYPES = (
+    "shelter",
+    "travel_home",
+    "health_care",
+    "health_insurance",
+    "psychological_support",
+    "legal_aid",
+    "education_vocational",
+    "employment_counselling",
+    "hardship_allowance",
+    "loan",
+    "family_tracing",
+)
+
+# What external providers are, by service type: (name pattern in Vietnamese, capacity unit).
+EXTERNAL_KINDS: dict[str, tuple[str, str]] = {
+    "health_care": ("Bệnh viện Đa khoa {place}", "lượt khám"),
+    "psychological_support": ("Trung tâm Tham vấn Tâm lý {place}", "buổi"),
+    "legal_aid": ("Trung tâm Trợ giúp pháp lý Nhà nước {place}", "vụ việc"),
+    "education_vocational": ("Trường Trung cấp Nghề {place}", "chỗ học"),
+    "employment_counselling": ("Trung tâm Dịch vụ việc làm {place}", "lượt"),
+    "health_insurance": ("Bảo hiểm xã hội {place}", ""),
+    "loan": ("Ngân hàng Chính sách xã hội chi nhánh {place}", ""),
+    "shelter": ("Mái ấm {place}", "giường"),
+    "family_tracing": ("Hội Chữ thập đỏ {place}", "hồ sơ"),
+}
+
+# Where the bench's referrals come from and go: most traffic in the big cities and the border.
+PROVINCE_WEIGHTS = {"ha_noi": 8, "ho_chi_minh": 8, "an_giang": 5, "lao_cai": 4, "quang_ninh": 4}
+
+OPEN_SHARE = {  # of all referrals
+    ReferralStatus.SENT: 0.015,
+    ReferralStatus.ACCEPTED: 0.01,
+    ReferralStatus.WAITLISTED: 0.005,
+    ReferralStatus.IN_SERVICE: 0.03,
+}
+CLOSED_SHARE = {
+    ReferralStatus.COMPLETED: 0.80,
+    ReferralStatus.DECLINED: 0.07,
+    ReferralStatus.CANCELLED: 0.06,
+    ReferralStatus.REVOKED: 0.01,
+}
+OUTCOME_WEIGHTS = {
+    ReferralOutcome.SUCCESSFUL: 78,
+    ReferralOutcome.CLIENT_REFUSED: 6,
+    ReferralOutcome.LACK_OF_CAPACITY: 5,
+    ReferralOutcome.NO_LONGER_NEEDED: 4,
+    ReferralOutcome.UNABLE_TO_CONTACT_CLIENT: 4,
+    ReferralOutcome.UNABLE_TO_CONTACT_PROVIDER: 1,
+    ReferralOutcome.OTHER: 2,
+}
+URGENCY_HOURS = {ReferralUrgency.IMMEDIATE: 1, ReferralUrgency.URGENT: 24, ReferralUrgency.ROUTINE: 72}
+URGENCY_WEIGHTS = {ReferralUrgency.IMMEDIATE: 10, ReferralUrgency.URGENT: 30, ReferralUrgency.ROUTINE: 60}
+
+REASONS = (
+    "Cần chỗ ở an toàn ngay sau khi được giải cứu.",
+    "Khám sức khỏe và điều trị sau thời gian bị bóc lột lao động.",
+    "Hỗ trợ tâm lý: nạn nhân có biểu hiện sang chấn.",
+    "Trợ giúp pháp lý để tham gia tố tụng.",
+    "Học nghề để tái hòa nhập cộng đồng.",
+    "Tìm kiếm, liên lạc với gia đình.",
+    "Hỗ trợ chi phí đi lại về nơi cư trú.",
+    "Trợ cấp khó khăn ban đầu.",
+)
+LEGAL_BASIS = (
+    "Luật Phòng, chống mua bán người 2024, Điều 32: hỗ trợ nạn nhân không cần sự đồng ý khi khẩn cấp."
+)
+
+
+@dataclass
+class Figures:
+    """What a run added and how long it took."""
+
+    providers: int = 0
+    services: int = 0
+    referrals: int = 0
+    steps: int = 0
+    stays: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def bench_id(kind: str, number: int) -> uuid.UUID:
+    return uuid.uuid5(NAMESPACE, f"{kind}-{number}")
+
+
+def service_types() -> list[str]:
+    path = Path(__file__).resolve().parent / "data" / "service_types.json"
+    if path.exists():
+        data = json.loads(path.read_text(encoding="utf-8"))
+        items = data if isinstance(data, list) else data.get("types", data.get("service_types", []))
+        codes = [item["code"] if isinstance(item, dict) else str(item) for item in items]
+        if codes:
+            return codes
+    return list(FALLBACK_SERVICE_TYPES)
+
+
+# --- Bulk writing ------------------------------------------------------------------------------
+
+
+class Writer:
+    """Rows as {attname: value} dicts into a model's table: COPY on PostgreSQL, bulk_create
+    elsewhere. Fields a row leaves out take their default (callables called per row)."""
+
+    def __init__(self, model: type[models.Model]) -> None:
+        self.model = model
+        self.fields = [f for f in model._meta.concrete_fields]
+        self.encrypted: dict[str, str] = {}
+
+    def _value(self, f: models.Field[Any, Any], row: dict[str, Any]) -> Any:
+        if f.attname in row:
+            value = row[f.attname]
+        elif f.has_default():
+            value = f.get_default()
+        elif f.null:
+            value = None
+        else:
+            value = f.get_default()  # "" for text fields
+        if value is None:
+            return None
+        if isinstance(f, EncryptedTextField):
+            if value == "":
+                return ""
+            cached = self.encrypted.get(value)
+            if cached is None:
+                # One token per distinct text (synthetic data repeats its texts): decrypts the same.
+                cached = self.encrypted[value] = encrypt(str(value))
+            return cached
+        if isinstance(f, models.JSONField):
+            return json.dumps(value, ensure_ascii=False)
+        return value
+
+    def write(self, rows: Iterable[dict[str, Any]]) -> int:
+        written = 0
+        if connection.vendor == "postgresql":
+            columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
+            table = connection.ops.quote_name(self.model._meta.db_table)
+            with connection.cursor() as cursor:
+                raw = cursor.cursor  # psycopg 3
+                with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row([self._value(f, row) for f in self.fields])
+                        written += 1
+            return written
+        batch: list[models.Model] = []
+        for row in rows:
+            batch.append(self.model(**row))
+            if len(batch) >= 1_000:
+                self.model._default_manager.bulk_create(batch)
+                written += len(batch)
+                batch = []
+        if batch:
+            self.model._default_manager.bulk_create(batch)
+            written += len(batch)
+        return written
+
+
+def _batched(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+# --- The directory ------------------------------------------------------------------------------
+
+
+@dataclass
+class Directory:
+    services: list[
+        tuple[uuid.UUID, uuid.UUID, uuid.UUID | None, str, int | None]
+    ]  # id, provider, agency, type, hours
+    shield_services: list[int]  # positions in `services` of the Shield agencies' services
+    external_services: list[int]
+
+
+def _provinces() -> tuple[list[Province], list[int]]:
+    provinces = list(Province.objects.order_by("code"))
+    weights = [PROVINCE_WEIGHTS.get(p.codename, 1) for p in provinces]
+    return provinces, weights
+
+
+def receiving_agencies() -> list[Agency]:
+    return list(Agency.objects.filter(kind__in=RECEIVING_KINDS, is_active=True).order_by("code"))
+
+
+def ensure_receiving_staff(*, password: str, out: TextIO) -> dict[uuid.UUID, User]:
+    """A service-provider account at each receiving agency (the demo's own when it has one)."""
+    staff: dict[uuid.UUID, User] = {}
+    from shield.accounts import services as accounts
+
+    for agency in receiving_agencies():
+        membership = (
+            Membership.objects.filter(agency=agency, role=Role.SERVICE_PROVIDER, is_active=True)
+            .select_related("user")
+            .order_by("user__username")
+            .first()
+        )
+        if membership is not None:
+            staff[agency.pk] = membership.user
+            continue
+        username = f"bench.{agency.code}"[:150]
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = accounts.user_create(
+                actor=None, username=username, password=password, first_name="Bench", last_name=agency.code
+            )
+        accounts.membership_grant(
+            actor=None, user=user, agency=agency, role=Role.SERVICE_PROVIDER, scope=Scope.AGENCY
+        )
+        out.write(f"  created {username} (service provider staff of {agency.code})\n")
+        staff[agency.pk] = user
+    return staff
+
+
+def _service_row(
+    *,
+    sid: uuid.UUID,
+    provider: uuid.UUID,
+    name: str,
+    kind: str,
+    province: uuid.UUID,
+    unit: str,
+    rng: random.Random,
+    now: datetime.datetime,
+) -> dict[str, Any]:
+    status = rng.choices(
+        [ServiceStatus.ACTIVE, ServiceStatus.TEMPORARILY_CLOSED, ServiceStatus.CLOSED], [90, 7, 3]
+    )[0]
+    maximum = rng.choice([10, 20, 30, 50, 100]) if unit else None
+    available = rng.randint(0, maximum) if maximum is not None and rng.random() < 0.8 else None
+    return {
+        "id": sid,
+        "created_at": now,
+        "updated_at": now,
+        "provider_id": provider,
+        "name": name[:200],
+        "service_type": kind,
+        "status": status,
+        "province_id": province,
+        "response_hours": rng.choice([None, None, None, 4, 24, 48]),
+        "capacity_unit": unit,
+        "capacity_available": available,
+        "capacity_maximum": maximum,
+        "capacity_updated_at": now - datetime.timedelta(hours=rng.randint(1, 24 * 30)) if maximum else None,
+    }
+
+
+def build_directory(*, external_providers: int, rng: random.Random, figures: Figures) -> Directory:
+    """Providers for the receiving agencies (missing ones) and external providers, with services."""
+    now = timezone.now()
+    types = service_types()
+    provinces, weights = _provinces()
+    providers: list[dict[str, Any]] = []
+    services: list[dict[str, Any]] = []
+    number = 0
+
+    # Shield agencies: their provider (existing or new), then one service of every type.
+    for agency in receiving_agencies():
+        existing = Provider.objects.filter(agency=agency).first()
+        if existing is not None:
+            pid = existing.pk
+        else:
+            pid = bench_id("provider-agency", uuid.UUID(str(agency.pk)).int % 10**12)
+            providers.append(
+                {
+                    "id": pid,
+                    "created_at": now,
+                    "updated_at": now,
+                    "agency_id": agency.pk,
+                    "name": agency.name_vi,
+                    "province_id": agency.province_id,
+                    "is_active": True,
+                }
+            )
+        for kind in types:
+            number += 1
+            label = kind.replace("_", " ")
+            services.append(
+                _service_row(
+                    sid=bench_id("service", number),
+                    provider=pid,
+                    name=f"{agency.name_vi} — {label}",
+                    kind=kind,
+                    province=agency.province_id,
+                    unit="giường" if kind == "shelter" else "",
+                    rng=rng,
+                    now=now,
+                )
+            )
+    shield_count = len(services)
+
+    # External providers: one main kind each, one to five services, in a weighted province.
+    kinds = [k for k in EXTERNAL_KINDS if k in types] or types
+    for i in range(external_providers):
+        kind = rng.choice(kinds)
+        province = rng.choices(provinces, weights)[0]
+        pattern, unit = EXTERNAL_KINDS.get(kind, ("Cơ sở {place}", ""))
+        place = f"{province.name} số {i % 97 + 1}"
+        pid = bench_id("provider", i)
+        providers.append(
+            {
+                "id": pid,
+                "created_at": now,
+                "updated_at": now,
+                "agency_id": None,
+                "name": pattern.format(place=place),
+                "province_id": province.pk,
+                "is_active": rng.random() > 0.02,
+            }
+        )
+        offered = [kind, *rng.sample(types, k=rng.randint(0, 4))]
+        for other in dict.fromkeys(offered):
+            number += 1
+            services.append(
+                _service_row(
+                    sid=bench_id("service", number),
+                    provider=pid,
+                    name=f"{pattern.format(place=place)} — {other.replace('_', ' ')}",
+                    kind=other,
+                    province=province.pk,
+                    unit=unit if other == kind else "",
+                    rng=rng,
+                    now=now,
+                )
+            )
+    figures.providers += Writer(Provider).write(providers)
+    figures.services += Writer(Service).write(services)
+    agency_of = {p["id"]: p["agency_id"] for p in providers}
+    agency_of.update(dict(Provider.objects.filter(agency__isnull=False).values_list("id", "agency_id")))
+    listed = [
+        (s["id"], s["provider_id"], agency_of.get(s["provider_id"]), s["service_type"], s["response_hours"])
+        for s in services
+    ]
+    return Directory(
+        services=listed,
+        shield_services=list(range(shield_count)),
+        external_services=list(range(shield_count, len(listed))),
+    )
+
+
+# --- Referrals ----------------------------------------------------------------------------------
+
+
+def _statuses(count: int, rng: random.Random) -> list[str]:
+    open_total = sum(OPEN_SHARE.values())
+    shares = {**OPEN_SHARE, **{s: w * (1 - open_total) for s, w in CLOSED_SHARE.items()}}
+    return rng.choices(list(shares), list(shares.values()), k=count)
+
+
+def _referral_rows(
+    *, count: int, directory: Directory, rng: random.Random, steps: list[dict[str, Any]]
+) -> Iterator[dict[str, Any]]:
+    """The referrals, appending each one's steps to `steps` (written after the referrals)."""
+    now = timezone.now()
+    cases = list(
+        connection_rows(
+            "SELECT id, person_id, owner_agency_id FROM cases_case ORDER BY id"  # ordered: seeded runs agree
+        )
+    )
+    if not cases:
+        raise RuntimeError("No cases: run `manage.py demo_data --persons N` first.")
+    workers: dict[Any, list[Any]] = {}
+    supervisors: list[Any] = []
+    for user_id, agency_id, role in Membership.objects.filter(is_active=True).values_list(
+        "user_id", "agency_id", "role"
+    ):
+        if role in (Role.CASE_WORKER, Role.SUPERVISOR):
+            workers.setdefault(agency_id, []).append(user_id)
+        if role == Role.SUPERVISOR:
+            supervisors.append(user_id)
+    fallback = list(User.objects.filter(is_active=True).order_by("username").values_list("id", flat=True)[:1])
+    statuses = _statuses(count, rng)
+    urgencies, urgency_weights = list(URGENCY_WEIGHTS), list(URGENCY_WEIGHTS.values())
+    outcomes, outcome_weights = list(OUTCOME_WEIGHTS), list(OUTCOME_WEIGHTS.values())
+    shield, external = directory.shield_services, directory.external_services
+    for n in range(count):
+        case_id, person_id, from_agency = cases[rng.randrange(len(cases))]
+        senders = workers.get(from_agency) or supervisors or fallback
+        referred_by = senders[n % len(senders)]
+        # 70% of referrals to Shield agencies' services: their inboxes carry the load.
+        pool = shield if (rng.random() < 0.7 or not external) else external
+        service_id, provider_id, to_agency, kind, hours = directory.services[pool[rng.randrange(len(pool))]]
+        status = statuses[n]
+        urgency = rng.choices(urgencies, urgency_weights)[0]
+        if status in OPEN_SHARE:  # open: recent
+            sent_at = now - datetime.timedelta(minutes=rng.randint(5, 60 * 24 * 45))
+        else:
+            sent_at = now - datetime.timedelta(minutes=rng.randint(60 * 24 * 20, 60 * 24 * 365 * 4))
+        respond_by = sent_at + datetime.timedelta(hours=hours or URGENCY_HOURS[ReferralUrgency(urgency)])
+        answer_delay = datetime.timedelta(
+            minutes=rng.randint(
+                1,
+                int((respond_by - sent_at).total_seconds() // 60 * (1.6 if rng.random() < 0.15 else 0.9)) + 1,
+            )
+        )
+        answered_at = accepted_at = closed_at = None
+        outcome = ""
+        path = [ReferralStatus.SENT]
+        if status != ReferralStatus.SENT and status != ReferralStatus.CANCELLED:
+            answered_at = min(sent_at + answer_delay, now)
+        if status in (ReferralStatus.ACCEPTED, ReferralStatus.IN_SERVICE, ReferralStatus.COMPLETED):
+            accepted_at = answered_at
+            path.append(ReferralStatus.ACCEPTED)
+        if status == ReferralStatus.WAITLISTED:
+            path.append(ReferralStatus.WAITLISTED)
+        if status in (ReferralStatus.IN_SERVICE, ReferralStatus.COMPLETED):
+            path.append(ReferralStatus.IN_SERVICE)
+        if status in CLOSED_SHARE:
+            assert answered_at is not None or status == ReferralStatus.CANCELLED
+            start = answered_at or sent_at
+            closed_at = min(
+                start + datetime.timedelta(days=rng.randint(0, 90), minutes=rng.randint(1, 600)), now
+            )
+            path.append(ReferralStatus(status))
+            if status == ReferralStatus.COMPLETED:
+                outcome = rng.choices(outcomes, outcome_weights)[0]
+        rid = uuid.UUID(int=rng.getrandbits(128), version=4)
+        updated = closed_at or accepted_at or answered_at or sent_at
+        override = supervisors[n % len(supervisors)] if supervisors else referred_by
+        yield {
+            "id": rid,
+            "created_at": sent_at,
+            "updated_at": updated,
+            "version": len(path),
+            "reference": f"{REFERENCE_PREFIX}{sent_at:%Y}-{n:07d}",
+            "case_id": case_id,
+            "person_id": person_id,
+            "from_agency_id": from_agency,
+            "referred_by_id": referred_by,
+            "provider_id": provider_id,
+            "service_id": service_id,
+            "to_agency_id": to_agency,
+            "service_type": kind,
+            "reason": REASONS[n % len(REASONS)],
+            "urgency": urgency,
+            "status": status,
+            "sent_at": sent_at,
+            "respond_by": respond_by,
+            "answered_at": answered_at,
+            "accepted_at": accepted_at,
+            "closed_at": closed_at,
+            "outcome": outcome,
+            "consent_id": None,
+            "override_by_id": override,
+            "legal_basis": LEGAL_BASIS,
+        }
+        moments = [
+            sent_at,
+            answered_at or sent_at,
+            (accepted_at or sent_at) + datetime.timedelta(hours=2),
+            closed_at or updated,
+        ]
+        previous = ""
+        for i, to_status in enumerate(path):
+            at = moments[min(i, len(moments) - 1)] if to_status != status else updated
+            steps.append(
+                {
+                    "id": uuid.UUID(int=rng.getrandbits(128), version=4),
+                    "created_at": at,
+                    "updated_at": at,
+                    "referral_id": rid,
+                    "from_status": previous,
+                    "to_status": to_status,
+                    "actor_id": referred_by,
+                    "on_behalf_of_provider": to_agency is None and i > 0,
+                    "note": "",
+                }
+            )
+            previous = to_status
+
+
+def connection_rows(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+# --- Shelter stays ------------------------------------------------------------------------------
+
+
+def build_stays(*, count: int, rng: random.Random, figures: Figures, out: TextIO) -> None:
+    """Shelter stays, once the shelters part's models exist (skipped on the bare skeleton)."""
+    try:
+        apps.get_model("referrals", "ShelterStay")
+    except LookupError:
+        out.write("  shelter stays skipped: no ShelterStay model on this branch yet\n")
+        return
+
+
+# --- Entry points -------------------------------------------------------------------------------
+
+
+def remove(*, out: TextIO) -> None:
+    """Remove what an earlier run added (generated referrals, their steps, the bench directory)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {ReferralStep._meta.db_table} WHERE referral_id IN "  # noqa: S608 (our names)
+            f"(SELECT id FROM {Referral._meta.db_table} WHERE reference LIKE %s)",
+            [REFERENCE_PREFIX + "%"],
+        )
+    referrals = Referral.objects.filter(reference__startswith=REFERENCE_PREFIX)
+    deleted = referrals._raw_delete(referrals.db)  # bench rows only: no signals, no cascade walk
+    # The directory's ids are numbered from 1 (services) and 0 (providers): no run made more rows
+    # than the table holds.
+    services = Service.objects.filter(
+        pk__in=[bench_id("service", n) for n in range(1, Service.objects.count() + 1)]
+    )
+    services._raw_delete(services.db)
+    provider_ids = [bench_id("provider", n) for n in range(Provider.objects.count())]
+    provider_ids += [
+        bench_id("provider-agency", uuid.UUID(str(pk)).int % 10**12)
+        for pk in Agency.objects.values_list("pk", flat=True)
+    ]
+    providers = Provider.objects.filter(pk__in=provider_ids).exclude(services__isnull=False)
+    providers._raw_delete(providers.db)
+    out.write(f"  removed {deleted} bench referrals and the bench directory\n")
+
+
+def generate(
+    *,
+    referrals: int,
+    stays: int,
+    external_providers: int,
+    seed: int,
+    replace: bool,
+    password: str,
+    out: TextIO,
+) -> Figures:
+    figures = Figures()
+    rng = random.Random(seed)  # noqa: S311 (synthetic data, not secrets)
+    if Referral.objects.filter(reference__startswith=REFERENCE_PREFIX).exists():
+        if not replace:
+            out.write("Bench referrals already present: nothing added (use --replace to make them again).\n")
+            return figures
+        started = time.perf_counter()
+        with transaction.atomic():
+            remove(out=out)
+        figures.seconds["remove"] = round(time.perf_counter() - started, 1)
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        ensure_receiving_staff(password=password, out=out)
+        directory = build_directory(external_providers=external_providers, rng=rng, figures=figures)
+    figures.seconds["directory"] = round(time.perf_counter() - started, 1)
+    out.write(f"  directory: {figures.providers} providers, {figures.services} services\n")
+
+    started = time.perf_counter()
+    steps: list[dict[str, Any]] = []
+    rows = _referral_rows(count=referrals, directory=directory, rng=rng, steps=steps)
+    for batch in _batched(rows, BATCH):
+        with transaction.atomic():
+            figures.referrals += Writer(Referral).write(batch)
+            figures.steps += Writer(ReferralStep).write(steps)
+        steps.clear()
+        out.write(f"  referrals: {figures.referrals:,} ({time.perf_counter() - started:.0f} s)\n")
+    figures.seconds["referrals"] = round(time.perf_counter() - started, 1)
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        build_stays(count=stays, rng=rng, figures=figures, out=out)
+    figures.seconds["stays"] = round(time.perf_counter() - started, 1)
+
+    if connection.vendor == "postgresql":
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            for model in (Provider, Service, Referral, ReferralStep):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+        figures.seconds["analyze"] = round(time.perf_counter() - started, 1)
+    return figures
