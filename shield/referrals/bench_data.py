@@ -68,7 +68,7 @@ FALLBACK_SERVICE_TYPES = (
     "education_vocational",
     "employment_counselling",
     "hardship_allowance",
-    "loan",
+    "loans",
     "family_tracing",
 )
 
@@ -80,7 +80,7 @@ EXTERNAL_KINDS: dict[str, tuple[str, str]] = {
     "education_vocational": ("Trường Trung cấp Nghề {place}", "chỗ học"),
     "employment_counselling": ("Trung tâm Dịch vụ việc làm {place}", "lượt"),
     "health_insurance": ("Bảo hiểm xã hội {place}", ""),
-    "loan": ("Ngân hàng Chính sách xã hội chi nhánh {place}", ""),
+    "loans": ("Ngân hàng Chính sách xã hội chi nhánh {place}", ""),
     "shelter": ("Mái ấm {place}", "giường"),
     "family_tracing": ("Hội Chữ thập đỏ {place}", "hồ sơ"),
 }
@@ -165,6 +165,7 @@ class Writer:
         self.model = model
         self.fields = [f for f in model._meta.concrete_fields]
         self.encrypted: dict[str, str] = {}
+        self.attnames = {f.attname for f in self.fields}
 
     def _value(self, f: models.Field[Any, Any], row: dict[str, Any]) -> Any:
         if f.attname in row:
@@ -203,7 +204,7 @@ class Writer:
             return written
         batch: list[models.Model] = []
         for row in rows:
-            batch.append(self.model(**row))
+            batch.append(self.model(**{k: v for k, v in row.items() if k in self.attnames}))
             if len(batch) >= 1_000:
                 self.model._default_manager.bulk_create(batch)
                 written += len(batch)
@@ -411,15 +412,32 @@ def _statuses(count: int, rng: random.Random) -> list[str]:
     return rng.choices(list(shares), list(shares.values()), k=count)
 
 
+SHELTER_SHARE = 0.15  # of referrals, to a shelter
+
+
+def _category(sex: str, born: datetime.date | None, on: datetime.date, rng: random.Random) -> str:
+    if rng.random() < 0.05:
+        return "families"
+    child = born is not None and (on - born).days < 18 * 365
+    if sex == "male":
+        return "boys" if child else "men"
+    return "girls" if child else "women"
+
+
 def _referral_rows(
-    *, count: int, directory: Directory, rng: random.Random, steps: list[dict[str, Any]]
+    *,
+    count: int,
+    directory: Directory,
+    rng: random.Random,
+    steps: list[dict[str, Any]],
+    shelter_referrals: list[ShelterReferral],
 ) -> Iterator[dict[str, Any]]:
-    """The referrals, appending each one's steps to `steps` (written after the referrals)."""
+    """The referrals, appending each one's steps to `steps` (written after the referrals) and the
+    shelter referrals accepted to `shelter_referrals`."""
     now = timezone.now()
-    cases = list(
-        connection_rows(
-            "SELECT id, person_id, owner_agency_id FROM cases_case ORDER BY id"  # ordered: seeded runs agree
-        )
+    cases = connection_rows(
+        "SELECT c.id, c.person_id, c.owner_agency_id, p.sex, p.birth_date FROM cases_case c "
+        "JOIN people_person p ON p.id = c.person_id ORDER BY c.id"  # ordered: seeded runs agree
     )
     if not cases:
         raise RuntimeError("No cases: run `manage.py demo_data --persons N` first.")
@@ -437,12 +455,18 @@ def _referral_rows(
     urgencies, urgency_weights = list(URGENCY_WEIGHTS), list(URGENCY_WEIGHTS.values())
     outcomes, outcome_weights = list(OUTCOME_WEIGHTS), list(OUTCOME_WEIGHTS.values())
     shield, external = directory.shield_services, directory.external_services
+    shelters = {
+        id(pool): [i for i in pool if directory.services[i][3] == "shelter"] or pool
+        for pool in (shield, external)
+    }
     for n in range(count):
-        case_id, person_id, from_agency = cases[rng.randrange(len(cases))]
+        case_id, person_id, from_agency, sex, born = cases[rng.randrange(len(cases))]
         senders = workers.get(from_agency) or supervisors or fallback
         referred_by = senders[n % len(senders)]
         # 70% of referrals to Shield agencies' services: their inboxes carry the load.
         pool = shield if (rng.random() < 0.7 or not external) else external
+        if rng.random() < SHELTER_SHARE:
+            pool = shelters[id(pool)]
         service_id, provider_id, to_agency, kind, hours = directory.services[pool[rng.randrange(len(pool))]]
         status = statuses[n]
         urgency = rng.choices(urgencies, urgency_weights)[0]
@@ -507,7 +531,23 @@ def _referral_rows(
             "consent_id": None,
             "override_by_id": override,
             "legal_basis": LEGAL_BASIS,
+            # The lifecycle part's deadline for an outcome after acceptance (ignored without it).
+            "outcome_due_by": accepted_at + datetime.timedelta(days=30) if accepted_at else None,
         }
+        if kind == "shelter" and accepted_at is not None:
+            shelter_referrals.append(
+                ShelterReferral(
+                    referral_id=rid,
+                    service_id=service_id,
+                    case_id=case_id,
+                    person_id=person_id,
+                    category=_category(sex, born, accepted_at.date(), rng),
+                    status=status,
+                    accepted_at=accepted_at,
+                    closed_at=closed_at,
+                    actor_id=referred_by,
+                )
+            )
         moments = [
             sent_at,
             answered_at or sent_at,
@@ -542,13 +582,134 @@ def connection_rows(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...
 # --- Shelter stays ------------------------------------------------------------------------------
 
 
-def build_stays(*, count: int, rng: random.Random, figures: Figures, out: TextIO) -> None:
-    """Shelter stays, once the shelters part's models exist (skipped on the bare skeleton)."""
+@dataclass
+class ShelterReferral:
+    """A shelter referral the generator made that a stay (or a bed hold) can follow."""
+
+    referral_id: uuid.UUID
+    service_id: uuid.UUID
+    case_id: Any
+    person_id: Any
+    category: str
+    status: str
+    accepted_at: datetime.datetime | None
+    closed_at: datetime.datetime | None
+    actor_id: Any
+
+
+def _model(name: str) -> type[models.Model] | None:
     try:
-        apps.get_model("referrals", "ShelterStay")
+        return apps.get_model("referrals", name)
     except LookupError:
+        return None
+
+
+def build_stays(
+    *, count: int, candidates: list[ShelterReferral], rng: random.Random, figures: Figures, out: TextIO
+) -> None:
+    """Bed inventories of every shelter, stays after the shelter referrals accepted, and holds for
+    the accepted ones not admitted yet. Skipped while the shelters part's models are absent."""
+    inventory_model, stay_model, hold_model = _model("BedInventory"), _model("ShelterStay"), _model("BedHold")
+    if inventory_model is None or stay_model is None:
         out.write("  shelter stays skipped: no ShelterStay model on this branch yet\n")
         return
+    now = timezone.now()
+    today = timezone.localdate()
+    shelters = list(
+        Service.objects.filter(service_type="shelter").values_list("id", "provider__agency_id", "created_at")
+    )
+    beds: dict[Any, dict[str, int]] = {}
+    inventories = []
+    recorder = User.objects.filter(is_active=True).order_by("username").values_list("id", flat=True).first()
+    for number, (sid, agency_id, _created) in enumerate(shelters):
+        size = rng.randint(60, 160) if agency_id else rng.randint(8, 40)
+        split = {"girls": 0.3, "boys": 0.1, "women": 0.4, "men": 0.1, "families": 0.1}
+        counts = {c: int(size * share) for c, share in split.items()}
+        beds[sid] = counts
+        for back_years, factor in ((4, 0.8), (1, 1.0)):
+            inventories.append(
+                {
+                    "id": bench_id("inventory", number * 10 + back_years),
+                    "created_at": now,
+                    "updated_at": now,
+                    "service_id": sid,
+                    "effective_from": today - datetime.timedelta(days=365 * back_years),
+                    **{c: int(n * factor) for c, n in counts.items()},
+                    "recorded_by_id": recorder,
+                }
+            )
+    Writer(inventory_model).write(inventories)
+
+    # Open stays only while the shelter has a bed of the category; the rest were discharged.
+    open_now: dict[tuple[Any, str], int] = {}
+    stays: list[dict[str, Any]] = []
+    holds: list[dict[str, Any]] = []
+    destinations = ["family"] * 60 + ["community"] * 15 + ["other_shelter"] * 8 + ["health_facility"] * 4
+    destinations += ["foster_care"] * 3 + ["left"] * 6 + ["other"] * 4
+    for candidate in candidates:
+        if len(stays) >= count:
+            break
+        if candidate.accepted_at is None:
+            continue
+        if candidate.status == "accepted":
+            if hold_model is not None and rng.random() < 0.5:
+                holds.append(
+                    {
+                        "id": uuid.UUID(int=rng.getrandbits(128), version=4),
+                        "created_at": candidate.accepted_at,
+                        "updated_at": candidate.accepted_at,
+                        "service_id": candidate.service_id,
+                        "referral_id": candidate.referral_id,
+                        "category": candidate.category,
+                        "held_until": now + datetime.timedelta(hours=rng.randint(1, 72)),
+                        "status": "active",
+                        "held_by_id": candidate.actor_id,
+                    }
+                )
+            continue
+        admitted = (candidate.accepted_at + datetime.timedelta(hours=rng.randint(1, 48))).date()
+        key = (candidate.service_id, candidate.category)
+        still_in = candidate.status == "in_service" and open_now.get(key, 0) < beds.get(
+            candidate.service_id, {}
+        ).get(candidate.category, 0)
+        if candidate.status == "in_service" and not still_in:
+            continue  # in service without a bed: the shelter is full (no stay invented)
+        discharged = None
+        if not still_in:
+            end = candidate.closed_at.date() if candidate.closed_at else admitted
+            discharged = max(
+                admitted, min(end, admitted + datetime.timedelta(days=rng.randint(3, 180)), today)
+            )
+        else:
+            open_now[key] = open_now.get(key, 0) + 1
+        at = datetime.datetime.combine(admitted, datetime.time(9), tzinfo=datetime.UTC)
+        stays.append(
+            {
+                "id": uuid.UUID(int=rng.getrandbits(128), version=4),
+                "created_at": at,
+                "updated_at": at,
+                "version": 1 if discharged is None else 2,
+                "service_id": candidate.service_id,
+                "referral_id": candidate.referral_id,
+                "case_id": candidate.case_id,
+                "person_id": candidate.person_id,
+                "category": candidate.category,
+                "admitted_on": admitted,
+                "admitted_by_id": candidate.actor_id,
+                "planned_exit_on": admitted + datetime.timedelta(days=90),
+                "discharged_on": discharged,
+                "discharged_by_id": candidate.actor_id if discharged else None,
+                "discharge_destination": rng.choice(destinations) if discharged else "",
+                "discharge_reason": "Hoàn thành thời gian hỗ trợ." if discharged else "",
+            }
+        )
+    figures.stays += Writer(stay_model).write(stays)
+    if hold_model is not None:
+        Writer(hold_model).write(holds)
+    out.write(
+        f"  shelters: {len(shelters)}, stays: {figures.stays:,} ({sum(open_now.values())} open), "
+        f"holds: {len(holds)}\n"
+    )
 
 
 # --- Entry points -------------------------------------------------------------------------------
@@ -557,6 +718,18 @@ def build_stays(*, count: int, rng: random.Random, figures: Figures, out: TextIO
 def remove(*, out: TextIO) -> None:
     """Remove what an earlier run added (generated referrals, their steps, the bench directory)."""
     with connection.cursor() as cursor:
+        for name in ("ShelterStay", "BedHold"):
+            model = _model(name)
+            if model is not None:
+                cursor.execute(
+                    f"DELETE FROM {model._meta.db_table} WHERE referral_id IN "  # noqa: S608 (our names)
+                    f"(SELECT id FROM {Referral._meta.db_table} WHERE reference LIKE %s)",
+                    [REFERENCE_PREFIX + "%"],
+                )
+        inventory = _model("BedInventory")
+        if inventory is not None:
+            ids = [bench_id("inventory", n) for n in range(Service.objects.count() * 10 + 10)]
+            inventory.objects.filter(pk__in=ids)._raw_delete(connection.alias)  # type: ignore[attr-defined]
         cursor.execute(
             f"DELETE FROM {ReferralStep._meta.db_table} WHERE referral_id IN "  # noqa: S608 (our names)
             f"(SELECT id FROM {Referral._meta.db_table} WHERE reference LIKE %s)",
@@ -610,7 +783,10 @@ def generate(
 
     started = time.perf_counter()
     steps: list[dict[str, Any]] = []
-    rows = _referral_rows(count=referrals, directory=directory, rng=rng, steps=steps)
+    shelter_referrals: list[ShelterReferral] = []
+    rows = _referral_rows(
+        count=referrals, directory=directory, rng=rng, steps=steps, shelter_referrals=shelter_referrals
+    )
     for batch in _batched(rows, BATCH):
         with transaction.atomic():
             figures.referrals += Writer(Referral).write(batch)
@@ -621,7 +797,7 @@ def generate(
 
     started = time.perf_counter()
     with transaction.atomic():
-        build_stays(count=stays, rng=rng, figures=figures, out=out)
+        build_stays(count=stays, candidates=shelter_referrals, rng=rng, figures=figures, out=out)
     figures.seconds["stays"] = round(time.perf_counter() - started, 1)
 
     if connection.vendor == "postgresql":

@@ -10,7 +10,7 @@ DEBUG off: it creates accounts with a known password, like `demo_data`.
 import json
 import time
 from argparse import ArgumentParser
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -40,7 +40,7 @@ class Command(BaseCommand):
             seed=options["seed"],
             replace=options["replace"],
             password=options["password"],
-            out=self.stdout,
+            out=cast(TextIO, self.stdout),
         )
         result = {**vars(figures), "total_seconds": round(time.perf_counter() - started, 1)}
         self.stdout.write(json.dumps(result, indent=2))
