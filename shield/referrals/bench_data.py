@@ -88,17 +88,16 @@ EXTERNAL_KINDS: dict[str, tuple[str, str]] = {
 # Where the bench's referrals come from and go: most traffic in the big cities and the border.
 PROVINCE_WEIGHTS = {"ha_noi": 8, "ho_chi_minh": 8, "an_giang": 5, "lao_cai": 4, "quang_ninh": 4}
 
-OPEN_SHARE = {  # of all referrals
-    ReferralStatus.SENT: 0.015,
-    ReferralStatus.ACCEPTED: 0.01,
-    ReferralStatus.WAITLISTED: 0.005,
-    ReferralStatus.IN_SERVICE: 0.03,
-}
-CLOSED_SHARE = {
-    ReferralStatus.COMPLETED: 0.80,
-    ReferralStatus.DECLINED: 0.07,
-    ReferralStatus.CANCELLED: 0.06,
-    ReferralStatus.REVOKED: 0.01,
+# Referrals are made in time order over YEARS years (inserted in that order, as a live system
+# appends them). Those of the last OPEN_DAYS days are mostly still open; a few older ones are still
+# in service; the rest closed.
+YEARS = 4
+OPEN_DAYS = 60
+CLOSED_WEIGHTS = {
+    ReferralStatus.COMPLETED: 80,
+    ReferralStatus.DECLINED: 7,
+    ReferralStatus.CANCELLED: 6,
+    ReferralStatus.REVOKED: 1,
 }
 OUTCOME_WEIGHTS = {
     ReferralOutcome.SUCCESSFUL: 78,
@@ -406,10 +405,28 @@ def build_directory(*, external_providers: int, rng: random.Random, figures: Fig
 # --- Referrals ----------------------------------------------------------------------------------
 
 
-def _statuses(count: int, rng: random.Random) -> list[str]:
-    open_total = sum(OPEN_SHARE.values())
-    shares = {**OPEN_SHARE, **{s: w * (1 - open_total) for s, w in CLOSED_SHARE.items()}}
-    return rng.choices(list(shares), list(shares.values()), k=count)
+def _status(age: datetime.timedelta, rng: random.Random) -> str:
+    """A referral's state today from its age: recent ones open, older ones closed."""
+    days = age.total_seconds() / 86400
+    closed = rng.choices(list(CLOSED_WEIGHTS), list(CLOSED_WEIGHTS.values()))[0]
+    if days < 2:
+        return ReferralStatus.SENT if rng.random() < 0.7 else ReferralStatus.ACCEPTED
+    if days < 14:
+        return rng.choices(
+            [
+                ReferralStatus.SENT,
+                ReferralStatus.ACCEPTED,
+                ReferralStatus.WAITLISTED,
+                ReferralStatus.IN_SERVICE,
+                closed,
+            ],
+            [5, 30, 10, 40, 15],
+        )[0]
+    if days < OPEN_DAYS:
+        return ReferralStatus.IN_SERVICE if rng.random() < 0.75 else closed
+    if days < 365 and rng.random() < 0.03:
+        return ReferralStatus.IN_SERVICE
+    return closed
 
 
 SHELTER_SHARE = 0.15  # of referrals, to a shelter
@@ -451,7 +468,8 @@ def _referral_rows(
         if role == Role.SUPERVISOR:
             supervisors.append(user_id)
     fallback = list(User.objects.filter(is_active=True).order_by("username").values_list("id", flat=True)[:1])
-    statuses = _statuses(count, rng)
+    span = datetime.timedelta(days=365 * YEARS)
+    first = now - span
     urgencies, urgency_weights = list(URGENCY_WEIGHTS), list(URGENCY_WEIGHTS.values())
     outcomes, outcome_weights = list(OUTCOME_WEIGHTS), list(OUTCOME_WEIGHTS.values())
     shield, external = directory.shield_services, directory.external_services
@@ -468,12 +486,10 @@ def _referral_rows(
         if rng.random() < SHELTER_SHARE:
             pool = shelters[id(pool)]
         service_id, provider_id, to_agency, kind, hours = directory.services[pool[rng.randrange(len(pool))]]
-        status = statuses[n]
         urgency = rng.choices(urgencies, urgency_weights)[0]
-        if status in OPEN_SHARE:  # open: recent
-            sent_at = now - datetime.timedelta(minutes=rng.randint(5, 60 * 24 * 45))
-        else:
-            sent_at = now - datetime.timedelta(minutes=rng.randint(60 * 24 * 20, 60 * 24 * 365 * 4))
+        sent_at = first + span * (n / count) + datetime.timedelta(seconds=rng.randint(0, 600))
+        sent_at = min(sent_at, now - datetime.timedelta(minutes=5))
+        status = _status(now - sent_at, rng)
         respond_by = sent_at + datetime.timedelta(hours=hours or URGENCY_HOURS[ReferralUrgency(urgency)])
         answer_delay = datetime.timedelta(
             minutes=rng.randint(
@@ -493,7 +509,7 @@ def _referral_rows(
             path.append(ReferralStatus.WAITLISTED)
         if status in (ReferralStatus.IN_SERVICE, ReferralStatus.COMPLETED):
             path.append(ReferralStatus.IN_SERVICE)
-        if status in CLOSED_SHARE:
+        if status in CLOSED_WEIGHTS:
             assert answered_at is not None or status == ReferralStatus.CANCELLED
             start = answered_at or sent_at
             closed_at = min(
