@@ -21,6 +21,7 @@ give the same data.
 from __future__ import annotations
 
 import datetime
+import importlib
 import json
 import random
 import time
@@ -132,6 +133,7 @@ class Figures:
 
     providers: int = 0
     services: int = 0
+    areas: int = 0
     referrals: int = 0
     steps: int = 0
     stays: int = 0
@@ -142,15 +144,39 @@ def bench_id(kind: str, number: int) -> uuid.UUID:
     return uuid.uuid5(NAMESPACE, f"{kind}-{number}")
 
 
-def service_types() -> list[str]:
+def service_types() -> dict[str, str]:
+    """Type code → Vietnamese label, from the directory's taxonomy when it exists."""
     path = Path(__file__).resolve().parent / "data" / "service_types.json"
     if path.exists():
         data = json.loads(path.read_text(encoding="utf-8"))
         items = data if isinstance(data, list) else data.get("types", data.get("service_types", []))
-        codes = [item["code"] if isinstance(item, dict) else str(item) for item in items]
-        if codes:
-            return codes
-    return list(FALLBACK_SERVICE_TYPES)
+        labels = {str(i["code"]): str(i.get("label_vi") or i["code"]) for i in items if isinstance(i, dict)}
+        if labels:
+            return labels
+    return {code: code.replace("_", " ") for code in FALLBACK_SERVICE_TYPES}
+
+
+def _extras(*, kind: str, label: str, province: Province, number: int, rng: random.Random) -> dict[str, Any]:
+    """What the directory part's fields hold (eligibility, contact, address): ignored without them."""
+    minimum = rng.choice([None, None, None, None, 0, 16, 18])
+    maximum = 17 if minimum == 0 else rng.choice([None, None, 60]) if minimum else None
+    shelter = kind == "shelter"
+    return {
+        "description": f"{label}: tiếp nhận người được giới thiệu từ các cơ quan bảo vệ.",
+        "min_age": minimum,
+        "max_age": maximum,
+        "sexes": rng.choice(["", "", "", "|female|", "|male|"])
+        if not shelter
+        else rng.choice(["", "|female|"]),
+        "victim_status": "any",
+        "languages": rng.choice(["|vi|", "|vi|", "|en|vi|", "|hmn|vi|", "|km|vi|", "|vi|zh|"]),
+        "child_friendly": rng.random() < 0.3,
+        "schedule": "Cả ngày, mọi ngày" if shelter else "Thứ Hai - Thứ Sáu, 7:30-17:00",
+        "contact_name": rng.choice(["Nguyễn Thị Lan", "Trần Văn Hùng", "Lê Thị Mai", "Phạm Minh Đức"]),
+        "contact_phone": f"0{rng.randint(200_000_000, 999_999_999)}",
+        "address": f"Số {number % 300 + 1}, đường Trần Phú, {province.name}",
+        "address_redacted": shelter,
+    }
 
 
 # --- Bulk writing ------------------------------------------------------------------------------
@@ -282,10 +308,12 @@ def _service_row(
     provider: uuid.UUID,
     name: str,
     kind: str,
-    province: uuid.UUID,
+    province: Province,
     unit: str,
     rng: random.Random,
     now: datetime.datetime,
+    label: str,
+    number: int,
 ) -> dict[str, Any]:
     status = rng.choices(
         [ServiceStatus.ACTIVE, ServiceStatus.TEMPORARILY_CLOSED, ServiceStatus.CLOSED], [90, 7, 3]
@@ -300,13 +328,54 @@ def _service_row(
         "name": name[:200],
         "service_type": kind,
         "status": status,
-        "province_id": province,
+        "province_id": province.pk,
         "response_hours": rng.choice([None, None, None, 4, 24, 48]),
         "capacity_unit": unit,
         "capacity_available": available,
         "capacity_maximum": maximum,
         "capacity_updated_at": now - datetime.timedelta(hours=rng.randint(1, 24 * 30)) if maximum else None,
+        **_extras(kind=kind, label=label, province=province, number=number, rng=rng),
     }
+
+
+def _search_text(
+    services: list[dict[str, Any]], names: dict[uuid.UUID, str], provinces: dict[Any, Province]
+) -> None:
+    """The directory part's folded search words of each service (`search_text_of`), when it has them."""
+    try:
+        search_text_of = importlib.import_module("shield.referrals.directory.services").search_text_of
+    except (ImportError, AttributeError):
+        return
+    fields = {f.attname for f in Service._meta.concrete_fields}
+    for row in services:
+        service = Service(**{k: v for k, v in row.items() if k in fields and k != "commune_id"})
+        service.province = provinces[row["province_id"]]
+        row["search_text"] = search_text_of(service, Provider(name=names[row["provider_id"]]))
+
+
+def _areas(services: list[dict[str, Any]], provinces: list[Province], rng: random.Random) -> int:
+    """One service in ten also serves one to three other provinces (HSDS service_area)."""
+    area_model = _model("ServiceArea")
+    if area_model is None:
+        return 0
+    rows = []
+    for row in services:
+        if rng.random() >= 0.1:
+            continue
+        for province in rng.sample(provinces, k=rng.randint(1, 3)):
+            if province.pk == row["province_id"]:
+                continue
+            rows.append(
+                {
+                    "id": uuid.UUID(int=rng.getrandbits(128), version=4),
+                    "created_at": row["created_at"],
+                    "updated_at": row["created_at"],
+                    "service_id": row["id"],
+                    "province_id": province.pk,
+                    "commune_id": None,
+                }
+            )
+    return Writer(area_model).write(rows)
 
 
 def build_directory(*, external_providers: int, rng: random.Random, figures: Figures) -> Directory:
@@ -314,17 +383,20 @@ def build_directory(*, external_providers: int, rng: random.Random, figures: Fig
     now = timezone.now()
     types = service_types()
     provinces, weights = _provinces()
+    by_id = {p.pk: p for p in provinces}
     providers: list[dict[str, Any]] = []
     services: list[dict[str, Any]] = []
+    names: dict[uuid.UUID, str] = {}
     number = 0
 
     # Shield agencies: their provider (existing or new), then one service of every type.
     for agency in receiving_agencies():
         existing = Provider.objects.filter(agency=agency).first()
         if existing is not None:
-            pid = existing.pk
+            pid, names[existing.pk] = existing.pk, existing.name
         else:
             pid = bench_id("provider-agency", uuid.UUID(str(agency.pk)).int % 10**12)
+            names[pid] = agency.name_vi
             providers.append(
                 {
                     "id": pid,
@@ -334,61 +406,70 @@ def build_directory(*, external_providers: int, rng: random.Random, figures: Fig
                     "name": agency.name_vi,
                     "province_id": agency.province_id,
                     "is_active": True,
+                    "kind": agency.kind,
+                    "phone": f"024{rng.randint(3_000_000, 9_999_999)}",
                 }
             )
-        for kind in types:
+        for kind, label in types.items():
             number += 1
-            label = kind.replace("_", " ")
             services.append(
                 _service_row(
                     sid=bench_id("service", number),
                     provider=pid,
-                    name=f"{agency.name_vi} — {label}",
+                    name=f"{label} — {names[pid]}",
                     kind=kind,
-                    province=agency.province_id,
+                    province=by_id[agency.province_id],
                     unit="giường" if kind == "shelter" else "",
                     rng=rng,
                     now=now,
+                    label=label,
+                    number=number,
                 )
             )
     shield_count = len(services)
 
     # External providers: one main kind each, one to five services, in a weighted province.
-    kinds = [k for k in EXTERNAL_KINDS if k in types] or types
+    kinds = [k for k in EXTERNAL_KINDS if k in types] or list(types)
     for i in range(external_providers):
         kind = rng.choice(kinds)
         province = rng.choices(provinces, weights)[0]
         pattern, unit = EXTERNAL_KINDS.get(kind, ("Cơ sở {place}", ""))
-        place = f"{province.name} số {i % 97 + 1}"
         pid = bench_id("provider", i)
+        names[pid] = pattern.format(place=f"{province.name} số {i % 97 + 1}")
         providers.append(
             {
                 "id": pid,
                 "created_at": now,
                 "updated_at": now,
                 "agency_id": None,
-                "name": pattern.format(place=place),
+                "name": names[pid],
                 "province_id": province.pk,
                 "is_active": rng.random() > 0.02,
+                "kind": "",
+                "phone": f"0{rng.randint(200_000_000, 999_999_999)}",
             }
         )
-        offered = [kind, *rng.sample(types, k=rng.randint(0, 4))]
+        offered = [kind, *rng.sample(list(types), k=rng.randint(0, 4))]
         for other in dict.fromkeys(offered):
             number += 1
             services.append(
                 _service_row(
                     sid=bench_id("service", number),
                     provider=pid,
-                    name=f"{pattern.format(place=place)} — {other.replace('_', ' ')}",
+                    name=f"{types[other]} — {names[pid]}",
                     kind=other,
-                    province=province.pk,
+                    province=province,
                     unit=unit if other == kind else "",
                     rng=rng,
                     now=now,
+                    label=types[other],
+                    number=number,
                 )
             )
+    _search_text(services, names, by_id)
     figures.providers += Writer(Provider).write(providers)
     figures.services += Writer(Service).write(services)
+    figures.areas += _areas(services, provinces, rng)
     agency_of = {p["id"]: p["agency_id"] for p in providers}
     agency_of.update(dict(Provider.objects.filter(agency__isnull=False).values_list("id", "agency_id")))
     listed = [
