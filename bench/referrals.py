@@ -147,21 +147,25 @@ JOIN accounts_agency fa ON fa.id = r.from_agency_id
 JOIN accounts_user u ON u.id = r.referred_by_id
 JOIN referrals_provider pr ON pr.id = r.provider_id
 LEFT JOIN referrals_service s ON s.id = r.service_id
-WHERE r.to_agency_id = ANY(%s) {status}
+WHERE r.to_agency_id IN ({agencies}) {status}
 ORDER BY r.respond_by, r.id
 LIMIT {limit}
 """
 # The page's capped count (CappedPaginator, cap 1,000, in any order).
 INBOX_COUNT_SQL = """
-SELECT count(*) FROM (SELECT 1 FROM referrals_referral r WHERE r.to_agency_id = ANY(%s) {status} LIMIT 1001) t
+SELECT count(*) FROM (
+    SELECT 1 FROM referrals_referral r WHERE r.to_agency_id IN ({agencies}) {status} LIMIT 1001
+) t
 """
 
 
 def inbox_bare(agency_ids: list[Any], open_only: bool) -> Callable[[], tuple[list[Any], int]]:
-    status = "AND r.status = ANY(%s)" if open_only else ""
-    params: list[Any] = [agency_ids] + ([list(OPEN)] if open_only else [])
-    rows_sql = INBOX_SQL.format(status=status, limit=PAGE)
-    count_sql = INBOX_COUNT_SQL.format(status=status)
+    # Placeholders one by one, as the ORM writes `IN (...)`: the planner sees the values.
+    status = f"AND r.status IN ({', '.join(['%s'] * len(OPEN))})" if open_only else ""
+    agencies = ", ".join(["%s"] * len(agency_ids))
+    params: list[Any] = [*agency_ids, *(OPEN if open_only else ())]
+    rows_sql = INBOX_SQL.format(agencies=agencies, status=status, limit=PAGE)
+    count_sql = INBOX_COUNT_SQL.format(agencies=agencies, status=status)
 
     def run() -> tuple[list[Any], int]:
         rows = fetch(rows_sql, params)
@@ -395,6 +399,31 @@ def page(client: Any, url: str, repeats: int) -> dict[str, Any]:
     return entry
 
 
+# Indexes the bench proposes (the owning part adds them to its model): created for one run with
+# --candidate-indexes, dropped at the end.
+CANDIDATE_INDEXES = {
+    # The inbox's default order (every state, the oldest deadline first): without it, every
+    # referral the agency ever received is read and sorted for 25 rows.
+    "bench_referral_inbox_order": "referrals_referral (to_agency_id, respond_by, id)",
+    # The open inbox: one ordered range instead of four status ranges merged by a sort.
+    "bench_referral_inbox_open": "referrals_referral (to_agency_id, respond_by, id) "
+    "WHERE status IN ('sent', 'waitlisted', 'accepted', 'in_service')",
+}
+
+
+def candidate_indexes(create: bool) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for name, definition in CANDIDATE_INDEXES.items():
+            if create:
+                cursor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {definition}")
+            else:
+                cursor.execute(f"DROP INDEX IF EXISTS {name}")
+        if create:
+            cursor.execute("ANALYZE referrals_referral")
+
+
 def guarded(measure: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """A measurement whose bare SQL needs another part's tables or columns: `missing` without them."""
     from django.db import DatabaseError
@@ -418,6 +447,9 @@ def main() -> None:
     parser.add_argument("--q", default="tam ly", help="The directory search's words.")
     parser.add_argument("--province", default="ha_noi", help="The directory search's province (code name).")
     parser.add_argument("--no-pages", action="store_true", help="Skip the pages through the test client.")
+    parser.add_argument(
+        "--candidate-indexes", action="store_true", help="Measure with the indexes the bench proposes."
+    )
     args = parser.parse_args()
 
     populate_s = None if args.no_populate else populate(args.persons)
@@ -428,6 +460,20 @@ def main() -> None:
     import django
 
     django.setup()
+
+    from shield.accounts.models import User
+
+    worker = User.objects.get(username=args.worker)
+    if args.candidate_indexes:
+        candidate_indexes(create=True)
+    try:
+        measure_all(args, worker, populate_s)
+    finally:
+        if args.candidate_indexes:
+            candidate_indexes(create=False)
+
+
+def measure_all(args: argparse.Namespace, worker: Any, populate_s: float | None) -> None:
     from django.db.models import Count
     from django.test import Client
 
@@ -435,7 +481,6 @@ def main() -> None:
     from shield.geo.models import Province
     from shield.referrals.models import Referral, Service
 
-    worker = User.objects.get(username=args.worker)
     if args.inbox_user:
         receiver = User.objects.get(username=args.inbox_user)
         agency_ids = list(
@@ -491,6 +536,7 @@ def main() -> None:
         "repeats": args.repeats,
         "receiver": receiver.username,
         "worker": worker.username,
+        "candidate_indexes": sorted(CANDIDATE_INDEXES) if args.candidate_indexes else [],
     }
     try:
         from shield.referrals.models import ShelterStay  # type: ignore[attr-defined]
