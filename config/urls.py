@@ -19,6 +19,7 @@ urlpatterns = [
     path("cases/", include("shield.cases.urls")),
     path("intake/", include("shield.intake.urls")),
     path("referrals/", include("shield.referrals.urls")),
+    path("hsds/", include("shield.referrals.directory.hsds_urls")),
     path("linkage/", include("shield.linkage.urls")),
     path("notifications/", include("shield.notifications.urls")),
     path("statistics/", include("shield.statistics.urls")),

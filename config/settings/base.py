@@ -336,3 +336,11 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
 SHIELD_AUDIT_EXPORT_MAX_ROWS = env.int("SHIELD_AUDIT_EXPORT_MAX_ROWS", default=50_000)
 # Queued work (linkage run, audit verification) still waiting after this says no worker runs.
 SHIELD_TASK_PICKUP_SECONDS = env.int("SHIELD_TASK_PICKUP_SECONDS", default=60)
+
+# --- referrals directory (issue 16) ---
+# A service "has capacity now" when its count is more than zero and no older than this many days.
+SHIELD_DIRECTORY_CAPACITY_FRESH_DAYS = env.int("SHIELD_DIRECTORY_CAPACITY_FRESH_DAYS", default=7)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),  # type: ignore[dict-item]
+    "ServiceStatusEnum": "shield.referrals.models.directory.ServiceStatus",
+}

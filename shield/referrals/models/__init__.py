@@ -1,6 +1,12 @@
 """The referrals app's models, one module per part, re-exported here."""
 
-from shield.referrals.models.directory import Provider, Service, ServiceStatus
+from shield.referrals.models.directory import (
+    Provider,
+    Service,
+    ServiceArea,
+    ServiceStatus,
+    VictimStatusEligibility,
+)
 from shield.referrals.models.referral import (
     CLOSED_STATUSES,
     Referral,
@@ -20,6 +26,8 @@ __all__ = [
     "ReferralStep",
     "ReferralUrgency",
     "Service",
+    "ServiceArea",
     "ServiceStatus",
     "SupportDelivery",
+    "VictimStatusEligibility",
 ]
