@@ -6,15 +6,14 @@ so a later change of the law changes the file, not the code, and old cases keep 
 """
 
 import datetime
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.utils import timezone
+
+from shield.core import dated_rules
 
 if TYPE_CHECKING:
     from shield.cases.models import Case
@@ -32,32 +31,21 @@ class DeadlineRule:
     description: str
 
 
-def _rules_path() -> Path:
-    # A deployment may point at its own file without a code change.
-    return Path(getattr(settings, "SHIELD_CASE_DEADLINE_RULES", DEFAULT_RULES))
-
-
-@cache
-def _load(path: Path) -> tuple[DeadlineRule, ...]:
-    with path.open(encoding="utf-8") as handle:
-        raw = json.load(handle)["initial_verification"]
-    rules = [
-        DeadlineRule(
-            law=item["law"],
-            article=item.get("article", ""),
-            effective_from=datetime.date.fromisoformat(item["effective_from"]),
-            days=int(item["days"]),
-            case_types=frozenset(item["case_types"]),
-            description=item.get("description", ""),
-        )
-        for item in raw
-    ]
-    return tuple(sorted(rules, key=lambda r: r.effective_from))
-
-
 def verification_rules() -> tuple[DeadlineRule, ...]:
-    """The initial-verification rules, oldest first."""
-    return _load(_rules_path())
+    """The initial-verification rules, oldest first (read through the one dated-rules loader; a
+    deployment may point `SHIELD_CASE_DEADLINE_RULES` at its own file)."""
+    path = dated_rules.rules_path("SHIELD_CASE_DEADLINE_RULES", DEFAULT_RULES)
+    return tuple(
+        DeadlineRule(
+            law=rule["law"],
+            article=rule.get("article", ""),
+            effective_from=rule.effective_from,
+            days=int(rule["days"]),
+            case_types=frozenset(rule["case_types"]),
+            description=rule.get("description", ""),
+        )
+        for rule in dated_rules.load(path, "initial_verification")
+    )
 
 
 def rule_in_force(

@@ -6,13 +6,12 @@ received, so a later change of the rules does not move the deadlines of tips alr
 """
 
 import datetime
-import json
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
-from django.conf import settings
 from django.utils import timezone
+
+from shield.core import dated_rules
 
 DEFAULT_RULES = Path(__file__).resolve().parent / "data" / "triage_deadlines.json"
 
@@ -25,28 +24,19 @@ class TriageRule:
     description: str
 
 
-def _rules_path() -> Path:
-    return Path(getattr(settings, "SHIELD_TIP_TRIAGE_RULES", DEFAULT_RULES))
-
-
-@cache
-def _load(path: Path) -> tuple[TriageRule, ...]:
-    with path.open(encoding="utf-8") as handle:
-        raw = json.load(handle)["rules"]
-    rules = [
-        TriageRule(
-            effective_from=datetime.date.fromisoformat(item["effective_from"]),
-            urgency=item["urgency"],
-            minutes=int(item["minutes"]),
-            description=item.get("description", ""),
-        )
-        for item in raw
-    ]
-    return tuple(sorted(rules, key=lambda r: r.effective_from))
-
-
 def triage_rules() -> tuple[TriageRule, ...]:
-    return _load(_rules_path())
+    """The triage rules, oldest first (through the one dated-rules loader; a deployment may point
+    `SHIELD_TIP_TRIAGE_RULES` at its own file)."""
+    path = dated_rules.rules_path("SHIELD_TIP_TRIAGE_RULES", DEFAULT_RULES)
+    return tuple(
+        TriageRule(
+            effective_from=rule.effective_from,
+            urgency=rule["urgency"],
+            minutes=int(rule["minutes"]),
+            description=rule.get("description", ""),
+        )
+        for rule in dated_rules.load(path, "rules")
+    )
 
 
 def rule_in_force(received_at: datetime.datetime, urgency: str) -> TriageRule | None:

@@ -24,11 +24,15 @@ class Kind(models.TextChoices):
     TIP_ASSIGNED = "tip_assigned", _("Tip assigned")
     LINKAGE_PAIRS_WAITING = "linkage_pairs_waiting", _("Possible duplicates waiting")
     SCREENING_REFERRAL = "screening_referral", _("Referral received")
+    REFERRAL_RECEIVED = "referral_received", _("Referral to a service received")
+    REFERRAL_ANSWERED = "referral_answered", _("Referral to a service answered")
+    REFERRAL_NO_ANSWER = "referral_no_answer", _("Referral not answered in time")
+    REFERRAL_NO_OUTCOME = "referral_no_outcome", _("Referral without an outcome in time")
 
 
 # Kinds raised once per target and recipient, however often the raising code runs (the overdue
 # sweep runs every day); the database holds the rule so two sweeps at once cannot both notify.
-ONCE_PER_TARGET = (Kind.ACTION_OVERDUE,)
+ONCE_PER_TARGET = (Kind.ACTION_OVERDUE, Kind.REFERRAL_NO_ANSWER, Kind.REFERRAL_NO_OUTCOME)
 
 
 class Notification(BaseModel):

@@ -93,4 +93,22 @@ def render(kind: str, params: Mapping[str, Any], agencies: Mapping[str, Agency] 
         if params.get("urgent"):
             text = _("Urgent: %(text)s") % {"text": text}
         return text
+    if kind == Kind.REFERRAL_RECEIVED:
+        if params.get("urgent"):
+            return _("Urgent referral %(reference)s from %(agency)s waits for your answer.") % values
+        return _("Referral %(reference)s from %(agency)s waits for your answer.") % values
+    if kind == Kind.REFERRAL_ANSWERED:
+        if outcome == "accepted":
+            return _("Referral %(reference)s was accepted.") % values
+        if outcome == "declined":
+            return _("Referral %(reference)s was declined.") % values
+        if outcome == "waitlisted":
+            return _("Referral %(reference)s was put on the waiting list.") % values
+        if outcome == "in_service":
+            return _("Referral %(reference)s: the service has started.") % values
+        return _("Referral %(reference)s was completed with an outcome.") % values
+    if kind == Kind.REFERRAL_NO_ANSWER:
+        return _("Referral %(reference)s was not answered by its deadline.") % values
+    if kind == Kind.REFERRAL_NO_OUTCOME:
+        return _("Referral %(reference)s has no outcome by %(due)s.") % values
     return _("Something waits for you.")

@@ -24,41 +24,13 @@ from shield.cases.models import (
     CaseAccess,
     CaseTransfer,
     Consent,
-    ConsentScope,
     TransferStatus,
 )
 from shield.cases.services import notices
 from shield.cases.services.access import case_for_edit, lock_case, required_text
+from shield.cases.services.sharing import sharing_basis
 from shield.core.concurrency import save_versioned
 from shield.core.errors import InvalidTransition, NotFound, PermissionRefused, ValidationFailed
-
-
-def _sharing_basis(
-    *, actor: User, case: Case, agency: Agency, legal_basis: str, override: bool
-) -> tuple[Consent | None, User | None]:
-    """(the consent relied on, the overriding supervisor): one of them, or ValidationFailed."""
-    consent = selectors.active_consent(case=case, scope=ConsentScope.SHARE_WITH_AGENCY, agency=agency)
-    if consent is not None:
-        return consent, None
-    if not override:
-        raise ValidationFailed(
-            _(
-                "The person has not consented to sharing with this agency. Record their consent first, "
-                "or give the legal basis and have a supervisor override."
-            ),
-            field_errors={"override": [_("No consent to share with this agency is recorded.")]},
-        )
-    if not legal_basis.strip():
-        raise ValidationFailed(
-            _("An override of missing consent needs the legal basis for sharing."),
-            field_errors={"legal_basis": [_("Give the legal basis for sharing without consent.")]},
-        )
-    if not selectors.can_supervise(user=actor, case=case):
-        raise ValidationFailed(
-            _("Only a supervisor whose scope reaches this case can override missing consent."),
-            field_errors={"override": [_("Only a supervisor can override missing consent.")]},
-        )
-    return None, actor
 
 
 def _check_other_agency(case: Case, agency: Agency, field: str) -> None:
@@ -86,7 +58,7 @@ def transfer_request(
     _check_other_agency(locked, to_agency, "to_agency")
     if CaseTransfer.objects.filter(case=locked, status=TransferStatus.REQUESTED).exists():
         raise ValidationFailed(_("A transfer of this case is already waiting for an answer."))
-    consent, override_by = _sharing_basis(
+    consent, override_by = sharing_basis(
         actor=actor, case=locked, agency=to_agency, legal_basis=legal_basis, override=override
     )
     transfer = CaseTransfer.objects.create(
@@ -244,7 +216,7 @@ def case_access_grant(
     _check_other_agency(locked, agency, "agency")
     if CaseAccess.objects.filter(case=locked, agency=agency, revoked_at__isnull=True).exists():
         raise ValidationFailed(field_errors={"agency": [_("This agency can already see the case.")]})
-    consent, override_by = _sharing_basis(
+    consent, override_by = sharing_basis(
         actor=actor, case=locked, agency=agency, legal_basis=legal_basis, override=override
     )
     access = CaseAccess.objects.create(

@@ -1,5 +1,7 @@
-"""What the lifecycle part registers when the app starts: its work queues and panels."""
+"""What the lifecycle part registers when the app starts: its work queues and the case panel."""
 
 
 def register() -> None:
-    return None
+    from shield.referrals.lifecycle import queues
+
+    queues.register()

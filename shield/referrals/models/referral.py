@@ -104,6 +104,8 @@ class Referral(VersionedModel):
     respond_by = models.DateTimeField(_("answer due by"))
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    # Set on acceptance from the dated rules: after it, a referral without an outcome is overdue.
+    outcome_due_by = models.DateTimeField(_("outcome due by"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=30, choices=ReferralOutcome.choices, blank=True)
     # The sharing basis: a consent to share with the receiving agency, or a legal basis and a
@@ -148,6 +150,16 @@ class Referral(VersionedModel):
             ),
             models.CheckConstraint(
                 condition=Q(outcome="") | Q(outcome__in=ReferralOutcome.values), name="referral_outcome_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=ReferralStatus.COMPLETED) | Q(outcome=""),
+                name="referral_outcome_only_when_completed",
+            ),
+            # Closed states carry the moment they closed; open ones do not.
+            models.CheckConstraint(
+                condition=(Q(status__in=sorted(CLOSED_STATUSES)) & Q(closed_at__isnull=False))
+                | (~Q(status__in=sorted(CLOSED_STATUSES)) & Q(closed_at__isnull=True)),
+                name="referral_closed_has_time",
             ),
             models.CheckConstraint(
                 condition=Q(consent__isnull=False) | Q(override_by__isnull=False), name="referral_has_basis"
