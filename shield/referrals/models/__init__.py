@@ -15,10 +15,25 @@ from shield.referrals.models.referral import (
     ReferralStep,
     ReferralUrgency,
 )
-from shield.referrals.models.support import SupportDelivery
+from shield.referrals.models.shelter import (
+    SHELTER_SERVICE_TYPE,
+    BedCategory,
+    BedHold,
+    BedInventory,
+    DischargeDestination,
+    HoldStatus,
+    ShelterStay,
+)
+from shield.referrals.models.support import SupportDelivery, SupportType
 
 __all__ = [
     "CLOSED_STATUSES",
+    "SHELTER_SERVICE_TYPE",
+    "BedCategory",
+    "BedHold",
+    "BedInventory",
+    "DischargeDestination",
+    "HoldStatus",
     "Provider",
     "Referral",
     "ReferralOutcome",
@@ -28,6 +43,8 @@ __all__ = [
     "Service",
     "ServiceArea",
     "ServiceStatus",
+    "ShelterStay",
     "SupportDelivery",
+    "SupportType",
     "VictimStatusEligibility",
 ]

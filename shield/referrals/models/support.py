@@ -6,12 +6,27 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from shield.core.encryption import EncryptedTextField
-from shield.core.models import BaseModel
+from shield.core.models import VersionedModel
 
 USER = settings.AUTH_USER_MODEL
 
 
-class SupportDelivery(BaseModel):
+class SupportType(models.TextChoices):
+    """The kinds of support Law 53/2024 Ch. V lists (codes of the directory's service types)."""
+
+    TRAVEL_AND_MEALS = "travel_and_meals", _("Travel and meals to return home")
+    HEALTH_CHECK = "health_check", _("Health check and treatment")
+    HEALTH_INSURANCE = "health_insurance", _("Health insurance")
+    PSYCHOLOGICAL = "psychological", _("Psychological support")
+    LEGAL_AID = "legal_aid", _("Legal advice and aid")
+    EDUCATION_VOCATIONAL = "education_vocational", _("Education and vocational training")
+    EMPLOYMENT = "employment", _("Employment counselling")
+    HARDSHIP_ALLOWANCE = "hardship_allowance", _("Initial hardship allowance")
+    LOAN = "loan", _("Loan")
+    SHELTER = "shelter", _("Shelter")
+
+
+class SupportDelivery(VersionedModel):
     """One delivery of support. Never deleted: a mistaken one is voided with a reason."""
 
     case = models.ForeignKey(
@@ -39,24 +54,38 @@ class SupportDelivery(BaseModel):
     provider = models.ForeignKey(
         "referrals.Provider", on_delete=models.PROTECT, related_name="deliveries", verbose_name=_("provider")
     )
-    support_type = models.CharField(_("type of support"), max_length=40)
+    support_type = models.CharField(_("type of support"), max_length=40, choices=SupportType.choices)
     delivered_on = models.DateField(_("delivered on"))
     quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2, default=1)
     unit = models.CharField(_("unit"), max_length=40, blank=True)
     amount_vnd = models.PositiveBigIntegerField(_("amount (VND)"), null=True, blank=True)
+    # What the regime in force on `delivered_on` suggested (empty: no money regime), and why the
+    # amount given differs from it.
+    suggested_amount_vnd = models.PositiveBigIntegerField(_("suggested amount (VND)"), null=True, blank=True)
+    regime_basis = models.CharField(_("legal basis of the amount"), max_length=300, blank=True)
+    deviation_reason = models.CharField(_("reason the amount differs"), max_length=500, blank=True)
     recorded_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
     )
     voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("voided by")
+    )
     void_reason = EncryptedTextField(_("reason for voiding"), blank=True)
 
     class Meta:
         ordering = ["-delivered_on", "-created_at"]
         verbose_name = _("support delivered")
         verbose_name_plural = _("support delivered")
+        indexes = [models.Index(fields=["case", "delivered_on"], name="delivery_case_day")]
         constraints = [
             models.CheckConstraint(condition=~Q(support_type=""), name="delivery_has_type"),
             models.CheckConstraint(
                 condition=Q(voided_at__isnull=True) | ~Q(void_reason=""), name="delivery_void_has_reason"
             ),
+            models.CheckConstraint(
+                condition=Q(referral__isnull=False) | Q(care_plan_action__isnull=False),
+                name="delivery_tied_to_referral_or_action",
+            ),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="delivery_quantity_positive"),
         ]
