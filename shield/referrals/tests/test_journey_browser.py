@@ -94,7 +94,7 @@ def test_refer_accept_admit_deliver_and_complete_with_a_successful_outcome(live_
     page.goto(f"{base}/cases/{case.pk}/")
     page.get_by_test_id("refer-link").click()
     page.wait_for_url(re.compile(r".*/referrals/new/[0-9a-f-]{36}/.*"))
-    page.get_by_label("Service", exact=True).select_option(str(shelter.pk))
+    page.get_by_role("combobox", name="Service").select_option(str(shelter.pk))
     page.get_by_label("Urgency").select_option("urgent")
     page.get_by_label("Why refer the person").fill("Cần chỗ ở an toàn sau khi được giải cứu.")
     page.get_by_test_id("send-referral").click()
