@@ -593,7 +593,7 @@ def measure_all(args: argparse.Namespace, worker: Any, populate_s: float | None)
         pages: dict[str, Any] = {}
         for name, user, url_name, query in (
             ("inbox", receiver, "referrals:referral_inbox", ""),
-            ("directory", worker, "referrals:service_search", f"?q={args.q}&province={province.pk}"),
+            ("directory", worker, "referrals:directory", f"?q={args.q}&province={province.pk}"),
             ("vacancy_board", worker, "referrals:vacancy_board", ""),
         ):
             try:

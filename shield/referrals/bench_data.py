@@ -836,9 +836,12 @@ def remove(*, out: TextIO) -> None:
     deleted = referrals._raw_delete(referrals.db)  # bench rows only: no signals, no cascade walk
     # The directory's ids are numbered from 1 (services) and 0 (providers): no run made more rows
     # than the table holds.
-    services = Service.objects.filter(
-        pk__in=[bench_id("service", n) for n in range(1, Service.objects.count() + 1)]
-    )
+    service_ids = [bench_id("service", n) for n in range(1, Service.objects.count() + 1)]
+    area_model = _model("ServiceArea")
+    if area_model is not None:
+        areas = area_model.objects.filter(service_id__in=service_ids)  # type: ignore[attr-defined]
+        areas._raw_delete(areas.db)
+    services = Service.objects.filter(pk__in=service_ids)
     services._raw_delete(services.db)
     provider_ids = [bench_id("provider", n) for n in range(Provider.objects.count())]
     provider_ids += [

@@ -83,3 +83,32 @@ def test_generator_adds_nothing_twice_and_replaces_on_request(demo):
 def test_the_command_refuses_with_debug_off(demo):
     with override_settings(DEBUG=False), pytest.raises(CommandError):
         call_command("referrals_bench_data", "--referrals", "10", stdout=io.StringIO())
+
+
+def test_generator_admits_from_accepted_shelter_referrals_within_the_beds(demo):
+    from django.apps import apps
+
+    try:
+        stay_model = apps.get_model("referrals", "ShelterStay")
+        inventory_model = apps.get_model("referrals", "BedInventory")
+    except LookupError:
+        pytest.skip("the shelters part's models are not on this branch")
+    figures = run(referrals=600)
+
+    stays = list(stay_model.objects.select_related("referral"))
+    assert len(stays) == figures.stays > 0
+    for stay in stays:
+        assert stay.referral.service_type == "shelter"
+        assert stay.referral.accepted_at is not None
+        assert stay.referral.status in (ReferralStatus.IN_SERVICE, ReferralStatus.COMPLETED)
+        assert (stay.discharged_on is None) == (stay.referral.status == ReferralStatus.IN_SERVICE)
+    # Open stays never exceed the beds of their category in the inventory in force.
+    for service_id in {s.service_id for s in stays}:
+        inventory = inventory_model.objects.filter(service_id=service_id).order_by("-effective_from").first()
+        for category in ("girls", "boys", "women", "men", "families"):
+            open_stays = sum(
+                1
+                for s in stays
+                if s.service_id == service_id and s.category == category and not s.discharged_on
+            )
+            assert open_stays <= getattr(inventory, category)
