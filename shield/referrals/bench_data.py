@@ -528,15 +528,13 @@ def _referral_rows(
     directory: Directory,
     rng: random.Random,
     steps: list[dict[str, Any]],
-    shelter_referrals: list[ShelterReferral],
 ) -> Iterator[dict[str, Any]]:
     """The referrals, appending each one's steps to `steps` (written after the referrals) and the
     shelter referrals accepted to `shelter_referrals`."""
     now = timezone.now()
     cases = connection_rows(
-        "SELECT c.id, c.person_id, c.owner_agency_id, p.sex, p.birth_date FROM cases_case c "
-        "JOIN people_person p ON p.id = c.person_id ORDER BY c.id"  # ordered: seeded runs agree
-    )
+        "SELECT id, person_id, owner_agency_id FROM cases_case ORDER BY id"
+    )  # seeded: ordered
     if not cases:
         raise RuntimeError("No cases: run `manage.py demo_data --persons N` first.")
     workers: dict[Any, list[Any]] = {}
@@ -559,7 +557,7 @@ def _referral_rows(
         for pool in (shield, external)
     }
     for n in range(count):
-        case_id, person_id, from_agency, sex, born = cases[rng.randrange(len(cases))]
+        case_id, person_id, from_agency = cases[rng.randrange(len(cases))]
         senders = workers.get(from_agency) or supervisors or fallback
         referred_by = senders[n % len(senders)]
         # 70% of referrals to Shield agencies' services: their inboxes carry the load.
@@ -631,20 +629,6 @@ def _referral_rows(
             # The lifecycle part's deadline for an outcome after acceptance (ignored without it).
             "outcome_due_by": accepted_at + datetime.timedelta(days=30) if accepted_at else None,
         }
-        if kind == "shelter" and accepted_at is not None:
-            shelter_referrals.append(
-                ShelterReferral(
-                    referral_id=rid,
-                    service_id=service_id,
-                    case_id=case_id,
-                    person_id=person_id,
-                    category=_category(sex, born, accepted_at.date(), rng),
-                    status=status,
-                    accepted_at=accepted_at,
-                    closed_at=closed_at,
-                    actor_id=referred_by,
-                )
-            )
         moments = [
             sent_at,
             answered_at or sent_at,
@@ -701,9 +685,49 @@ def _model(name: str) -> type[models.Model] | None:
         return None
 
 
-def build_stays(
-    *, count: int, candidates: list[ShelterReferral], rng: random.Random, figures: Figures, out: TextIO
-) -> None:
+def shelter_referrals(rng: random.Random) -> list[ShelterReferral]:
+    """The bench's accepted shelter referrals, newest first (the open ones get their beds first)."""
+    rows = connection_rows(
+        "SELECT r.id, r.service_id, r.case_id, r.person_id, p.sex, p.birth_date, r.status, r.accepted_at, "
+        "r.closed_at, r.referred_by_id FROM referrals_referral r JOIN people_person p ON p.id = r.person_id "
+        "WHERE r.reference LIKE %s AND r.service_type = 'shelter' AND r.accepted_at IS NOT NULL "
+        "ORDER BY r.sent_at DESC, r.id",
+        [REFERENCE_PREFIX + "%"],
+    )
+    return [
+        ShelterReferral(
+            referral_id=rid,
+            service_id=sid,
+            case_id=case_id,
+            person_id=person_id,
+            category=_category(sex, born, accepted_at.date(), rng),
+            status=status,
+            accepted_at=accepted_at,
+            closed_at=closed_at,
+            actor_id=actor_id,
+        )
+        for rid, sid, case_id, person_id, sex, born, status, accepted_at, closed_at, actor_id in rows
+    ]
+
+
+def remove_stays() -> None:
+    """Remove the bench's stays, holds and bed inventories (those of bench referrals and services)."""
+    with connection.cursor() as cursor:
+        for name in ("ShelterStay", "BedHold"):
+            model = _model(name)
+            if model is not None:
+                cursor.execute(
+                    f"DELETE FROM {model._meta.db_table} WHERE referral_id IN "  # noqa: S608 (our names)
+                    f"(SELECT id FROM {Referral._meta.db_table} WHERE reference LIKE %s)",
+                    [REFERENCE_PREFIX + "%"],
+                )
+    inventory = _model("BedInventory")
+    if inventory is not None:
+        ids = [bench_id("inventory", n) for n in range(Service.objects.count() * 10 + 10)]
+        inventory.objects.filter(pk__in=ids)._raw_delete(connection.alias)  # type: ignore[attr-defined]
+
+
+def build_stays(*, count: int, rng: random.Random, figures: Figures, out: TextIO) -> None:
     """Bed inventories of every shelter, stays after the shelter referrals accepted, and holds for
     the accepted ones not admitted yet. Skipped while the shelters part's models are absent."""
     inventory_model, stay_model, hold_model = _model("BedInventory"), _model("ShelterStay"), _model("BedHold")
@@ -743,7 +767,7 @@ def build_stays(
     holds: list[dict[str, Any]] = []
     destinations = ["family"] * 60 + ["community"] * 15 + ["other_shelter"] * 8 + ["health_facility"] * 4
     destinations += ["foster_care"] * 3 + ["left"] * 6 + ["other"] * 4
-    for candidate in candidates:
+    for candidate in shelter_referrals(rng):
         if len(stays) >= count:
             break
         if candidate.accepted_at is None:
@@ -814,19 +838,8 @@ def build_stays(
 
 def remove(*, out: TextIO) -> None:
     """Remove what an earlier run added (generated referrals, their steps, the bench directory)."""
+    remove_stays()
     with connection.cursor() as cursor:
-        for name in ("ShelterStay", "BedHold"):
-            model = _model(name)
-            if model is not None:
-                cursor.execute(
-                    f"DELETE FROM {model._meta.db_table} WHERE referral_id IN "  # noqa: S608 (our names)
-                    f"(SELECT id FROM {Referral._meta.db_table} WHERE reference LIKE %s)",
-                    [REFERENCE_PREFIX + "%"],
-                )
-        inventory = _model("BedInventory")
-        if inventory is not None:
-            ids = [bench_id("inventory", n) for n in range(Service.objects.count() * 10 + 10)]
-            inventory.objects.filter(pk__in=ids)._raw_delete(connection.alias)  # type: ignore[attr-defined]
         cursor.execute(
             f"DELETE FROM {ReferralStep._meta.db_table} WHERE referral_id IN "  # noqa: S608 (our names)
             f"(SELECT id FROM {Referral._meta.db_table} WHERE reference LIKE %s)",
@@ -862,9 +875,17 @@ def generate(
     replace: bool,
     password: str,
     out: TextIO,
+    stays_only: bool = False,
 ) -> Figures:
     figures = Figures()
     rng = random.Random(seed)  # noqa: S311 (synthetic data, not secrets)
+    if stays_only:  # the stays again, over the referrals already there
+        started = time.perf_counter()
+        with transaction.atomic():
+            remove_stays()
+            build_stays(count=stays, rng=rng, figures=figures, out=out)
+        figures.seconds["stays"] = round(time.perf_counter() - started, 1)
+        return figures
     if Referral.objects.filter(reference__startswith=REFERENCE_PREFIX).exists():
         if not replace:
             out.write("Bench referrals already present: nothing added (use --replace to make them again).\n")
@@ -883,10 +904,7 @@ def generate(
 
     started = time.perf_counter()
     steps: list[dict[str, Any]] = []
-    shelter_referrals: list[ShelterReferral] = []
-    rows = _referral_rows(
-        count=referrals, directory=directory, rng=rng, steps=steps, shelter_referrals=shelter_referrals
-    )
+    rows = _referral_rows(count=referrals, directory=directory, rng=rng, steps=steps)
     for batch in _batched(rows, BATCH):
         with transaction.atomic():
             figures.referrals += Writer(Referral).write(batch)
@@ -897,7 +915,7 @@ def generate(
 
     started = time.perf_counter()
     with transaction.atomic():
-        build_stays(count=stays, candidates=shelter_referrals, rng=rng, figures=figures, out=out)
+        build_stays(count=stays, rng=rng, figures=figures, out=out)
     figures.seconds["stays"] = round(time.perf_counter() - started, 1)
 
     if connection.vendor == "postgresql":

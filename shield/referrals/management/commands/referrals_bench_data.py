@@ -28,6 +28,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=16)
         parser.add_argument("--replace", action="store_true", help="Remove an earlier run's data first.")
         parser.add_argument("--password", default="shield-demo-2026")
+        parser.add_argument(
+            "--stays-only", action="store_true", help="Make the shelter stays again over the referrals there."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
@@ -41,6 +44,7 @@ class Command(BaseCommand):
             replace=options["replace"],
             password=options["password"],
             out=cast(TextIO, self.stdout),
+            stays_only=options["stays_only"],
         )
         result = {**vars(figures), "total_seconds": round(time.perf_counter() - started, 1)}
         self.stdout.write(json.dumps(result, indent=2))
