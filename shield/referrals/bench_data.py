@@ -174,7 +174,7 @@ def _extras(*, kind: str, label: str, province: Province, number: int, rng: rand
         "schedule": "Cả ngày, mọi ngày" if shelter else "Thứ Hai - Thứ Sáu, 7:30-17:00",
         "contact_name": rng.choice(["Nguyễn Thị Lan", "Trần Văn Hùng", "Lê Thị Mai", "Phạm Minh Đức"]),
         "contact_phone": f"0{rng.randint(200_000_000, 999_999_999)}",
-        "address": f"Số {number % 300 + 1}, đường Trần Phú, {province.name}",
+        "address": f"Số {number}, đường Trần Phú, {province.name}",
         "address_redacted": shelter,
     }
 
