@@ -2,6 +2,7 @@
 
 import io
 from collections import Counter
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -34,10 +35,16 @@ def demo() -> dict[str, object]:
     return {"team": team, "shelter": shelter, "peaceful": peaceful}
 
 
-def run(**options: object) -> bench_data.Figures:
-    settings = {"referrals": 400, "stays": 50, "external_providers": 12, "seed": 7, "replace": False}
+def run(**options: Any) -> bench_data.Figures:
+    settings: dict[str, Any] = {
+        "referrals": 400,
+        "stays": 50,
+        "external_providers": 12,
+        "seed": 7,
+        "replace": False,
+    }
     settings.update(options)
-    return bench_data.generate(password="shield-demo-2026", out=io.StringIO(), **settings)  # type: ignore[arg-type]
+    return bench_data.generate(password="shield-demo-2026", out=io.StringIO(), **settings)
 
 
 def test_generator_fills_directory_and_referrals_that_keep_the_closed_loop(demo):
