@@ -46,12 +46,12 @@ class ByNamePagination(CheckedCursorPagination):
 # --- Serializers ---------------------------------------------------------------------------------
 
 
-class ProvinceField(serializers.SlugRelatedField):  # type: ignore[type-arg]
+class ProvinceField(serializers.SlugRelatedField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(slug_field="code", queryset=Province.objects.all(), **kwargs)
 
 
-class CommuneField(serializers.SlugRelatedField):  # type: ignore[type-arg]
+class CommuneField(serializers.SlugRelatedField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(slug_field="code", queryset=Commune.objects.all(), **kwargs)
 
@@ -155,7 +155,7 @@ class ServiceWriteSerializer(serializers.Serializer[Any]):
         super().__init__(*args, **kwargs)
         kind = self.fields["service_type"]
         assert isinstance(kind, serializers.ChoiceField)
-        kind.choices = taxonomy.choices()  # type: ignore[assignment]
+        kind.choices = taxonomy.choices()
 
     def changes(self) -> dict[str, Any]:
         return {k: v for k, v in self.validated_data.items() if k not in ("areas", "version", "provider")}
@@ -243,7 +243,7 @@ class ServiceFilterSerializer(serializers.Serializer[Any]):
         super().__init__(*args, **kwargs)
         kind = self.fields["service_type"]
         assert isinstance(kind, serializers.ChoiceField)
-        kind.choices = taxonomy.choices()  # type: ignore[assignment]
+        kind.choices = taxonomy.choices()
 
     def filters(self) -> selectors.ServiceFilters:
         given = self.validated_data
@@ -277,15 +277,15 @@ class DirectoryPermission(BasePermission):
     def has_permission(self, request: Request, view: APIView) -> bool:
         user = request.user
         if request.method in SAFE_METHODS:
-            return access.can_use_directory(user)  # type: ignore[arg-type]
+            return access.can_use_directory(user)
         if getattr(view, "staff_may_write", False):
-            return access.can_use_directory(user) and (  # type: ignore[arg-type]
-                access.manages_directory(user) or user.has_perm(access.DELIVER)  # type: ignore[arg-type]
+            return access.can_use_directory(user) and (
+                access.manages_directory(user) or user.has_perm(access.DELIVER)
             )
-        return access.manages_directory(user)  # type: ignore[arg-type]
+        return access.manages_directory(user)
 
 
-class DirectoryAPIView(AuditedRefusals, GenericAPIView):  # type: ignore[type-arg]
+class DirectoryAPIView(AuditedRefusals, GenericAPIView):
     permission_classes = [IsAuthenticated, DirectoryPermission]
     renderer_classes = [JSONRenderer]
     metadata_class = None
@@ -341,7 +341,7 @@ class ServiceListView(DirectoryAPIView):
         found = selectors.service_search_for(user=self.user(), filters=filters)
         page = self.paginate_queryset(found)
         assert page is not None
-        data = ServiceSerializer(page, many=True, context={"user": self.user()}).data
+        data = ServiceSerializer(cast(Any, page), many=True, context={"user": self.user()}).data
         audit.record(
             action=AuditAction.LIST,
             actor=self.user(),
@@ -484,7 +484,7 @@ class ProviderListView(DirectoryAPIView):
         page = self.paginate_queryset(selectors.provider_list_for(user=self.user(), q=q))
         assert page is not None
         audit.record(action=AuditAction.LIST, actor=self.user(), object_type=PROVIDER_TYPE, search=q)
-        return self.get_paginated_response(ProviderSerializer(page, many=True).data)
+        return self.get_paginated_response(ProviderSerializer(cast(Any, page), many=True).data)
 
     @extend_schema(
         operation_id="referrals_directory_providers_create",

@@ -218,9 +218,8 @@ class ServiceForm(StyledForm):
         assert isinstance(commune, forms.ModelChoiceField)
         province_id = self.data.get("province") or self.initial.get("province")
         if province_id:
-            commune.queryset = Commune.objects.filter(
-                province_id=getattr(province_id, "pk", province_id)
-            ).order_by("name")
+            province_pk = str(getattr(province_id, "pk", province_id))
+            commune.queryset = Commune.objects.filter(province_id=province_pk).order_by("name")
 
     def changes(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k not in ("version", "areas")}

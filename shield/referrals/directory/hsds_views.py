@@ -35,7 +35,7 @@ PROVIDER_TYPE = Provider._meta.label_lower
 
 class CanUseDirectory(BasePermission):
     def has_permission(self, request: Request, view: APIView) -> bool:
-        return access.can_use_directory(request.user)  # type: ignore[arg-type]
+        return access.can_use_directory(request.user)
 
 
 class HSDSView(AuditedRefusals, APIView):
@@ -88,7 +88,7 @@ class HSDSServices(HSDSView):
         filters = selectors.ServiceFilters(
             q=(request.query_params.get("search") or "")[:200], include_closed=True
         )
-        found = selectors.service_search_for(user=request.user, filters=filters)  # type: ignore[arg-type]
+        found = selectors.service_search_for(user=request.user, filters=filters)
         after = _modified_after(request)
         if after is not None:
             found = found.filter(updated_at__gt=after)
@@ -107,7 +107,7 @@ class HSDSServices(HSDSView):
 class HSDSService(HSDSView):
     @extend_schema(operation_id="hsds_service", responses={200: dict}, tags=["hsds"])
     def get(self, request: Request, service_id: uuid.UUID) -> Response:
-        service = selectors.service_get_for(user=request.user, service_id=service_id)  # type: ignore[arg-type]
+        service = selectors.service_get_for(user=request.user, service_id=service_id)
         audit.record(action=AuditAction.VIEW, actor=request.user, agency=service.provider.agency, obj=service)
         item = hsds.service(
             hsds.services_for_hsds(Service.objects.filter(pk=service.pk)).get(), with_organization=True
@@ -121,7 +121,7 @@ class HSDSOrganizations(HSDSView):
     @extend_schema(operation_id="hsds_organizations", responses={200: dict}, tags=["hsds"])
     def get(self, request: Request) -> Response:
         number, size = _page_args(request)
-        found = selectors.provider_list_for(user=request.user)  # type: ignore[arg-type]
+        found = selectors.provider_list_for(user=request.user)
         after = _modified_after(request)
         if after is not None:
             found = found.filter(updated_at__gt=after)
@@ -141,7 +141,7 @@ class HSDSOrganization(HSDSView):
 
     @extend_schema(operation_id="hsds_organization", responses={200: dict}, tags=["hsds"])
     def get(self, request: Request, provider_id: uuid.UUID) -> Response:
-        provider = selectors.provider_get_for(user=request.user, provider_id=provider_id)  # type: ignore[arg-type]
+        provider = selectors.provider_get_for(user=request.user, provider_id=provider_id)
         audit.record(action=AuditAction.VIEW, actor=request.user, agency=provider.agency, obj=provider)
         return Response(hsds.organization(provider))
 

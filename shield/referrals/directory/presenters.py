@@ -9,7 +9,7 @@ from shield.referrals.directory.forms import LANGUAGE_LABELS
 from shield.referrals.models import Service, ServiceStatus
 from shield.referrals.models.directory import codes_of
 
-STATUS_BADGES = {
+STATUS_BADGES: dict[str, str] = {
     ServiceStatus.ACTIVE: "text-bg-success",
     ServiceStatus.TEMPORARILY_CLOSED: "text-bg-warning",
     ServiceStatus.CLOSED: "text-bg-secondary",

@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from shield.accounts.models import Agency
@@ -115,8 +115,10 @@ def service_search_for(*, user: AnyUser, filters: ServiceFilters) -> QuerySet[Se
     for word in search_words(filters.q):
         services = services.filter(search_text__contains=f" {word}")
     if filters.province:
-        served = ServiceArea.objects.filter(service=OuterRef("pk"), province_id=filters.province)
-        services = services.filter(Q(province_id=filters.province) | Q(Exists(served)))
+        # An uncorrelated IN: the database reads the (few) areas of the province once and can
+        # use the province index, where a correlated EXISTS would be evaluated for every row.
+        served = ServiceArea.objects.filter(province_id=filters.province).values("service_id")
+        services = services.filter(Q(province_id=filters.province) | Q(pk__in=served))
     if filters.service_type:
         services = services.filter(service_type=filters.service_type)
     if filters.age is not None:

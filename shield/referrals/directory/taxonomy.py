@@ -59,16 +59,21 @@ def _load() -> tuple[ServiceType, ...]:
     )
 
 
+@cache
+def _by_code() -> dict[str, ServiceType]:
+    return {t.code: t for t in _load()}
+
+
 def service_types() -> list[ServiceType]:
     return list(_load())
 
 
 def service_type(code: str) -> ServiceType | None:
-    return {t.code: t for t in _load()}.get(code)
+    return _by_code().get(code)
 
 
 def codes() -> frozenset[str]:
-    return frozenset(t.code for t in _load())
+    return frozenset(_by_code())
 
 
 def label_of(code: str) -> str:
@@ -81,5 +86,5 @@ def choices() -> list[tuple[str, str]]:
 
 
 def is_shelter(service_type: str) -> bool:
-    found = {t.code: t for t in _load()}.get(service_type)
+    found = _by_code().get(service_type)
     return bool(found and found.shelter)

@@ -52,9 +52,10 @@ def shelter(prov: Provider, **data: Any) -> Service:
 
 
 def agency_in(code: str, province_code: str = "01") -> Agency:
-    return AgencyFactory(
+    agency: Agency = AgencyFactory.create(
         code=code, name_vi=f"Trung tâm {code}", name_en=f"Centre {code}", province=province(province_code)
     )
+    return agency
 
 
 def staff(agency: Agency, username: str, role: str = Role.SERVICE_PROVIDER, **kw: Any) -> User:
