@@ -22,9 +22,9 @@ def test_the_newest_rule_in_force_on_the_day_wins_and_an_ended_rule_stops(tmp_pa
     )
     rules = dated_rules.load(path, "rules")
     assert dated_rules.in_force(rules, datetime.date(2025, 6, 30), urgency="routine") is None
-    assert dated_rules.in_force(rules, datetime.date(2025, 12, 31), urgency="routine")["hours"] == 72
-    assert dated_rules.in_force(rules, datetime.date(2026, 1, 1), urgency="routine")["hours"] == 48
-    assert dated_rules.in_force(rules, datetime.date(2026, 6, 30), urgency="routine")["hours"] == 48
+    assert dated_rules.in_force(rules, datetime.date(2025, 12, 31), urgency="routine")["hours"] == 72  # type: ignore[index]
+    assert dated_rules.in_force(rules, datetime.date(2026, 1, 1), urgency="routine")["hours"] == 48  # type: ignore[index]
+    assert dated_rules.in_force(rules, datetime.date(2026, 6, 30), urgency="routine")["hours"] == 48  # type: ignore[index]
     # After its end the newer rule no longer covers the day; the older open-ended one does.
-    assert dated_rules.in_force(rules, datetime.date(2026, 7, 1), urgency="routine")["hours"] == 72
-    assert dated_rules.in_force(rules, datetime.date(2026, 7, 1), urgency="urgent")["hours"] == 24
+    assert dated_rules.in_force(rules, datetime.date(2026, 7, 1), urgency="routine")["hours"] == 72  # type: ignore[index]
+    assert dated_rules.in_force(rules, datetime.date(2026, 7, 1), urgency="urgent")["hours"] == 24  # type: ignore[index]

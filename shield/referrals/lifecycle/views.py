@@ -195,6 +195,9 @@ def referral_act(request: HttpRequest, referral_id: uuid.UUID, action: str) -> H
             return HttpResponseRedirect(reverse("referrals:referral_detail", args=[referral.pk]))
     referral = _get(user, referral_id)
     context = _detail_context(user, referral, **{action: form})
+    if action not in presenters.actions_for(user=user, referral=referral):
+        # The step is no longer offered (someone moved the referral meanwhile): say why on top.
+        context["refusals"] = [str(e) for errors in form.errors.values() for e in errors]
     return render(request, "referrals/lifecycle/referral_detail.html", context, status=400)
 
 

@@ -226,3 +226,16 @@ def test_a_justice_officer_cannot_refer() -> None:
     officer = member(Role.JUSTICE_OFFICER, agency=world.sender.agency)
     response = _client(officer).get(reverse("referrals:referral_new", args=[world.case.pk]))
     assert response.status_code == 403
+
+
+def test_a_step_no_longer_offered_says_why_on_top() -> None:
+    world = f.loop()
+    referral = f.send(world)
+    services.referral_decline(
+        actor=world.provider_staff, referral=referral, version=referral.version, reason="Full"
+    )
+    response = _client(world.provider_staff).post(
+        reverse("referrals:referral_act", args=[referral.pk, "accept"]), {"accept-version": referral.version}
+    )
+    assert response.status_code == 400
+    assert 'data-testid="refusals"' in response.content.decode()
