@@ -1,3 +1,4 @@
+# mypy: disable-error-code="index"
 import datetime
 import json
 from pathlib import Path

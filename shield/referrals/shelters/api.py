@@ -21,6 +21,7 @@ from shield.cases.api.schema import ETAG, IF_MATCH
 from shield.core.api.versioning import with_etag
 from shield.core.errors import ValidationFailed
 from shield.core.lookups import one_or_not_found
+from shield.geo.models import Province
 from shield.people.selectors import display_name_for
 from shield.referrals.models import (
     BedCategory,
@@ -119,7 +120,7 @@ class AdmitSerializer(serializers.Serializer[Any]):
 
 class DischargeSerializer(serializers.Serializer[Any]):
     discharged_on = serializers.DateField()
-    destination = serializers.ChoiceField(choices=DischargeDestination.choices)
+    discharge_destination = serializers.ChoiceField(choices=DischargeDestination.choices)
     reason = serializers.CharField(max_length=2000)
     version = serializers.IntegerField(required=False, min_value=1)
 
@@ -137,7 +138,7 @@ class HoldWriteSerializer(serializers.Serializer[Any]):
     held_until = serializers.DateTimeField()
 
 
-class ReleaseSerializer(serializers.Serializer[Any]):
+class HoldReleaseSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     version = serializers.IntegerField(required=False, min_value=1)
 
@@ -174,8 +175,6 @@ class VacancyListView(ShelterView):
             raise ValidationFailed(field_errors={"category": ["Unknown category."]})
         province_id = None
         if code := params.get("province", ""):
-            from shield.geo.models import Province
-
             province = Province.objects.filter(code=code[:10]).first()
             if province is None:
                 raise ValidationFailed(field_errors={"province": ["Unknown province."]})
@@ -337,7 +336,7 @@ class DischargeView(StayView):
             stay=stay,
             version=version,
             discharged_on=data["discharged_on"],
-            destination=data["destination"],
+            destination=data["discharge_destination"],
             reason=data["reason"],
         )
         return self.answer(done)
@@ -354,8 +353,6 @@ class HoldView(CareAPIView):
 
 
 class HoldListView(HoldView):
-    pagination_class = ShelterOrder
-
     @extend_schema(
         responses={200: HoldSerializer(many=True), **ERRORS}, summary="A shelter's live holds you may see"
     )
@@ -390,7 +387,7 @@ class HoldListView(HoldView):
 
 class HoldReleaseView(HoldView):
     @extend_schema(
-        request=ReleaseSerializer,
+        request=HoldReleaseSerializer,
         responses={200: HoldSerializer, **VERSIONED},
         parameters=[IF_MATCH, ETAG],
         summary="Release a held bed",
@@ -398,7 +395,7 @@ class HoldReleaseView(HoldView):
     def post(self, request: Request, hold_id: uuid.UUID) -> Response:
         hold = selectors.hold_get_for(user=self.user(), hold_id=hold_id)
         version = self.version_of(request, hold)
-        given = ReleaseSerializer(data=request.data)
+        given = HoldReleaseSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         released = services.bed_hold_release(
             actor=self.user(), hold=hold, version=version, reason=given.validated_data["reason"]

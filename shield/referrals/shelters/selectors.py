@@ -377,12 +377,17 @@ def hold_get_for(*, user: Viewer, hold_id: uuid.UUID | str) -> BedHold:
 
 def admittable_referrals_for(*, user: Viewer, service: Service) -> QuerySet[Referral]:
     """Accepted referrals to this shelter without a stay yet, which the user may admit."""
-    if not (is_shelter_staff(user, service) or access.has_any(user, (access.SUPERVISE, "cases.edit"))):
+    staff = is_shelter_staff(user, service)
+    if not (
+        staff
+        or access.has_any(user, (access.SUPERVISE,))
+        or (service.provider.is_external and access.has_any(user, ("cases.edit",)))
+    ):
         return Referral.objects.none()
     rows = Referral.objects.filter(service=service, status=ReferralStatus.ACCEPTED).exclude(
         pk__in=ShelterStay.objects.filter(service=service).values("referral_id")
     )
-    if not is_shelter_staff(user, service):
+    if not staff:
         rows = rows.filter(access.visible_cases_q(user, case_path="case"))
     return rows.select_related("person", "case").order_by("accepted_at")
 

@@ -48,7 +48,9 @@ HOLDABLE_STATUSES = frozenset({ReferralStatus.SENT, ReferralStatus.ACCEPTED, Ref
 def _lock_shelter(service: Service) -> Service:
     """The shelter's row, locked for this transaction: admissions, holds and inventories queue."""
     locked = (
-        Service.objects.select_for_update().select_related("provider", "provider__agency").get(pk=service.pk)
+        Service.objects.select_for_update(of=("self",))
+        .select_related("provider", "provider__agency")
+        .get(pk=service.pk)
     )
     if locked.service_type != SHELTER_SERVICE_TYPE:
         raise ValidationFailed(_("This service is not a shelter."))
@@ -179,7 +181,9 @@ def shelter_admit(
         raise ValidationFailed(_("This referral is not to a shelter."))
     service = _lock_shelter(referral.service)
     referral = (
-        Referral.objects.select_for_update().select_related("case", "case__owner_agency").get(pk=referral.pk)
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("case", "case__owner_agency")
+        .get(pk=referral.pk)
     )
     case = referral.case
     supervisor = access.may_supervise(actor, provider=service.provider, case=case)
@@ -258,7 +262,9 @@ def shelter_discharge(
     and why. The bed is free from that night."""
     service = _lock_shelter(stay.service)
     stay = (
-        ShelterStay.objects.select_for_update().select_related("case", "case__owner_agency").get(pk=stay.pk)
+        ShelterStay.objects.select_for_update(of=("self",))
+        .select_related("case", "case__owner_agency")
+        .get(pk=stay.pk)
     )
     if not (
         access.may_record_for(actor, provider=service.provider, case=stay.case)
@@ -346,7 +352,7 @@ def bed_hold_release(*, actor: User, hold: BedHold, version: int | None, reason:
     """Release a hold before its deadline (the referral was cancelled, the person went elsewhere)."""
     service = _lock_shelter(hold.service)
     hold = (
-        BedHold.objects.select_for_update()
+        BedHold.objects.select_for_update(of=("self",))
         .select_related("referral", "referral__from_agency")
         .get(pk=hold.pk)
     )

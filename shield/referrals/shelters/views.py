@@ -6,6 +6,7 @@ from typing import cast
 
 from django.contrib import messages
 from django.core.paginator import Page
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from shield.accounts.models import User
 from shield.audit.models import AuditAction
 from shield.core.errors import ApplicationError, PermissionRefused
 from shield.core.htmx import render_page_or_partial
+from shield.core.lookups import one_or_not_found
 from shield.core.pagination import CappedPaginator
 from shield.people.selectors import display_name_for
 from shield.referrals.models import Referral, ReferralStatus, Service, ShelterStay
@@ -32,6 +34,12 @@ PAGE_SIZE = 25
 
 def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
+
+
+def _reachable(request: HttpRequest, referrals: QuerySet[Referral]) -> None:
+    """A referral posted that the user may not act on answers 404, like any record out of reach."""
+    if request.method == "POST" and request.POST.get("referral"):
+        one_or_not_found(referrals, request.POST["referral"])
 
 
 @require_any(*READERS, object_type=SHELTER)
@@ -125,7 +133,14 @@ def inventory_create(request: HttpRequest, service_id: uuid.UUID) -> HttpRespons
 def admit(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
     user = _user(request)
     shelter = selectors.shelter_get_for(user=user, service_id=service_id)
+    if not (
+        selectors.is_shelter_staff(user, shelter)
+        or user.has_perm(access.SUPERVISE)
+        or (shelter.provider.is_external and user.has_perm("cases.edit"))
+    ):
+        raise PermissionRefused()
     referrals = selectors.admittable_referrals_for(user=user, service=shelter)
+    _reachable(request, referrals)
     candidates = list(referrals[:200])
     labels = {r.pk: f"{r.reference} · {display_name_for(user=user, person=r.person)}" for r in candidates}
     initial = {"referral": request.GET.get("referral")} if request.GET.get("referral") else None
@@ -195,6 +210,7 @@ def hold_create(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
         access.visible_cases_q(user, case_path="case")
         | access.staff_q(user, access.DELIVER, provider_path="provider")
     )
+    _reachable(request, open_referrals)
     form = forms.HoldForm(request.POST or None, referrals=open_referrals.order_by("-sent_at"))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

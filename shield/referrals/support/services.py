@@ -141,7 +141,9 @@ def support_delivery_void(
 ) -> SupportDelivery:
     """Void a mistaken delivery (never deleted): it stays in the history, out of the totals."""
     delivery = (
-        SupportDelivery.objects.select_for_update().select_related("case", "provider").get(pk=delivery.pk)
+        SupportDelivery.objects.select_for_update(of=("self",))
+        .select_related("case", "provider")
+        .get(pk=delivery.pk)
     )
     if not access.may_record_for(actor, provider=delivery.provider, case=delivery.case):
         raise PermissionRefused(_("Only those who may record this provider's support may void it."))
