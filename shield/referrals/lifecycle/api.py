@@ -27,6 +27,7 @@ from shield.audit.api_refusals import AuditedRefusals
 from shield.audit.models import AuditAction
 from shield.cases import selectors as case_selectors
 from shield.cases.api import schema
+from shield.cases.api.serializers import NamedChoiceField
 from shield.core.api.pagination import CheckedCursorPagination
 from shield.core.api.versioning import expected_version, with_etag
 from shield.core.errors import NotFound, ValidationFailed, VersionRequired
@@ -117,8 +118,8 @@ class ReferralOut(serializers.Serializer[Referral]):
 
     id = serializers.UUIDField()
     reference = serializers.CharField()
-    status = serializers.ChoiceField(choices=ReferralStatus.choices)
-    urgency = serializers.ChoiceField(choices=ReferralUrgency.choices)
+    status = NamedChoiceField(ReferralStatus)
+    urgency = NamedChoiceField(ReferralUrgency)
     outcome = serializers.CharField()
     version = serializers.IntegerField()
 
@@ -128,7 +129,7 @@ class SendIn(serializers.Serializer[Any]):
     service = serializers.UUIDField(required=False, allow_null=True)
     provider = serializers.UUIDField(required=False, allow_null=True)
     reason = serializers.CharField(max_length=REASON_MAX)
-    urgency = serializers.ChoiceField(choices=ReferralUrgency.choices)
+    urgency = NamedChoiceField(ReferralUrgency)
     legal_basis = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     override = serializers.BooleanField(required=False, default=False)
 
@@ -136,7 +137,7 @@ class SendIn(serializers.Serializer[Any]):
 class StepIn(serializers.Serializer[Any]):
     version = serializers.IntegerField(required=False, min_value=1)
     note = serializers.CharField(max_length=REASON_MAX, required=False, allow_blank=True, default="")
-    outcome = serializers.ChoiceField(choices=ReferralOutcome.choices, required=False)
+    outcome = NamedChoiceField(ReferralOutcome, required=False)
 
 
 class _Base(AuditedRefusals, GenericAPIView):
