@@ -1,4 +1,3 @@
-# mypy: disable-error-code="index"
 import datetime
 import json
 from pathlib import Path

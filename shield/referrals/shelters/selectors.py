@@ -186,33 +186,36 @@ def beds_for_shelters(shelters: list[Service]) -> dict[uuid.UUID, list[CategoryB
         .order_by("-effective_from", "-created_at")
         .values("pk")[:1]
     )
-    inventories = {
-        i.service_id: i for i in BedInventory.objects.filter(service_id__in=ids, pk=Subquery(latest))
+    # Plain tuples, not model instances: the board reads a few numbers per row.
+    columns = ["service_id", *BedCategory.values]
+    beds = {
+        row[0]: dict(zip(BedCategory.values, row[1:], strict=True))
+        for row in BedInventory.objects.filter(service_id__in=ids, pk=Subquery(latest)).values_list(*columns)
     }
     occupied: dict[tuple[uuid.UUID, str], int] = defaultdict(int)
-    for r in (
+    for service_id, category, n in (
         ShelterStay.objects.filter(service_id__in=ids, discharged_on__isnull=True)
-        .values("service_id", "category")
+        .values_list("service_id", "category")
         .annotate(n=Count("pk"))
         .order_by()
     ):
-        occupied[(r["service_id"], r["category"])] = r["n"]
+        occupied[(service_id, category)] = n
     held: dict[tuple[uuid.UUID, str], int] = defaultdict(int)
-    for r in (
+    for service_id, category, n in (
         BedHold.objects.filter(service_id__in=ids, status=HoldStatus.ACTIVE, held_until__gt=now)
-        .values("service_id", "category")
+        .values_list("service_id", "category")
         .annotate(n=Count("pk"))
         .order_by()
     ):
-        held[(r["service_id"], r["category"])] = r["n"]
-    result = {}
-    for pk in ids:
-        inventory = inventories.get(pk)
-        result[pk] = [
-            CategoryBeds(c, inventory.beds(c) if inventory else 0, occupied[(pk, c)], held[(pk, c)])
+        held[(service_id, category)] = n
+    nothing: dict[str, int] = {}
+    return {
+        pk: [
+            CategoryBeds(c, beds.get(pk, nothing).get(c, 0), occupied[(pk, c)], held[(pk, c)])
             for c in BedCategory.values
         ]
-    return result
+        for pk in ids
+    }
 
 
 def vacancy_board_for(*, user: Viewer, filters: VacancyFilters | None = None) -> list[VacancyRow]:
@@ -228,7 +231,11 @@ def vacancy_board_for(*, user: Viewer, filters: VacancyFilters | None = None) ->
     services = Service.objects.filter(service_type=SHELTER_SERVICE_TYPE, status=ServiceStatus.ACTIVE)
     if f.province_id:
         services = services.filter(province_id=f.province_id)
-    shelters = list(services.select_related("province", "provider").order_by("province__name", "name"))
+    shelters = list(
+        services.select_related("province", "provider")
+        .only("id", "name", "status", "province__name", "provider__name")
+        .order_by("province__name", "name")
+    )
     if not shelters:
         return []
     counts = beds_for_shelters(shelters)
