@@ -15,13 +15,19 @@ cell join their individuals (union-find), and every join that merges two distinc
 lowers the count by one. Only the rows of persons named in pending pairs are read for that.
 
 Case-based sources read `CaseFact` (what takes subqueries to derive: latest identification status,
-first decision dates, channel, forms of exploitation), kept up to date incrementally by
-`shield.statistics.facts`; the person, their individual and the owning agency are joined live.
+first decision dates, channel, forms of exploitation; and copies of the person's record, individual,
+sex, citizenship and province), kept up to date incrementally by `shield.statistics.facts`; the
+owning agency is joined live (and the person for a case event's age).
+
+`count_tables` reads each source once for all the tables asked of it (one query per source and
+reach, over all the periods and dimensions asked) and counts every cell in Python from those rows.
 """
 
+import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from contextlib import nullcontext
 from itertools import product
 from typing import Any
 
@@ -50,7 +56,7 @@ from shield.statistics import dimensions as dims
 from shield.statistics import tables
 from shield.statistics.dimensions import Dimension, dimension_get
 from shield.statistics.models import CaseFact
-from shield.statistics.periods import Period
+from shield.statistics.periods import ZONE, Period
 
 UNIT = "_unit"
 RECORD = "_record"
@@ -202,25 +208,6 @@ def _exploitation_flags(qs: QuerySet[Any]) -> QuerySet[Any]:
     )
 
 
-def _person_dimensions(
-    qs: QuerySet[Any], *, person: str, needed: set[str], province: str, agency: str
-) -> QuerySet[Any]:
-    annotations: dict[str, Any] = {}
-    if dims.SEX in needed:
-        annotations[column(dims.SEX)] = _sex(f"{person}__sex")
-    if dims.CITIZENSHIP in needed:
-        annotations[column(dims.CITIZENSHIP)] = _known_or_unknown(f"{person}__nationality", dims.CITIZENSHIP)
-    if dims.PROVINCE in needed:
-        annotations[column(dims.PROVINCE)] = Coalesce(
-            F(province), Value(dims.UNKNOWN), output_field=CharField()
-        )
-    if dims.AGENCY_KIND in needed:
-        annotations[column(dims.AGENCY_KIND)] = _known_or_unknown(agency, dims.AGENCY_KIND)
-    if annotations:
-        qs = qs.annotate(**annotations)
-    return _age_annotations(qs, person, needed)
-
-
 # --- Sources ------------------------------------------------------------------------------------
 
 
@@ -248,21 +235,28 @@ _CASE_PERSON_DIMENSIONS = frozenset(
 
 
 def _case_rows(qs: QuerySet[Any], needed: set[str]) -> QuerySet[Any]:
-    """Rows of `CaseFact` with the person, their individual and the owning agency joined live."""
-    qs = _person_dimensions(
-        qs,
-        person="case__person",
-        needed=needed,
-        province="case__person__home_province__code",
-        agency="case__owner_agency__kind",
-    )
+    """Rows of `CaseFact`: the person's sex, citizenship and province as the facts copied them,
+    the owning agency joined live (and the person, for the age of a case event)."""
+    annotations: dict[str, Any] = {}
+    if dims.SEX in needed:
+        annotations[column(dims.SEX)] = _sex("sex")
+    if dims.CITIZENSHIP in needed:
+        annotations[column(dims.CITIZENSHIP)] = _known_or_unknown("citizenship", dims.CITIZENSHIP)
+    if dims.PROVINCE in needed:
+        annotations[column(dims.PROVINCE)] = Case(
+            When(province="", then=Value(dims.UNKNOWN)), default=F("province"), output_field=CharField()
+        )
+    if dims.AGENCY_KIND in needed:
+        annotations[column(dims.AGENCY_KIND)] = _known_or_unknown("case__owner_agency__kind", dims.AGENCY_KIND)
     if dims.CHANNEL in needed:
-        qs = qs.annotate(**{column(dims.CHANNEL): F("channel")})
+        annotations[column(dims.CHANNEL)] = F("channel")
     if dims.IDENTIFICATION in needed:
-        qs = qs.annotate(**{column(dims.IDENTIFICATION): F("status")})
+        annotations[column(dims.IDENTIFICATION)] = F("status")
+    if annotations:
+        qs = qs.annotate(**annotations)
     if dims.EXPLOITATION in needed:
         qs = _exploitation_flags(qs)
-    return qs
+    return _age_annotations(qs, "case__person", needed)
 
 
 def _age_columns(qs: QuerySet[Any], age: str, needed: set[str]) -> QuerySet[Any]:
@@ -299,9 +293,9 @@ def _victim_rows(statuses: Sequence[str], dated_by: str) -> Callable[[Period, se
         ).annotate(
             **{
                 REF_DATE: F(dated_by),
-                PERSON: F("case__person_id"),
-                RECORD: F("case__person_id"),
-                UNIT: Coalesce(F("case__person__linkage_individual__individual_id"), F("case__person_id")),
+                PERSON: F("record"),
+                RECORD: F("record"),
+                UNIT: F("unit"),
             }
         )
         age = "age_detected" if dated_by == "detected_on" else "age_identified"
@@ -316,7 +310,7 @@ def _case_event_rows(field: str) -> Callable[[Period, set[str]], QuerySet[Any]]:
         path = f"case__{field}"
         qs = CaseFact.objects.filter(
             **{f"{path}__gte": period.start_at, f"{path}__lt": period.end_before}
-        ).annotate(**{REF_DATE: TruncDate(path), UNIT: F("case_id"), RECORD: F("case_id")})
+        ).annotate(**{REF_DATE: TruncDate(path, tzinfo=ZONE), UNIT: F("case_id"), RECORD: F("case_id")})
         return _case_rows(qs, needed)
 
     return rows
@@ -385,7 +379,7 @@ def _screening_rows(*, flagged_only: bool) -> Callable[[Period, set[str]], Query
             qs = qs.annotate(**{UNIT: unit, RECORD: record, PERSON: F("person_id")})
         else:
             qs = qs.annotate(**{UNIT: F("pk"), RECORD: F("pk")})
-        qs = qs.annotate(**{REF_DATE: TruncDate("started_at")})
+        qs = qs.annotate(**{REF_DATE: TruncDate("started_at", tzinfo=ZONE)})
         return _screening_dimensions(qs, needed)
 
     return rows
@@ -393,7 +387,7 @@ def _screening_rows(*, flagged_only: bool) -> Callable[[Period, set[str]], Query
 
 def _tip_rows(period: Period, needed: set[str]) -> QuerySet[Any]:
     qs = Tip.objects.filter(received_at__gte=period.start_at, received_at__lt=period.end_before).annotate(
-        **{UNIT: F("pk"), RECORD: F("pk")}
+        **{UNIT: F("pk"), RECORD: F("pk"), REF_DATE: TruncDate("received_at", tzinfo=ZONE)}
     )
     annotations: dict[str, Any] = {}
     if dims.CHANNEL in needed:
@@ -466,12 +460,6 @@ SOURCES: dict[str, Source] = {
 # --- Tables -------------------------------------------------------------------------------------
 
 
-def _cut(qs: QuerySet[Any], dimension: Dimension, category: str) -> QuerySet[Any]:
-    if dimension.additive:
-        return qs.filter(**{column(dimension.code): category})
-    return qs.filter(**{flag(dimension.code, category): True})
-
-
 @dataclass
 class _UnionFind:
     parent: dict[Any, Any]
@@ -498,37 +486,152 @@ def _pending_pairs() -> list[tuple[Any, Any]]:
     )
 
 
-def _keys_of_row(row: Mapping[str, Any], dimensions: Sequence[Dimension]) -> Iterable[tables.Key]:
-    choices: list[list[str]] = []
-    for dimension in dimensions:
+@dataclass(frozen=True)
+class TableJob:
+    """One table to count: an indicator's source for a period, cut by dimensions, over a reach."""
+
+    indicator: str
+    source: Source
+    period: Period
+    dimensions: tuple[str, ...]
+    filters: Mapping[str, str]
+    reach: Q
+
+
+@dataclass(frozen=True)
+class _Span:
+    """The days from the first period's start to the last one's end: what one read covers."""
+
+    start: datetime.date
+    end: datetime.date
+
+    @property
+    def start_at(self) -> datetime.datetime:
+        return datetime.datetime.combine(self.start, datetime.time(), tzinfo=ZONE)
+
+    @property
+    def end_before(self) -> datetime.datetime:
+        return datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time(), tzinfo=ZONE)
+
+
+class _Rows:
+    """The rows one read brought back, with the position of each field."""
+
+    def __init__(self, fields: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        self.at = {name: i for i, name in enumerate(fields)}
+        self.rows = rows
+
+
+def _read(source: Source, span: _Span, needed: set[str], reach: Q) -> _Rows:
+    """The source's rows over `span` and `reach`, each with its date, unit, record (and person)
+    and the needed dimensions' columns (flags for a non-additive one): one query."""
+    fields = [REF_DATE, UNIT, RECORD]
+    if source.counts_persons:
+        fields.append(PERSON)
+    for code in sorted(needed):
+        dimension = dimension_get(code)
         if dimension.additive:
-            choices.append([row[column(dimension.code)], tables.TOTAL])
+            fields.append(column(code))
         else:
-            choices.append([c for c in dimension.codes if row[flag(dimension.code, c)]] + [tables.TOTAL])
-    return product(*choices)
+            fields.extend(flag(code, c) for c in dimension.codes)
+    qs = source.rows(span, needed).filter(reach).values_list(*fields).order_by()  # type: ignore[arg-type]
+    return _Rows(fields, list(qs))
+
+
+def _choices(rows: _Rows, cut_by: Sequence[Dimension]) -> Callable[[tuple[Any, ...]], list[list[str]]]:
+    """From a row to the categories it falls in, per dimension, margins (TOTAL) included."""
+    getters: list[Callable[[tuple[Any, ...]], list[str]]] = []
+    for dimension in cut_by:
+        if dimension.additive:
+            i = rows.at[column(dimension.code)]
+            getters.append(lambda row, i=i: [row[i], tables.TOTAL])  # type: ignore[misc]
+        else:
+            hits = [(c, rows.at[flag(dimension.code, c)]) for c in dimension.codes]
+            getters.append(lambda row, hits=hits: [c for c, i in hits if row[i]] + [tables.TOTAL])  # type: ignore[misc]
+    return lambda row: [get(row) for get in getters]
+
+
+def _selected(rows: _Rows, job: TableJob) -> list[tuple[Any, ...]]:
+    """The rows of the job's period that pass its filters."""
+    day = rows.at[REF_DATE]
+    start, end = job.period.start, job.period.end
+    tests: list[Callable[[tuple[Any, ...]], bool]] = []
+    for code, category in job.filters.items():
+        dimension = dimension_get(code)
+        if dimension.additive:
+            i = rows.at[column(code)]
+            tests.append(lambda row, i=i, category=category: row[i] == category)  # type: ignore[misc]
+        else:
+            i = rows.at[flag(code, category)]
+            tests.append(lambda row, i=i: bool(row[i]))  # type: ignore[misc]
+    return [row for row in rows.rows if start <= row[day] <= end and all(test(row) for test in tests)]
+
+
+def _count(rows: _Rows, job: TableJob, pairs: Sequence[tuple[Any, Any]]) -> tables.Table:
+    """One table from rows already read: every cell and margin, zeros included.
+
+    The rows are first grouped by the categories they fall in (few groups), each group holding
+    its distinct units and records; every cell is then the union of the groups falling in it."""
+    cut_by = [dimension_get(code) for code in job.dimensions]
+    choices_of = _choices(rows, cut_by)
+    unit_at, record_at = rows.at[UNIT], rows.at[RECORD]
+    selected = _selected(rows, job)
+    groups: dict[tuple[tuple[str, ...], ...], tuple[set[Any], set[Any]]] = {}
+    for row in selected:
+        combo = tuple(tuple(choice) for choice in choices_of(row))
+        found = groups.get(combo)
+        if found is None:
+            found = groups[combo] = (set(), set())
+        found[0].add(row[unit_at])
+        found[1].add(row[record_at])
+    cells_of: dict[tables.Key, tuple[set[Any], set[Any]]] = defaultdict(lambda: (set(), set()))
+    for combo, (units, records) in groups.items():
+        for key in product(*combo):
+            into = cells_of[key]
+            into[0].update(units)
+            into[1].update(records)
+    reductions = _reductions(rows, selected, choices_of, pairs) if job.source.counts_persons else {}
+    categories = tuple(d.codes for d in cut_by)
+    cells: dict[tables.Key, tables.Count] = {}
+    for key in product(*[(*cats, tables.TOTAL) for cats in categories]):
+        units, records = cells_of.get(key, (set(), set()))
+        if job.source.counts_persons:
+            value = len(units)
+            cells[key] = tables.Count(
+                value=value, records=len(records), low=max(0, value - reductions.get(key, 0))
+            )
+        else:
+            cells[key] = tables.Count.events(len(units))
+    return tables.Table(
+        indicator=job.indicator,
+        unit=job.source.unit,
+        period=job.period.code,
+        dimensions=job.dimensions,
+        categories=categories,
+        additive=tuple(d.additive for d in cut_by),
+        cells=cells,
+    )
 
 
 def _reductions(
-    base: QuerySet[Any], dimensions: Sequence[Dimension], pairs: Sequence[tuple[Any, Any]]
+    rows: _Rows,
+    selected: Sequence[tuple[Any, ...]],
+    choices_of: Callable[[tuple[Any, ...]], list[list[str]]],
+    pairs: Sequence[tuple[Any, Any]],
 ) -> dict[tables.Key, int]:
     """For each cell, how many distinct individuals the pending pairs within it would join."""
     if not pairs:
         return {}
-    fields = [PERSON, UNIT]
-    for dimension in dimensions:
-        if dimension.additive:
-            fields.append(column(dimension.code))
-        else:
-            fields.extend(flag(dimension.code, c) for c in dimension.codes)
+    named = {person for pair in pairs for person in pair}
+    person_at, unit_at = rows.at[PERSON], rows.at[UNIT]
     keys_of: dict[Any, set[tables.Key]] = defaultdict(set)
     unit_of: dict[Any, Any] = {}
-    pending = ReviewPair.objects.filter(status=PairStatus.OPEN)
-    in_pairs = Q(**{f"{PERSON}__in": pending.values("person_low_id")}) | Q(
-        **{f"{PERSON}__in": pending.values("person_high_id")}
-    )
-    for row in base.filter(in_pairs).values(*fields).distinct():
-        unit_of[row[PERSON]] = row[UNIT]
-        keys_of[row[PERSON]].update(_keys_of_row(row, dimensions))
+    for row in selected:
+        person = row[person_at]
+        if person not in named:
+            continue
+        unit_of[person] = row[unit_at]
+        keys_of[person].update(product(*choices_of(row)))
     joins: dict[tables.Key, _UnionFind] = defaultdict(lambda: _UnionFind({}))
     reductions: dict[tables.Key, int] = defaultdict(int)
     for low, high in pairs:
@@ -540,92 +643,44 @@ def _reductions(
     return reductions
 
 
-def _counted_per_grouping(
-    base: QuerySet[Any], cut_by: Sequence[Dimension]
-) -> dict[tables.Key, tuple[int, int]]:
-    """value and records of every non-zero cell: one GROUP BY per combination of the kept
-    dimensions (and per category of a non-additive one). Any database."""
-    counted: dict[tables.Key, tuple[int, int]] = {}
-    n = len(cut_by)
-    for kept in product((True, False), repeat=n):
-        grouped = [i for i in range(n) if kept[i] and cut_by[i].additive]
-        split = [i for i in range(n) if kept[i] and not cut_by[i].additive]
-        for chosen in product(*[cut_by[i].codes for i in split]):
-            qs = base
-            for i, category in zip(split, chosen, strict=True):
-                qs = _cut(qs, cut_by[i], category)
-            aggregates = {
-                "value": Count(UNIT, distinct=True),
-                "records": Count(RECORD, distinct=True),
-            }
-            fixed = dict(zip(split, chosen, strict=True))
-            if grouped:
-                rows: Iterable[Mapping[str, Any]] = (
-                    qs.values(*[column(cut_by[i].code) for i in grouped]).annotate(**aggregates).order_by()
-                )
-            else:
-                rows = [qs.aggregate(**aggregates)]
-            for row in rows:
-                key = tuple(
-                    row[column(cut_by[i].code)] if i in grouped else fixed.get(i, tables.TOTAL)
-                    for i in range(n)
-                )
-                counted[key] = (row["value"] or 0, row["records"] or 0)
+def count_tables(jobs: Sequence[TableJob]) -> list[tables.Table]:
+    """Every table asked for, each source read once over all the periods asked of it.
 
-    return counted
-
-
-def _counted_in_one_query(
-    base: QuerySet[Any], cut_by: Sequence[Dimension]
-) -> dict[tables.Key, tuple[int, int]]:
-    """The same as `_counted_per_grouping` in one statement (PostgreSQL): `GROUP BY CUBE` over the
-    table's dimensions gives every cell and every margin from one scan of the counted rows.
-
-    A non-additive dimension is turned into one row per category the row falls in (a lateral
-    `VALUES` of (category, flag) pairs, kept where the flag holds). A unit then appears in several
-    rows, which a margin over that dimension counts once: every count is `COUNT(DISTINCT ...)`.
-    Every row falls in at least one category (`unknown` when none of the others), so no unit is
-    lost from the margins.
+    The jobs reading the same source over the same reach share one query, covering the days from
+    the first period to the last and the dimensions of them all (a year's report: its four
+    tables of victims from one read of the year's facts; the dashboard: one read per source).
+    Every cell is then counted from those rows in Python: `value` the distinct units (unique
+    individuals; events for an event indicator), `records` the distinct person records, `low`
+    from the pending review pairs joined within the cell (union-find). Pairs are read once.
     """
-    fields = [UNIT, RECORD]
-    for dimension in cut_by:
-        if dimension.additive:
-            fields.append(column(dimension.code))
+    reads: list[tuple[Source, Q, list[int]]] = []
+    for position, job in enumerate(jobs):
+        for source, reach, members in reads:
+            if source.key == job.source.key and reach == job.reach:
+                members.append(position)
+                break
         else:
-            fields.extend(flag(dimension.code, c) for c in dimension.codes)
-    inner, inner_params = base.values(*fields).order_by().query.sql_with_params()
-    params = list(inner_params)
-    joins: list[str] = []
-    conditions: list[str] = []
-    grouped: list[str] = []
-    for i, dimension in enumerate(cut_by):
-        if dimension.additive:
-            grouped.append(f'b."{column(dimension.code)}"')
-            continue
-        pairs = ", ".join(f'(%s, b."{flag(dimension.code, c)}")' for c in dimension.codes)
-        params.extend(dimension.codes)
-        joins.append(f"CROSS JOIN LATERAL (VALUES {pairs}) AS x{i}(category, hit)")
-        conditions.append(f"x{i}.hit")
-        grouped.append(f"x{i}.category::text")
-    measures = f'COUNT(DISTINCT b."{UNIT}"), COUNT(DISTINCT b."{RECORD}")'
-    # Column names and categories are the code's own (categories go as parameters); the rows are
-    # the queryset's own SQL with its parameters.
-    selected = ", ".join([*grouped, *(f"GROUPING({g})" for g in grouped), measures])
-    sql = f"SELECT {selected} FROM ({inner}) b"  # noqa: S608
-    if joins:
-        sql += " " + " ".join(joins)
-    if conditions:
-        sql += " WHERE " + " AND ".join(conditions)
-    if grouped:
-        sql += f" GROUP BY CUBE ({', '.join(grouped)})"
-    n = len(cut_by)
-    counted: dict[tables.Key, tuple[int, int]] = {}
-    with connections[base.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        for row in cursor.fetchall():
-            key = tuple(tables.TOTAL if row[n + i] else row[i] for i in range(n))
-            counted[key] = (row[2 * n] or 0, row[2 * n + 1] or 0)
-    return counted
+            reads.append((job.source, job.reach, [position]))
+    counted: list[tables.Table | None] = [None] * len(jobs)
+    pairs = _pending_pairs() if any(job.source.counts_persons for job in jobs) else []
+    # The source's queries, identifying "which connection", are all the default database's.
+    vendor = connections["default"].vendor
+    with transaction.atomic() if vendor == "postgresql" else nullcontext():
+        if vendor == "postgresql":
+            with connections["default"].cursor() as cursor:
+                # The age and flag expressions make a large plan that PostgreSQL's JIT spends
+                # seconds compiling (at a million persons) for a query that runs in less without.
+                cursor.execute("SET LOCAL jit = off")
+        for source, reach, members in reads:
+            chosen = [jobs[i] for i in members]
+            span = _Span(min(j.period.start for j in chosen), max(j.period.end for j in chosen))
+            needed: set[str] = set()
+            for job in chosen:
+                needed |= set(job.dimensions) | set(job.filters)
+            rows = _read(source, span, needed, reach)
+            for i in members:
+                counted[i] = _count(rows, jobs[i], pairs)
+    return [table for table in counted if table is not None]
 
 
 def count_table(
@@ -638,38 +693,5 @@ def count_table(
     reach: Q,
 ) -> tables.Table:
     """One table: every combination of the dimensions' categories and every margin, zeros included."""
-    cut_by = [dimension_get(code) for code in dimensions]
-    needed = set(dimensions) | set(filters)
-    base = source.rows(period, needed).filter(reach)
-    for code, category in filters.items():
-        base = _cut(base, dimension_get(code), category)
-
-    with transaction.atomic(using=base.db):
-        if connections[base.db].vendor == "postgresql":
-            with connections[base.db].cursor() as cursor:
-                # The age and flag expressions make a large plan that PostgreSQL's JIT spends
-                # 2 to 4 s compiling (at a million persons) for a query that runs in less without.
-                cursor.execute("SET LOCAL jit = off")
-            counted = _counted_in_one_query(base, cut_by)
-        else:
-            counted = _counted_per_grouping(base, cut_by)
-        reductions = _reductions(base, cut_by, _pending_pairs()) if source.counts_persons else {}
-    cells: dict[tables.Key, tables.Count] = {}
-    categories = tuple(d.codes for d in cut_by)
-    for key in product(*[(*cats, tables.TOTAL) for cats in categories]):
-        value, records = counted.get(key, (0, 0))
-        if source.counts_persons:
-            cells[key] = tables.Count(
-                value=value, records=records, low=max(0, value - reductions.get(key, 0))
-            )
-        else:
-            cells[key] = tables.Count.events(value)
-    return tables.Table(
-        indicator=indicator,
-        unit=source.unit,
-        period=period.code,
-        dimensions=tuple(dimensions),
-        categories=categories,
-        additive=tuple(d.additive for d in cut_by),
-        cells=cells,
-    )
+    job = TableJob(indicator, source, period, tuple(dimensions), dict(filters), reach)
+    return count_tables([job])[0]
