@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from contextlib import nullcontext
 from itertools import product
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import connections, transaction
 from django.db.models import (
@@ -52,6 +52,7 @@ from shield.intake.risk import REFERRAL_OUTCOMES
 from shield.intake.risk import RiskLevel as ScreeningRisk
 from shield.linkage.models import PairStatus, ReviewPair
 from shield.people import birth_dates
+from shield.referrals.models import Referral, ReferralStatus, SupportDelivery
 from shield.statistics import dimensions as dims
 from shield.statistics import tables
 from shield.statistics.dimensions import Dimension, dimension_get
@@ -72,6 +73,19 @@ def column(dimension: str) -> str:
 
 def flag(dimension: str, category: str) -> str:
     return f"f_{dimension}_{category.replace('-', '_').replace('+', 'plus')}"
+
+
+class Days(Protocol):
+    """The days a read covers: a `Period`, or the span of several (`count_tables`)."""
+
+    @property
+    def start(self) -> datetime.date: ...
+    @property
+    def end(self) -> datetime.date: ...
+    @property
+    def start_at(self) -> datetime.datetime: ...
+    @property
+    def end_before(self) -> datetime.datetime: ...
 
 
 # --- Dimension expressions ----------------------------------------------------------------------
@@ -219,7 +233,7 @@ class Source:
     unit: str
     dimensions: frozenset[str]
     # (period, dimensions needed) -> rows with UNIT, RECORD (and PERSON for persons) annotated.
-    rows: Callable[[Period, set[str]], QuerySet[Any]]
+    rows: Callable[["Days", set[str]], QuerySet[Any]]
     # From a row to its owning agency, for the access scope (`accounts.policy.scope_q`).
     agency_path: str
     province_path: str | None = None
@@ -283,11 +297,11 @@ def _age_columns(qs: QuerySet[Any], age: str, needed: set[str]) -> QuerySet[Any]
     return qs.annotate(**annotations) if annotations else qs
 
 
-def _victim_rows(statuses: Sequence[str], dated_by: str) -> Callable[[Period, set[str]], QuerySet[Any]]:
+def _victim_rows(statuses: Sequence[str], dated_by: str) -> Callable[["Days", set[str]], QuerySet[Any]]:
     """Cases whose latest identification decision is one of `statuses`, dated by the first
     decision saying so (`dated_by`), one row per case (so per person record)."""
 
-    def rows(period: Period, needed: set[str]) -> QuerySet[Any]:
+    def rows(period: "Days", needed: set[str]) -> QuerySet[Any]:
         qs = CaseFact.objects.filter(
             **{"status__in": list(statuses), f"{dated_by}__gte": period.start, f"{dated_by}__lte": period.end}
         ).annotate(
@@ -305,8 +319,8 @@ def _victim_rows(statuses: Sequence[str], dated_by: str) -> Callable[[Period, se
     return rows
 
 
-def _case_event_rows(field: str) -> Callable[[Period, set[str]], QuerySet[Any]]:
-    def rows(period: Period, needed: set[str]) -> QuerySet[Any]:
+def _case_event_rows(field: str) -> Callable[["Days", set[str]], QuerySet[Any]]:
+    def rows(period: "Days", needed: set[str]) -> QuerySet[Any]:
         path = f"case__{field}"
         qs = CaseFact.objects.filter(
             **{f"{path}__gte": period.start_at, f"{path}__lt": period.end_before}
@@ -365,8 +379,8 @@ def _screening_age(qs: QuerySet[Any]) -> QuerySet[Any]:
     )
 
 
-def _screening_rows(*, flagged_only: bool) -> Callable[[Period, set[str]], QuerySet[Any]]:
-    def rows(period: Period, needed: set[str]) -> QuerySet[Any]:
+def _screening_rows(*, flagged_only: bool) -> Callable[["Days", set[str]], QuerySet[Any]]:
+    def rows(period: "Days", needed: set[str]) -> QuerySet[Any]:
         qs = Screening.objects.filter(
             status=ScreeningStatus.COMPLETED,
             started_at__gte=period.start_at,
@@ -385,7 +399,7 @@ def _screening_rows(*, flagged_only: bool) -> Callable[[Period, set[str]], Query
     return rows
 
 
-def _tip_rows(period: Period, needed: set[str]) -> QuerySet[Any]:
+def _tip_rows(period: "Days", needed: set[str]) -> QuerySet[Any]:
     qs = Tip.objects.filter(received_at__gte=period.start_at, received_at__lt=period.end_before).annotate(
         **{UNIT: F("pk"), RECORD: F("pk"), REF_DATE: TruncDate("received_at", tzinfo=ZONE)}
     )
@@ -400,6 +414,73 @@ def _tip_rows(period: Period, needed: set[str]) -> QuerySet[Any]:
         annotations[column(dims.AGENCY_KIND)] = _known_or_unknown("agency__kind", dims.AGENCY_KIND)
     return qs.annotate(**annotations) if annotations else qs
 
+
+def _referral_rows(*, completed: bool, persons: bool) -> Callable[["Days", set[str]], QuerySet[Any]]:
+    """Referrals sent in the period (by `sent_at`), or completed in it (by `closed_at`), cut by
+    the referring agency's province and kind; for persons, the referred person's individual."""
+
+    def rows(period: "Days", needed: set[str]) -> QuerySet[Any]:
+        dated = "closed_at" if completed else "sent_at"
+        qs = Referral.objects.filter(**{f"{dated}__gte": period.start_at, f"{dated}__lt": period.end_before})
+        if completed:
+            qs = qs.filter(status=ReferralStatus.COMPLETED)
+        qs = qs.annotate(**{REF_DATE: TruncDate(dated, tzinfo=ZONE)})
+        if persons:
+            unit = Coalesce(F("person__linkage_individual__individual_id"), F("person_id"))
+            qs = qs.annotate(**{UNIT: unit, RECORD: F("person_id"), PERSON: F("person_id")})
+        else:
+            qs = qs.annotate(**{UNIT: F("pk"), RECORD: F("pk")})
+        annotations: dict[str, Any] = {}
+        if dims.SERVICE_TYPE in needed:
+            annotations[column(dims.SERVICE_TYPE)] = _known_or_unknown("service_type", dims.SERVICE_TYPE)
+        if dims.URGENCY in needed:
+            annotations[column(dims.URGENCY)] = _known_or_unknown("urgency", dims.URGENCY)
+        if dims.OUTCOME in needed:
+            annotations[column(dims.OUTCOME)] = _known_or_unknown("outcome", dims.OUTCOME)
+        if dims.SEX in needed:
+            annotations[column(dims.SEX)] = _sex("person__sex")
+        if dims.PROVINCE in needed:
+            annotations[column(dims.PROVINCE)] = Coalesce(
+                F("from_agency__province__code"), Value(dims.UNKNOWN), output_field=CharField()
+            )
+        if dims.AGENCY_KIND in needed:
+            annotations[column(dims.AGENCY_KIND)] = _known_or_unknown("from_agency__kind", dims.AGENCY_KIND)
+        return qs.annotate(**annotations) if annotations else qs
+
+    return rows
+
+
+def _delivery_rows(*, persons: bool) -> Callable[["Days", set[str]], QuerySet[Any]]:
+    """Support delivered in the period (by the day delivered), voided deliveries left out, cut by
+    the case's owning agency's province and kind; for persons, the supported person's individual."""
+
+    def rows(period: "Days", needed: set[str]) -> QuerySet[Any]:
+        qs = SupportDelivery.objects.filter(
+            voided_at__isnull=True, delivered_on__gte=period.start, delivered_on__lte=period.end
+        ).annotate(**{REF_DATE: F("delivered_on")})
+        if persons:
+            unit = Coalesce(F("person__linkage_individual__individual_id"), F("person_id"))
+            qs = qs.annotate(**{UNIT: unit, RECORD: F("person_id"), PERSON: F("person_id")})
+        else:
+            qs = qs.annotate(**{UNIT: F("pk"), RECORD: F("pk")})
+        annotations: dict[str, Any] = {}
+        if dims.SUPPORT_TYPE in needed:
+            annotations[column(dims.SUPPORT_TYPE)] = _known_or_unknown("support_type", dims.SUPPORT_TYPE)
+        if dims.SEX in needed:
+            annotations[column(dims.SEX)] = _sex("person__sex")
+        if dims.PROVINCE in needed:
+            annotations[column(dims.PROVINCE)] = Coalesce(
+                F("case__owner_agency__province__code"), Value(dims.UNKNOWN), output_field=CharField()
+            )
+        if dims.AGENCY_KIND in needed:
+            annotations[column(dims.AGENCY_KIND)] = _known_or_unknown("case__owner_agency__kind", dims.AGENCY_KIND)
+        return qs.annotate(**annotations) if annotations else qs
+
+    return rows
+
+
+_REFERRAL_DIMENSIONS = frozenset({dims.SERVICE_TYPE, dims.URGENCY, dims.PROVINCE, dims.AGENCY_KIND})
+_DELIVERY_DIMENSIONS = frozenset({dims.SUPPORT_TYPE, dims.PROVINCE, dims.AGENCY_KIND})
 
 SOURCES: dict[str, Source] = {
     source.key: source
@@ -452,6 +533,41 @@ SOURCES: dict[str, Source] = {
             frozenset({dims.CHANNEL, dims.PROVINCE, dims.AGENCY_KIND}),
             _tip_rows,
             agency_path="agency",
+        ),
+        Source(
+            "referrals.sent",
+            tables.Unit.EVENTS,
+            _REFERRAL_DIMENSIONS,
+            _referral_rows(completed=False, persons=False),
+            agency_path="from_agency",
+        ),
+        Source(
+            "referrals.completed",
+            tables.Unit.EVENTS,
+            _REFERRAL_DIMENSIONS | {dims.OUTCOME},
+            _referral_rows(completed=True, persons=False),
+            agency_path="from_agency",
+        ),
+        Source(
+            "referrals.persons",
+            tables.Unit.PERSONS,
+            _REFERRAL_DIMENSIONS | {dims.SEX},
+            _referral_rows(completed=False, persons=True),
+            agency_path="from_agency",
+        ),
+        Source(
+            "support.deliveries",
+            tables.Unit.EVENTS,
+            _DELIVERY_DIMENSIONS,
+            _delivery_rows(persons=False),
+            agency_path="case__owner_agency",
+        ),
+        Source(
+            "support.persons",
+            tables.Unit.PERSONS,
+            _DELIVERY_DIMENSIONS | {dims.SEX},
+            _delivery_rows(persons=True),
+            agency_path="case__owner_agency",
         ),
     )
 }
@@ -534,7 +650,7 @@ def _read(source: Source, span: _Span, needed: set[str], reach: Q) -> _Rows:
             fields.append(column(code))
         else:
             fields.extend(flag(code, c) for c in dimension.codes)
-    qs = source.rows(span, needed).filter(reach).values_list(*fields).order_by()  # type: ignore[arg-type]
+    qs = source.rows(span, needed).filter(reach).values_list(*fields).order_by()
     return _Rows(fields, list(qs))
 
 
