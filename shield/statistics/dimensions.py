@@ -69,7 +69,9 @@ OUTCOME = "outcome"
 # The types of service and support of Law 53/2024/QH15 Ch. V, as the referral directory codes them
 # (`referrals/data/service_types.json`); a code not listed here counts as unknown.
 SERVICE_TYPES: tuple[Category, ...] = (
-    Category("travel_home", "Hỗ trợ đi lại và tiền ăn để trở về nơi cư trú", "Travel and meals to return home"),
+    Category(
+        "travel_home", "Hỗ trợ đi lại và tiền ăn để trở về nơi cư trú", "Travel and meals to return home"
+    ),
     Category("health_care", "Khám và chữa bệnh", "Health check and treatment"),
     Category("health_insurance", "Bảo hiểm y tế", "Health insurance"),
     Category("psychological_support", "Hỗ trợ tâm lý", "Psychological support"),
@@ -192,9 +194,19 @@ _STATIC: dict[str, Dimension] = {
         "Outcome of the referral",
         (
             Category("successful", "Thành công", "Successful"),
-            Category("client_refused", "Không thành công: người được hỗ trợ từ chối", "Not successful: the client refused"),
-            Category("lack_of_capacity", "Không thành công: không đủ khả năng tiếp nhận", "Not successful: lack of capacity"),
-            Category("no_longer_needed", "Không thành công: không còn nhu cầu", "Not successful: no longer needed"),
+            Category(
+                "client_refused",
+                "Không thành công: người được hỗ trợ từ chối",
+                "Not successful: the client refused",
+            ),
+            Category(
+                "lack_of_capacity",
+                "Không thành công: không đủ khả năng tiếp nhận",
+                "Not successful: lack of capacity",
+            ),
+            Category(
+                "no_longer_needed", "Không thành công: không còn nhu cầu", "Not successful: no longer needed"
+            ),
             Category(
                 "unable_to_contact_client",
                 "Không thành công: không liên lạc được với người được hỗ trợ",

@@ -1,10 +1,10 @@
 """A report: the tables of one period, counted with the user's scope and protected all together.
 
 `report_build` is the one way to turn table specs into publishable tables: it counts the tables
-together through `selectors.tables_for` (the caller's scope applies; each source read once), then protects them in one call to
-`disclosure.protect`, so a cell suppressed in one table cannot be worked out from another, nor from
-what earlier releases for the same period published (`published`). The release, the PDF national
-report and the benchmark all build their tables here.
+together through `selectors.tables_for` (the caller's scope applies; each source read once), then
+protects them in one call to `disclosure.protect`, so a cell suppressed in one table cannot be
+worked out from another, nor from what earlier releases for the same period published
+(`published`). The release, the PDF national report and the benchmark all build their tables here.
 """
 
 from collections.abc import Callable, Mapping, Sequence

@@ -63,7 +63,9 @@ def referral(
     )
 
 
-def delivery(case: Case, *, support_type: str = "shelter", on: datetime.date = DAY, **extra: Any) -> SupportDelivery:
+def delivery(
+    case: Case, *, support_type: str = "shelter", on: datetime.date = DAY, **extra: Any
+) -> SupportDelivery:
     return SupportDelivery.objects.create(
         case=case,
         person=case.person,
@@ -196,4 +198,3 @@ def test_referral_indicators_are_no_longer_planned() -> None:
     assert not planned & {"referrals", "persons_supported"}
     codes = {entry["code"] for entry in document["indicators"]}
     assert {"referrals_sent", "referrals_completed", "persons_referred", "support_deliveries"} <= codes
-
