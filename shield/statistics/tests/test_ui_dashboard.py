@@ -108,6 +108,31 @@ def test_query_count_is_fixed_and_small_once_counted(client) -> None:
     assert response.status_code == 200
 
 
+def test_a_cold_dashboard_reads_every_source_in_one_query_whatever_the_data(client, settings) -> None:
+    """Nothing cached (a new statistician, the cache cleared): the tables of every indicator,
+    the series, breakdowns, provinces and years come from one statement, so the page costs a
+    fixed, small number of queries (facts already fresh: the refresh is throttled)."""
+    from django.core.cache import cache
+
+    settings.SHIELD_STATISTICS_REFRESH_SECONDS = 300
+    hanoi = f.agency("ha_noi")
+    _victims(1, at=hanoi)
+    facts_refresh()
+    counts = []
+    for more in (0, 8):
+        _victims(more, at=f.agency("lao_cai", kind=AgencyKind.POLICE_PROVINCIAL), nationality="CN")
+        facts_refresh()
+        client.force_login(f.statistician())
+        client.get(URL, {"year": "2024"})  # the session settled (a login rewrites it once)
+        cache.clear()
+        with CaptureQueriesContext(connection) as cold:
+            response = client.get(URL, {"year": "2025"})
+        assert response.status_code == 200
+        counts.append(len(cold))
+    assert counts[0] == counts[1]
+    assert counts[0] <= 13
+
+
 def test_the_home_page_leads_statisticians_and_supervisors_to_the_dashboard(client) -> None:
     hanoi = f.agency("ha_noi")
     link = 'data-testid="home-statistics-dashboard"'
