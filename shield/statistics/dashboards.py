@@ -98,6 +98,7 @@ def scope_label(user: User) -> str:
 class Tile:
     indicator: Indicator
     count: Count
+    table: Table  # the year's total (what the tile shows), for protecting the page's tables together
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,7 @@ def dashboard_for(*, user: User, year: int, indicator: str, series_kind: str) ->
         at += n
         return part
 
-    tiles = [Tile(indicator=i, count=t.total) for i, t in zip(shown, take(len(shown)), strict=True)]
+    tiles = [Tile(indicator=i, count=t.total, table=t) for i, t in zip(shown, take(len(shown)), strict=True)]
     series = take(len(periods))
     breakdown_tables = take(len(breakdowns))
     provinces = take(1)[0] if PROVINCE in chosen.dimensions else None
