@@ -52,7 +52,8 @@ def test_a_statistician_sees_the_raw_pivot(client, province_data) -> None:
     html = client.get(PIVOT, SEX_BY_AGE).content.decode()
 
     table = _pivot_cells(html)
-    assert ">2<" in table and ">9<" in table
+    assert ">2<" in table
+    assert ">9<" in table
     assert "&lt;5" not in table
     assert 'data-testid="legend"' not in html
 

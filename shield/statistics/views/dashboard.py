@@ -15,14 +15,13 @@ from shield.audit.models import AuditAction
 from shield.audit.refusals import require_permission
 from shield.statistics import charts, dashboards, presenters, published_series, screen
 from shield.statistics.disclosure import ProtectedTable
-from shield.statistics.release_presenters import legend
 from shield.statistics.forms import YEAR, DashboardForm, this_year
+from shield.statistics.release_presenters import legend
 from shield.statistics.selectors import VIEW
 
 EXPORT = "statistics.export"
 OBJECT_TYPE = "statistics.dashboard"
 from shield.statistics.forms import DEFAULT_INDICATOR  # noqa: E402
-
 
 Shielded = dict[int, ProtectedTable]  # by id() of the board's tables; empty: shown raw
 
