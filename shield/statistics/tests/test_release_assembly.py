@@ -5,9 +5,9 @@ import pytest
 from django.test import Client
 
 from shield.core.errors import InvalidTransition
-from shield.statistics import release_services as services
-from shield.statistics import release_tasks
+from shield.statistics import tasks as release_tasks
 from shield.statistics.models import BuildState, Release
+from shield.statistics.services import releases as services
 from shield.statistics.tests import release_fixtures
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from shield.audit.refusals import require_permission
 from shield.statistics import charts, dashboards, presenters, published_series, screen
 from shield.statistics.disclosure import ProtectedTable
 from shield.statistics.forms import YEAR, DashboardForm, this_year
-from shield.statistics.release_presenters import legend
+from shield.statistics.presenters.releases import legend
 from shield.statistics.selectors import VIEW
 
 EXPORT = "statistics.export"

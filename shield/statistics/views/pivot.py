@@ -10,7 +10,7 @@ from shield.audit.models import AuditAction
 from shield.audit.refusals import require_permission
 from shield.statistics import presenters, screen, selectors
 from shield.statistics.forms import DEFAULT_INDICATOR, PivotForm, this_year
-from shield.statistics.release_presenters import legend
+from shield.statistics.presenters.releases import legend
 from shield.statistics.views.dashboard import EXPORT
 
 OBJECT_TYPE = "statistics.pivot"
