@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="casefact",
             name="record",
-            field=models.UUIDField(blank=True, null=True, verbose_name="person record"),
+            field=models.UUIDField(blank=True, null=True, verbose_name="record of the person"),
         ),
         migrations.AddField(
             model_name="casefact",

@@ -36,7 +36,7 @@ class CaseFact(models.Model):
     # Copied from the person (see the module's note): the record, its individual (or the record
     # itself when no linkage run has seen it), and the person's sex, citizenship and home province
     # ("" when none is recorded).
-    record = models.UUIDField(_("person record"), null=True, blank=True)
+    record = models.UUIDField(_("record of the person"), null=True, blank=True)
     unit = models.UUIDField(_("unique individual"), null=True, blank=True)
     sex = models.CharField(_("sex"), max_length=10, blank=True)
     citizenship = models.CharField(_("citizenship"), max_length=2, blank=True)
