@@ -143,3 +143,18 @@ def test_the_home_page_leads_statisticians_and_supervisors_to_the_dashboard(clie
     ]:
         client.force_login(user)
         assert (link in client.get(reverse("home")).content.decode()) is sees
+
+
+def test_a_long_dimension_lists_only_the_categories_where_someone_was_counted(client) -> None:
+    """Citizenship has some 250 categories: the page lists those with someone counted and says
+    how many are left out; the download keeps every row."""
+    hanoi = f.agency("ha_noi")
+    _victims(2, at=hanoi)
+    _victims(1, at=hanoi, nationality="LA")
+    client.force_login(f.statistician())
+
+    html = client.get(URL, {"year": "2025", "indicator": "victims_detected"}).content.decode()
+
+    table = html.split('data-testid="breakdown-citizenship"')[1].split("</section>")[0]
+    assert table.count('<th scope="row"') == 3  # Viet Nam, Laos and the total
+    assert 'data-testid="zeros-left-out"' in table

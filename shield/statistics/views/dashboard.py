@@ -73,9 +73,9 @@ def _unit_title(board: dashboards.Dashboard) -> str:
 
 def _breakdown(board: dashboards.Dashboard, table: Any, shielded: Shielded) -> dict[str, Any]:
     protected = shielded.get(id(table))
-    shown = presenters.one_way(table, protected=protected)
+    shown = presenters.one_way(table, protected=protected, compact=True)
     spec = charts.bar_spec(
-        presenters.bars_of(table, protected=protected),
+        presenters.bars_of(table, protected=protected, compact=True),
         value_title=_unit_title(board),
         category_title=shown.dimension_name,
     )
@@ -143,7 +143,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "series": _series_chart(board, shielded),
         "breakdowns": [_breakdown(board, t, shielded) for t in board.breakdowns],
         "provinces": (
-            presenters.one_way(board.provinces, protected=shielded.get(id(board.provinces)))
+            presenters.one_way(board.provinces, protected=shielded.get(id(board.provinces)), compact=True)
             if board.provinces is not None
             else None
         ),
