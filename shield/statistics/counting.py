@@ -735,9 +735,9 @@ def _read_all(reads: Sequence[_Read]) -> list[_Rows]:
             layouts.append((number, read.fields(), *statement))
     found: list[list[tuple[Any, ...]]] = [[] for _ in reads]
     if len(layouts) == 1:
-        number, _fields, sql, params = layouts[0]
+        number, _fields, sql, only_params = layouts[0]
         with connections["default"].cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(sql, only_params)
             found[number] = [tuple(row) for row in cursor.fetchall()]
     elif layouts:
         names = {n: [_SELECTED_UNIT, _SELECTED_RECORD, *fields[2:]] for n, fields, _sql, _p in layouts}

@@ -103,10 +103,10 @@ def test_referrals_sent_are_events_by_service_type_urgency_and_referring_provinc
 
 def test_referrals_completed_count_by_outcome_on_the_day_closed(stats: User) -> None:
     case = f.victim(at=f.agency(), decided_on=DAY)
-    done = {"status": ReferralStatus.COMPLETED, "closed_on": datetime.date(2025, 6, 1)}
-    referral(case, outcome="successful", **done)
-    referral(case, outcome="successful", **done)
-    referral(case, outcome="client_refused", **done)
+    june = datetime.date(2025, 6, 1)
+    referral(case, outcome="successful", status=ReferralStatus.COMPLETED, closed_on=june)
+    referral(case, outcome="successful", status=ReferralStatus.COMPLETED, closed_on=june)
+    referral(case, outcome="client_refused", status=ReferralStatus.COMPLETED, closed_on=june)
     referral(case, status=ReferralStatus.CANCELLED, closed_on=datetime.date(2025, 6, 1))  # not completed
     referral(case)  # still open
     referral(case, outcome="successful", status=ReferralStatus.COMPLETED, closed_on=datetime.date(2026, 1, 2))

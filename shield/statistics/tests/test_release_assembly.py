@@ -77,7 +77,7 @@ def test_a_failed_assembly_keeps_the_reason_and_cannot_be_submitted(counts, stat
     def broken(**kwargs):
         raise ValueError("the counting source is unavailable")
 
-    monkeypatch.setattr(release_fixtures.reports.selectors, "table_for", broken)
+    monkeypatch.setattr(release_fixtures.reports.selectors, "tables_for", broken)
     release = create(first)
     assert release.build_state == BuildState.FAILED
     assert "unavailable" in release.build_error

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from shield.accounts.models import Agency
 from shield.accounts.roles import Role, Scope
 from shield.accounts.tests.factories import member
 from shield.statistics.tests import factories as f
@@ -20,7 +21,7 @@ SEX_BY_AGE = {"indicator": "victims_detected", "period": "2025", "rows": "sex", 
 
 
 @pytest.fixture
-def province_data():  # type: ignore[no-untyped-def]
+def province_data() -> Agency:
     hanoi = f.agency("ha_noi")
     for _ in range(7):
         f.victim(at=hanoi, decided_on=DAY, sex="female")
