@@ -130,7 +130,9 @@ def test_a_cold_dashboard_reads_every_source_in_one_query_whatever_the_data(clie
         assert response.status_code == 200
         counts.append(len(cold))
     assert counts[0] == counts[1]
-    assert counts[0] <= 13
+    # PostgreSQL adds the counting's savepoint, `SET LOCAL jit = off` and its release, and the
+    # audit chain's advisory lock.
+    assert counts[0] <= (17 if connection.vendor == "postgresql" else 13)
 
 
 def test_the_home_page_leads_statisticians_and_supervisors_to_the_dashboard(client) -> None:
