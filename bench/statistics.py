@@ -10,10 +10,11 @@ national statistician `stats`:
 
 - **shield**: `reports.report_build(period=YEAR, table_set="glotip")`, REPEATS times (p50/p95):
   every GLOTIP table of victims detected (total; sex x age; form of exploitation; citizenship),
-  counted live on PostgreSQL (`selectors.table_for`: unique individuals, records and the range),
-  protected together (`disclosure.protect`: primary and secondary suppression with the interval
-  audit). The phases are also timed on their own: counting, suppression with its audit, and the
-  audit alone (`disclosure.audit.intervals` over the final pattern once more).
+  counted together from one read of the year's case facts (`selectors.tables_for`: unique
+  individuals, records and the range), protected together (`disclosure.protect`: primary and
+  secondary suppression with the interval audit). The phases are also timed on their own:
+  counting, suppression with its audit, and the audit alone (`disclosure.audit.intervals` over
+  the final pattern once more).
 - **duckdb**: the rows the counting reads (one row per identification decision, joined with its
   case, person, linkage individual and forms of exploitation) are exported once from PostgreSQL
   (`COPY ... TO STDOUT`, timed apart) into an in-memory DuckDB table; then the same aggregates

@@ -107,6 +107,8 @@ class Case(VersionedModel):
             models.Index(fields=["-opened_at", "-id"], name="case_newest_first"),
             models.Index(fields=["owner_agency", "stage"], name="case_owner_stage"),
             models.Index(fields=["assigned_worker", "stage"], name="case_worker_stage"),
+            # The statistics facts' incremental refresh looks for cases changed lately.
+            models.Index(fields=["updated_at"], name="case_updated_at"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(stage__in=Stage.values), name="case_stage_known"),

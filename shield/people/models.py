@@ -100,7 +100,11 @@ class Person(VersionedModel):
         ordering = ["name_folded", "id"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        indexes = [models.Index(fields=["name_folded", "id"], name="person_name_order")]
+        indexes = [
+            models.Index(fields=["name_folded", "id"], name="person_name_order"),
+            # The statistics facts' incremental refresh looks for persons edited lately.
+            models.Index(fields=["updated_at"], name="person_updated_at"),
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(full_name=""), name="person_full_name_required"),
             models.CheckConstraint(

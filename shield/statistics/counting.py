@@ -15,29 +15,36 @@ cell join their individuals (union-find), and every join that merges two distinc
 lowers the count by one. Only the rows of persons named in pending pairs are read for that.
 
 Case-based sources read `CaseFact` (what takes subqueries to derive: latest identification status,
-first decision dates, channel, forms of exploitation), kept up to date incrementally by
-`shield.statistics.facts`; the person, their individual and the owning agency are joined live.
+first decision dates, channel, forms of exploitation; and copies of the person's record, individual,
+sex, citizenship and province), kept up to date incrementally by `shield.statistics.facts`; the
+owning agency is joined live (and the person for a case event's age).
+
+`count_tables` reads each source once for all the tables asked of it (one query per source and
+reach, over all the periods and dimensions asked) and counts every cell in Python from those rows.
 """
 
+import datetime
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from itertools import product
-from typing import Any
+from typing import Any, Protocol
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.models import (
     Case,
     CharField,
-    Count,
     F,
     IntegerField,
     Q,
     QuerySet,
+    TextField,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, Mod, TruncDate
+from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth, ExtractYear, Mod, TruncDate
 from django.db.models.lookups import Exact
 
 from shield.cases.models import IdentificationStatus
@@ -46,15 +53,16 @@ from shield.intake.risk import REFERRAL_OUTCOMES
 from shield.intake.risk import RiskLevel as ScreeningRisk
 from shield.linkage.models import PairStatus, ReviewPair
 from shield.people import birth_dates
+from shield.referrals.models import Referral, ReferralStatus, SupportDelivery
 from shield.statistics import dimensions as dims
 from shield.statistics import tables
 from shield.statistics.dimensions import Dimension, dimension_get
 from shield.statistics.models import CaseFact
-from shield.statistics.periods import Period
+from shield.statistics.periods import ZONE, Period
 
 UNIT = "_unit"
 RECORD = "_record"
-PERSON = "_person"
+REF_MONTH = "_ref_month"
 REF_DATE = "_ref_date"
 
 DETECTED = (IdentificationStatus.POSSIBLE, IdentificationStatus.IDENTIFIED)
@@ -66,6 +74,19 @@ def column(dimension: str) -> str:
 
 def flag(dimension: str, category: str) -> str:
     return f"f_{dimension}_{category.replace('-', '_').replace('+', 'plus')}"
+
+
+class Days(Protocol):
+    """The days a read covers: a `Period`, or the span of several (`count_tables`)."""
+
+    @property
+    def start(self) -> datetime.date: ...
+    @property
+    def end(self) -> datetime.date: ...
+    @property
+    def start_at(self) -> datetime.datetime: ...
+    @property
+    def end_before(self) -> datetime.datetime: ...
 
 
 # --- Dimension expressions ----------------------------------------------------------------------
@@ -202,25 +223,6 @@ def _exploitation_flags(qs: QuerySet[Any]) -> QuerySet[Any]:
     )
 
 
-def _person_dimensions(
-    qs: QuerySet[Any], *, person: str, needed: set[str], province: str, agency: str
-) -> QuerySet[Any]:
-    annotations: dict[str, Any] = {}
-    if dims.SEX in needed:
-        annotations[column(dims.SEX)] = _sex(f"{person}__sex")
-    if dims.CITIZENSHIP in needed:
-        annotations[column(dims.CITIZENSHIP)] = _known_or_unknown(f"{person}__nationality", dims.CITIZENSHIP)
-    if dims.PROVINCE in needed:
-        annotations[column(dims.PROVINCE)] = Coalesce(
-            F(province), Value(dims.UNKNOWN), output_field=CharField()
-        )
-    if dims.AGENCY_KIND in needed:
-        annotations[column(dims.AGENCY_KIND)] = _known_or_unknown(agency, dims.AGENCY_KIND)
-    if annotations:
-        qs = qs.annotate(**annotations)
-    return _age_annotations(qs, person, needed)
-
-
 # --- Sources ------------------------------------------------------------------------------------
 
 
@@ -231,8 +233,9 @@ class Source:
     key: str
     unit: str
     dimensions: frozenset[str]
-    # (period, dimensions needed) -> rows with UNIT, RECORD (and PERSON for persons) annotated.
-    rows: Callable[[Period, set[str]], QuerySet[Any]]
+    # (days, dimensions needed) -> rows with UNIT, RECORD and REF_DATE annotated. RECORD is the
+    # person record for a person source (what review pairs name), else the event.
+    rows: Callable[["Days", set[str]], QuerySet[Any]]
     # From a row to its owning agency, for the access scope (`accounts.policy.scope_q`).
     agency_path: str
     province_path: str | None = None
@@ -248,21 +251,30 @@ _CASE_PERSON_DIMENSIONS = frozenset(
 
 
 def _case_rows(qs: QuerySet[Any], needed: set[str]) -> QuerySet[Any]:
-    """Rows of `CaseFact` with the person, their individual and the owning agency joined live."""
-    qs = _person_dimensions(
-        qs,
-        person="case__person",
-        needed=needed,
-        province="case__person__home_province__code",
-        agency="case__owner_agency__kind",
-    )
+    """Rows of `CaseFact`: the person's sex, citizenship and province as the facts copied them,
+    the owning agency joined live (and the person, for the age of a case event)."""
+    annotations: dict[str, Any] = {}
+    if dims.SEX in needed:
+        annotations[column(dims.SEX)] = _sex("sex")
+    if dims.CITIZENSHIP in needed:
+        annotations[column(dims.CITIZENSHIP)] = _known_or_unknown("citizenship", dims.CITIZENSHIP)
+    if dims.PROVINCE in needed:
+        annotations[column(dims.PROVINCE)] = Case(
+            When(province="", then=Value(dims.UNKNOWN)), default=F("province"), output_field=CharField()
+        )
+    if dims.AGENCY_KIND in needed:
+        annotations[column(dims.AGENCY_KIND)] = _known_or_unknown(
+            "case__owner_agency__kind", dims.AGENCY_KIND
+        )
     if dims.CHANNEL in needed:
-        qs = qs.annotate(**{column(dims.CHANNEL): F("channel")})
+        annotations[column(dims.CHANNEL)] = F("channel")
     if dims.IDENTIFICATION in needed:
-        qs = qs.annotate(**{column(dims.IDENTIFICATION): F("status")})
+        annotations[column(dims.IDENTIFICATION)] = F("status")
+    if annotations:
+        qs = qs.annotate(**annotations)
     if dims.EXPLOITATION in needed:
         qs = _exploitation_flags(qs)
-    return qs
+    return _age_annotations(qs, "case__person", needed)
 
 
 def _age_columns(qs: QuerySet[Any], age: str, needed: set[str]) -> QuerySet[Any]:
@@ -289,19 +301,18 @@ def _age_columns(qs: QuerySet[Any], age: str, needed: set[str]) -> QuerySet[Any]
     return qs.annotate(**annotations) if annotations else qs
 
 
-def _victim_rows(statuses: Sequence[str], dated_by: str) -> Callable[[Period, set[str]], QuerySet[Any]]:
+def _victim_rows(statuses: Sequence[str], dated_by: str) -> Callable[["Days", set[str]], QuerySet[Any]]:
     """Cases whose latest identification decision is one of `statuses`, dated by the first
     decision saying so (`dated_by`), one row per case (so per person record)."""
 
-    def rows(period: Period, needed: set[str]) -> QuerySet[Any]:
+    def rows(period: "Days", needed: set[str]) -> QuerySet[Any]:
         qs = CaseFact.objects.filter(
             **{"status__in": list(statuses), f"{dated_by}__gte": period.start, f"{dated_by}__lte": period.end}
         ).annotate(
             **{
                 REF_DATE: F(dated_by),
-                PERSON: F("case__person_id"),
-                RECORD: F("case__person_id"),
-                UNIT: Coalesce(F("case__person__linkage_individual__individual_id"), F("case__person_id")),
+                RECORD: F("record"),
+                UNIT: F("unit"),
             }
         )
         age = "age_detected" if dated_by == "detected_on" else "age_identified"
@@ -311,12 +322,12 @@ def _victim_rows(statuses: Sequence[str], dated_by: str) -> Callable[[Period, se
     return rows
 
 
-def _case_event_rows(field: str) -> Callable[[Period, set[str]], QuerySet[Any]]:
-    def rows(period: Period, needed: set[str]) -> QuerySet[Any]:
+def _case_event_rows(field: str) -> Callable[["Days", set[str]], QuerySet[Any]]:
+    def rows(period: "Days", needed: set[str]) -> QuerySet[Any]:
         path = f"case__{field}"
         qs = CaseFact.objects.filter(
             **{f"{path}__gte": period.start_at, f"{path}__lt": period.end_before}
-        ).annotate(**{REF_DATE: TruncDate(path), UNIT: F("case_id"), RECORD: F("case_id")})
+        ).annotate(**{REF_DATE: TruncDate(path, tzinfo=ZONE), UNIT: F("case_id"), RECORD: F("case_id")})
         return _case_rows(qs, needed)
 
     return rows
@@ -371,8 +382,8 @@ def _screening_age(qs: QuerySet[Any]) -> QuerySet[Any]:
     )
 
 
-def _screening_rows(*, flagged_only: bool) -> Callable[[Period, set[str]], QuerySet[Any]]:
-    def rows(period: Period, needed: set[str]) -> QuerySet[Any]:
+def _screening_rows(*, flagged_only: bool) -> Callable[["Days", set[str]], QuerySet[Any]]:
+    def rows(period: "Days", needed: set[str]) -> QuerySet[Any]:
         qs = Screening.objects.filter(
             status=ScreeningStatus.COMPLETED,
             started_at__gte=period.start_at,
@@ -382,18 +393,18 @@ def _screening_rows(*, flagged_only: bool) -> Callable[[Period, set[str]], Query
             qs = qs.filter(_screening_flagged())
             unit = Coalesce(F("person__linkage_individual__individual_id"), F("person_id"), F("pk"))
             record = Coalesce(F("person_id"), F("pk"))
-            qs = qs.annotate(**{UNIT: unit, RECORD: record, PERSON: F("person_id")})
+            qs = qs.annotate(**{UNIT: unit, RECORD: record})
         else:
             qs = qs.annotate(**{UNIT: F("pk"), RECORD: F("pk")})
-        qs = qs.annotate(**{REF_DATE: TruncDate("started_at")})
+        qs = qs.annotate(**{REF_DATE: TruncDate("started_at", tzinfo=ZONE)})
         return _screening_dimensions(qs, needed)
 
     return rows
 
 
-def _tip_rows(period: Period, needed: set[str]) -> QuerySet[Any]:
+def _tip_rows(period: "Days", needed: set[str]) -> QuerySet[Any]:
     qs = Tip.objects.filter(received_at__gte=period.start_at, received_at__lt=period.end_before).annotate(
-        **{UNIT: F("pk"), RECORD: F("pk")}
+        **{UNIT: F("pk"), RECORD: F("pk"), REF_DATE: TruncDate("received_at", tzinfo=ZONE)}
     )
     annotations: dict[str, Any] = {}
     if dims.CHANNEL in needed:
@@ -406,6 +417,75 @@ def _tip_rows(period: Period, needed: set[str]) -> QuerySet[Any]:
         annotations[column(dims.AGENCY_KIND)] = _known_or_unknown("agency__kind", dims.AGENCY_KIND)
     return qs.annotate(**annotations) if annotations else qs
 
+
+def _referral_rows(*, completed: bool, persons: bool) -> Callable[["Days", set[str]], QuerySet[Any]]:
+    """Referrals sent in the period (by `sent_at`), or completed in it (by `closed_at`), cut by
+    the referring agency's province and kind; for persons, the referred person's individual."""
+
+    def rows(period: "Days", needed: set[str]) -> QuerySet[Any]:
+        dated = "closed_at" if completed else "sent_at"
+        qs = Referral.objects.filter(**{f"{dated}__gte": period.start_at, f"{dated}__lt": period.end_before})
+        if completed:
+            qs = qs.filter(status=ReferralStatus.COMPLETED)
+        qs = qs.annotate(**{REF_DATE: TruncDate(dated, tzinfo=ZONE)})
+        if persons:
+            unit = Coalesce(F("person__linkage_individual__individual_id"), F("person_id"))
+            qs = qs.annotate(**{UNIT: unit, RECORD: F("person_id")})
+        else:
+            qs = qs.annotate(**{UNIT: F("pk"), RECORD: F("pk")})
+        annotations: dict[str, Any] = {}
+        if dims.SERVICE_TYPE in needed:
+            annotations[column(dims.SERVICE_TYPE)] = _known_or_unknown("service_type", dims.SERVICE_TYPE)
+        if dims.URGENCY in needed:
+            annotations[column(dims.URGENCY)] = _known_or_unknown("urgency", dims.URGENCY)
+        if dims.OUTCOME in needed:
+            annotations[column(dims.OUTCOME)] = _known_or_unknown("outcome", dims.OUTCOME)
+        if dims.SEX in needed:
+            annotations[column(dims.SEX)] = _sex("person__sex")
+        if dims.PROVINCE in needed:
+            annotations[column(dims.PROVINCE)] = Coalesce(
+                F("from_agency__province__code"), Value(dims.UNKNOWN), output_field=CharField()
+            )
+        if dims.AGENCY_KIND in needed:
+            annotations[column(dims.AGENCY_KIND)] = _known_or_unknown("from_agency__kind", dims.AGENCY_KIND)
+        return qs.annotate(**annotations) if annotations else qs
+
+    return rows
+
+
+def _delivery_rows(*, persons: bool) -> Callable[["Days", set[str]], QuerySet[Any]]:
+    """Support delivered in the period (by the day delivered), voided deliveries left out, cut by
+    the case's owning agency's province and kind; for persons, the supported person's individual."""
+
+    def rows(period: "Days", needed: set[str]) -> QuerySet[Any]:
+        qs = SupportDelivery.objects.filter(
+            voided_at__isnull=True, delivered_on__gte=period.start, delivered_on__lte=period.end
+        ).annotate(**{REF_DATE: F("delivered_on")})
+        if persons:
+            unit = Coalesce(F("person__linkage_individual__individual_id"), F("person_id"))
+            qs = qs.annotate(**{UNIT: unit, RECORD: F("person_id")})
+        else:
+            qs = qs.annotate(**{UNIT: F("pk"), RECORD: F("pk")})
+        annotations: dict[str, Any] = {}
+        if dims.SUPPORT_TYPE in needed:
+            annotations[column(dims.SUPPORT_TYPE)] = _known_or_unknown("support_type", dims.SUPPORT_TYPE)
+        if dims.SEX in needed:
+            annotations[column(dims.SEX)] = _sex("person__sex")
+        if dims.PROVINCE in needed:
+            annotations[column(dims.PROVINCE)] = Coalesce(
+                F("case__owner_agency__province__code"), Value(dims.UNKNOWN), output_field=CharField()
+            )
+        if dims.AGENCY_KIND in needed:
+            annotations[column(dims.AGENCY_KIND)] = _known_or_unknown(
+                "case__owner_agency__kind", dims.AGENCY_KIND
+            )
+        return qs.annotate(**annotations) if annotations else qs
+
+    return rows
+
+
+_REFERRAL_DIMENSIONS = frozenset({dims.SERVICE_TYPE, dims.URGENCY, dims.PROVINCE, dims.AGENCY_KIND})
+_DELIVERY_DIMENSIONS = frozenset({dims.SUPPORT_TYPE, dims.PROVINCE, dims.AGENCY_KIND})
 
 SOURCES: dict[str, Source] = {
     source.key: source
@@ -459,17 +539,46 @@ SOURCES: dict[str, Source] = {
             _tip_rows,
             agency_path="agency",
         ),
+        Source(
+            "referrals.sent",
+            tables.Unit.EVENTS,
+            _REFERRAL_DIMENSIONS,
+            _referral_rows(completed=False, persons=False),
+            agency_path="from_agency",
+        ),
+        Source(
+            "referrals.completed",
+            tables.Unit.EVENTS,
+            _REFERRAL_DIMENSIONS | {dims.OUTCOME},
+            _referral_rows(completed=True, persons=False),
+            agency_path="from_agency",
+        ),
+        Source(
+            "referrals.persons",
+            tables.Unit.PERSONS,
+            _REFERRAL_DIMENSIONS | {dims.SEX},
+            _referral_rows(completed=False, persons=True),
+            agency_path="from_agency",
+        ),
+        Source(
+            "support.deliveries",
+            tables.Unit.EVENTS,
+            _DELIVERY_DIMENSIONS,
+            _delivery_rows(persons=False),
+            agency_path="case__owner_agency",
+        ),
+        Source(
+            "support.persons",
+            tables.Unit.PERSONS,
+            _DELIVERY_DIMENSIONS | {dims.SEX},
+            _delivery_rows(persons=True),
+            agency_path="case__owner_agency",
+        ),
     )
 }
 
 
 # --- Tables -------------------------------------------------------------------------------------
-
-
-def _cut(qs: QuerySet[Any], dimension: Dimension, category: str) -> QuerySet[Any]:
-    if dimension.additive:
-        return qs.filter(**{column(dimension.code): category})
-    return qs.filter(**{flag(dimension.code, category): True})
 
 
 @dataclass
@@ -493,42 +602,265 @@ class _UnionFind:
 
 
 def _pending_pairs() -> list[tuple[Any, Any]]:
+    """The persons of each open review pair, as text (as `_read` gives records)."""
     return list(
-        ReviewPair.objects.filter(status=PairStatus.OPEN).values_list("person_low_id", "person_high_id")
+        ReviewPair.objects.filter(status=PairStatus.OPEN)
+        .annotate(_low=Cast("person_low_id", TextField()), _high=Cast("person_high_id", TextField()))
+        .values_list("_low", "_high")
     )
 
 
-def _keys_of_row(row: Mapping[str, Any], dimensions: Sequence[Dimension]) -> Iterable[tables.Key]:
-    choices: list[list[str]] = []
-    for dimension in dimensions:
+@dataclass(frozen=True)
+class TableJob:
+    """One table to count: an indicator's source for a period, cut by dimensions, over a reach."""
+
+    indicator: str
+    source: Source
+    period: Period
+    dimensions: tuple[str, ...]
+    filters: Mapping[str, str]
+    reach: Q
+
+
+@dataclass(frozen=True)
+class _Span:
+    """The days from the first period's start to the last one's end: what one read covers."""
+
+    start: datetime.date
+    end: datetime.date
+
+    @property
+    def start_at(self) -> datetime.datetime:
+        return datetime.datetime.combine(self.start, datetime.time(), tzinfo=ZONE)
+
+    @property
+    def end_before(self) -> datetime.datetime:
+        return datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time(), tzinfo=ZONE)
+
+
+class _Rows:
+    """The rows one read brought back (unit, record, month, then the dimensions' columns), and
+    the same rows grouped by everything but unit and record: the few groups tables are counted
+    from, each with its distinct units and records."""
+
+    def __init__(self, fields: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        self.at = {name: i for i, name in enumerate(fields)}
+        # Where each field sits in a group's key (the row without unit and record).
+        self.key_at = {name: i - 2 for name, i in self.at.items() if i >= 2}
+        self.rows = rows
+        self._named: tuple[frozenset[Any], list[tuple[Any, ...]]] | None = None
+        self.groups: dict[tuple[Any, ...], tuple[set[Any], set[Any]]] = {}
+        for row in rows:
+            found = self.groups.get(row[2:])
+            if found is None:
+                found = self.groups[row[2:]] = (set(), set())
+            found[0].add(row[0])
+            found[1].add(row[1])
+
+    def of_persons(self, named: frozenset[Any]) -> list[tuple[Any, ...]]:
+        """The rows of the persons named (in review pairs), found once per read."""
+        if self._named is None or self._named[0] != named:
+            self._named = (named, [row for row in self.rows if row[1] in named])
+        return self._named[1]
+
+
+def _month(day: datetime.date) -> int:
+    return day.year * 100 + day.month
+
+
+_SELECTED_UNIT, _SELECTED_RECORD = "_unit_text", "_record_text"
+
+
+@dataclass(frozen=True)
+class _Read:
+    """One source's rows for some tables: over `span` and `reach`, with the needed dimensions."""
+
+    source: Source
+    span: _Span
+    needed: frozenset[str]
+    reach: Q
+    by_month: bool
+
+    def fields(self) -> list[str]:
+        """Unit, record, month (yyyymm, only when the tables cover different periods), then the
+        needed dimensions' columns (flags for a non-additive one)."""
+        fields = [UNIT, RECORD, *([REF_MONTH] if self.by_month else [])]
+        for code in sorted(self.needed):
+            dimension = dimension_get(code)
+            if dimension.additive:
+                fields.append(column(code))
+            else:
+                fields.extend(flag(code, c) for c in dimension.codes)
+        return fields
+
+    def statement(self) -> tuple[str, list[Any]] | None:
+        """The SQL and its parameters (None when the reach reaches nothing). Units and records
+        come as text: parsing a UUID costs more than the rest of the row."""
+        fields = self.fields()
+        month = Cast(ExtractYear(REF_DATE) * 100 + ExtractMonth(REF_DATE), IntegerField())
+        qs = (
+            self.source.rows(self.span, set(self.needed))
+            .filter(self.reach)
+            .annotate(
+                **{_SELECTED_UNIT: Cast(UNIT, TextField()), _SELECTED_RECORD: Cast(RECORD, TextField())},
+                **({REF_MONTH: month} if self.by_month else {}),
+            )
+            .values_list(_SELECTED_UNIT, _SELECTED_RECORD, *fields[2:])
+            .order_by()
+        )
+        try:
+            sql, params = qs.query.get_compiler(using=qs.db).as_sql()
+        except EmptyResultSet:  # a reach that reaches nothing
+            return None
+        return sql, list(params)
+
+
+def _sql_type(name: str) -> str:
+    if name == REF_MONTH:
+        return "integer"
+    if name.startswith("f_"):
+        return "boolean"
+    return "text"
+
+
+def _read_all(reads: Sequence[_Read]) -> list[_Rows]:
+    """The rows of every read, from one statement: the reads' queries side by side in a
+    `UNION ALL`, each branch tagged with its read and filling its own columns (NULL in the
+    others'). The statement runs as it is: every column is text, a number or a flag, so the
+    ORM's per-row converters (a tenth of the time at a million persons) have nothing to do."""
+    layouts: list[tuple[int, list[str], str, list[Any]]] = []
+    for number, read in enumerate(reads):
+        statement = read.statement()
+        if statement is not None:
+            layouts.append((number, read.fields(), *statement))
+    found: list[list[tuple[Any, ...]]] = [[] for _ in reads]
+    if len(layouts) == 1:
+        number, _fields, sql, only_params = layouts[0]
+        with connections["default"].cursor() as cursor:
+            cursor.execute(sql, only_params)
+            found[number] = [tuple(row) for row in cursor.fetchall()]
+    elif layouts:
+        names = {n: [_SELECTED_UNIT, _SELECTED_RECORD, *fields[2:]] for n, fields, _sql, _p in layouts}
+        branches: list[str] = []
+        params: list[Any] = []
+        for number, _fields, sql, branch_params in layouts:
+            columns = [
+                f'b."{name}"' if other == number else f"CAST(NULL AS {_sql_type(name)})"
+                for other, _f, _s, _p in layouts
+                for name in names[other]
+            ]
+            # Column names are the code's own; the branches are the querysets' own SQL.
+            branches.append(f"SELECT {number}, {', '.join(columns)} FROM ({sql}) b")  # noqa: S608
+            params.extend(branch_params)
+        where: dict[int, tuple[int, int]] = {}
+        at = 1
+        for number, fields, _sql, _p in layouts:
+            where[number] = (at, at + len(fields))
+            at += len(fields)
+        with connections["default"].cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(branches), params)
+            for row in cursor.fetchall():
+                start, end = where[row[0]]
+                found[row[0]].append(tuple(row[start:end]))
+    return [_Rows(read.fields(), rows) for read, rows in zip(reads, found, strict=True)]
+
+
+Choices = Callable[[tuple[Any, ...]], list[tuple[str, ...]]]
+
+
+def _choices(at: Mapping[str, int], cut_by: Sequence[Dimension]) -> Choices:
+    """From a row (or a group's key, with `at` its positions) to the categories it falls in, per
+    dimension, margins (TOTAL) included."""
+    getters: list[Callable[[tuple[Any, ...]], tuple[str, ...]]] = []
+    for dimension in cut_by:
         if dimension.additive:
-            choices.append([row[column(dimension.code)], tables.TOTAL])
+            i = at[column(dimension.code)]
+            getters.append(lambda row, i=i: (row[i], tables.TOTAL))  # type: ignore[misc]
         else:
-            choices.append([c for c in dimension.codes if row[flag(dimension.code, c)]] + [tables.TOTAL])
-    return product(*choices)
+            hits = [(c, at[flag(dimension.code, c)]) for c in dimension.codes]
+            getters.append(lambda row, hits=hits: (*(c for c, i in hits if row[i]), tables.TOTAL))  # type: ignore[misc]
+    return lambda row: [get(row) for get in getters]
+
+
+def _selects(at: Mapping[str, int], job: TableJob) -> Callable[[tuple[Any, ...]], bool]:
+    """Whether a row (or a group's key) is in the job's period and passes its filters."""
+    month = at.get(REF_MONTH)  # None: every row read is in the period
+    first, last = _month(job.period.start), _month(job.period.end)
+    tests: list[tuple[int, Any]] = []
+    for code, category in job.filters.items():
+        if dimension_get(code).additive:
+            tests.append((at[column(code)], category))
+        else:
+            tests.append((at[flag(code, category)], True))
+    if month is None:
+        return lambda row: all(bool(row[i] == v) for i, v in tests)
+    return lambda row: first <= row[month] <= last and all(bool(row[i] == v) for i, v in tests)
+
+
+def _count(rows: _Rows, job: TableJob, pairs: Sequence[tuple[Any, Any]]) -> tables.Table:
+    """One table from rows already read: every cell and margin, zeros included; each cell the
+    union of the groups of rows falling in it."""
+    cut_by = [dimension_get(code) for code in job.dimensions]
+    choices_of = _choices(rows.key_at, cut_by)
+    selects = _selects(rows.key_at, job)
+    # The groups merged by the categories this table cuts by (fewer, larger sets), then each
+    # merged group added to every cell and margin it falls in.
+    merged: dict[tuple[tuple[str, ...], ...], tuple[set[Any], set[Any]]] = {}
+    for key_of_group, (units, records) in rows.groups.items():
+        if not selects(key_of_group):
+            continue
+        falls_in = tuple(choices_of(key_of_group))
+        into = merged.get(falls_in)
+        if into is None:
+            into = merged[falls_in] = (set(), set())
+        into[0].update(units)
+        into[1].update(records)
+    cells_of: dict[tables.Key, tuple[set[Any], set[Any]]] = defaultdict(lambda: (set(), set()))
+    for falls_in, (units, records) in merged.items():
+        for key in product(*falls_in):
+            into = cells_of[key]
+            into[0].update(units)
+            into[1].update(records)
+    reductions = _reductions(rows, job, cut_by, pairs) if job.source.counts_persons else {}
+    categories = tuple(d.codes for d in cut_by)
+    cells: dict[tables.Key, tables.Count] = {}
+    for key in product(*[(*cats, tables.TOTAL) for cats in categories]):
+        units, records = cells_of.get(key, (set(), set()))
+        if job.source.counts_persons:
+            value = len(units)
+            cells[key] = tables.Count(
+                value=value, records=len(records), low=max(0, value - reductions.get(key, 0))
+            )
+        else:
+            cells[key] = tables.Count.events(len(units))
+    return tables.Table(
+        indicator=job.indicator,
+        unit=job.source.unit,
+        period=job.period.code,
+        dimensions=job.dimensions,
+        categories=categories,
+        additive=tuple(d.additive for d in cut_by),
+        cells=cells,
+    )
 
 
 def _reductions(
-    base: QuerySet[Any], dimensions: Sequence[Dimension], pairs: Sequence[tuple[Any, Any]]
+    rows: _Rows, job: TableJob, cut_by: Sequence[Dimension], pairs: Sequence[tuple[Any, Any]]
 ) -> dict[tables.Key, int]:
     """For each cell, how many distinct individuals the pending pairs within it would join."""
     if not pairs:
         return {}
-    fields = [PERSON, UNIT]
-    for dimension in dimensions:
-        if dimension.additive:
-            fields.append(column(dimension.code))
-        else:
-            fields.extend(flag(dimension.code, c) for c in dimension.codes)
+    named = frozenset(person for pair in pairs for person in pair)
+    choices_of = _choices(rows.at, cut_by)
+    selects = _selects(rows.at, job)
     keys_of: dict[Any, set[tables.Key]] = defaultdict(set)
     unit_of: dict[Any, Any] = {}
-    pending = ReviewPair.objects.filter(status=PairStatus.OPEN)
-    in_pairs = Q(**{f"{PERSON}__in": pending.values("person_low_id")}) | Q(
-        **{f"{PERSON}__in": pending.values("person_high_id")}
-    )
-    for row in base.filter(in_pairs).values(*fields).distinct():
-        unit_of[row[PERSON]] = row[UNIT]
-        keys_of[row[PERSON]].update(_keys_of_row(row, dimensions))
+    for row in rows.of_persons(named):
+        if not selects(row):
+            continue
+        person = row[1]
+        unit_of[person] = row[0]
+        keys_of[person].update(product(*choices_of(row)))
     joins: dict[tables.Key, _UnionFind] = defaultdict(lambda: _UnionFind({}))
     reductions: dict[tables.Key, int] = defaultdict(int)
     for low, high in pairs:
@@ -540,92 +872,54 @@ def _reductions(
     return reductions
 
 
-def _counted_per_grouping(
-    base: QuerySet[Any], cut_by: Sequence[Dimension]
-) -> dict[tables.Key, tuple[int, int]]:
-    """value and records of every non-zero cell: one GROUP BY per combination of the kept
-    dimensions (and per category of a non-additive one). Any database."""
-    counted: dict[tables.Key, tuple[int, int]] = {}
-    n = len(cut_by)
-    for kept in product((True, False), repeat=n):
-        grouped = [i for i in range(n) if kept[i] and cut_by[i].additive]
-        split = [i for i in range(n) if kept[i] and not cut_by[i].additive]
-        for chosen in product(*[cut_by[i].codes for i in split]):
-            qs = base
-            for i, category in zip(split, chosen, strict=True):
-                qs = _cut(qs, cut_by[i], category)
-            aggregates = {
-                "value": Count(UNIT, distinct=True),
-                "records": Count(RECORD, distinct=True),
-            }
-            fixed = dict(zip(split, chosen, strict=True))
-            if grouped:
-                rows: Iterable[Mapping[str, Any]] = (
-                    qs.values(*[column(cut_by[i].code) for i in grouped]).annotate(**aggregates).order_by()
-                )
-            else:
-                rows = [qs.aggregate(**aggregates)]
-            for row in rows:
-                key = tuple(
-                    row[column(cut_by[i].code)] if i in grouped else fixed.get(i, tables.TOTAL)
-                    for i in range(n)
-                )
-                counted[key] = (row["value"] or 0, row["records"] or 0)
+def count_tables(jobs: Sequence[TableJob]) -> list[tables.Table]:
+    """Every table asked for, each source read once over all the periods asked of it.
 
-    return counted
-
-
-def _counted_in_one_query(
-    base: QuerySet[Any], cut_by: Sequence[Dimension]
-) -> dict[tables.Key, tuple[int, int]]:
-    """The same as `_counted_per_grouping` in one statement (PostgreSQL): `GROUP BY CUBE` over the
-    table's dimensions gives every cell and every margin from one scan of the counted rows.
-
-    A non-additive dimension is turned into one row per category the row falls in (a lateral
-    `VALUES` of (category, flag) pairs, kept where the flag holds). A unit then appears in several
-    rows, which a margin over that dimension counts once: every count is `COUNT(DISTINCT ...)`.
-    Every row falls in at least one category (`unknown` when none of the others), so no unit is
-    lost from the margins.
+    The jobs reading the same source over the same reach share one read, covering the days from
+    the first period to the last and the dimensions of them all (a year's report: its four
+    tables of victims from one read of the year's facts), and all the reads are one statement
+    (`_read_all`): a dashboard of a dozen sources costs one query.
+    Every cell is then counted from those rows in Python: `value` the distinct units (unique
+    individuals; events for an event indicator), `records` the distinct person records, `low`
+    from the pending review pairs joined within the cell (union-find). Pairs are read once.
     """
-    fields = [UNIT, RECORD]
-    for dimension in cut_by:
-        if dimension.additive:
-            fields.append(column(dimension.code))
+    reads: list[tuple[Source, Q, list[int]]] = []
+    for position, job in enumerate(jobs):
+        for source, reach, members in reads:
+            if source.key == job.source.key and reach == job.reach:
+                members.append(position)
+                break
         else:
-            fields.extend(flag(dimension.code, c) for c in dimension.codes)
-    inner, inner_params = base.values(*fields).order_by().query.sql_with_params()
-    params = list(inner_params)
-    joins: list[str] = []
-    conditions: list[str] = []
-    grouped: list[str] = []
-    for i, dimension in enumerate(cut_by):
-        if dimension.additive:
-            grouped.append(f'b."{column(dimension.code)}"')
-            continue
-        pairs = ", ".join(f'(%s, b."{flag(dimension.code, c)}")' for c in dimension.codes)
-        params.extend(dimension.codes)
-        joins.append(f"CROSS JOIN LATERAL (VALUES {pairs}) AS x{i}(category, hit)")
-        conditions.append(f"x{i}.hit")
-        grouped.append(f"x{i}.category::text")
-    measures = f'COUNT(DISTINCT b."{UNIT}"), COUNT(DISTINCT b."{RECORD}")'
-    # Column names and categories are the code's own (categories go as parameters); the rows are
-    # the queryset's own SQL with its parameters.
-    selected = ", ".join([*grouped, *(f"GROUPING({g})" for g in grouped), measures])
-    sql = f"SELECT {selected} FROM ({inner}) b"  # noqa: S608
-    if joins:
-        sql += " " + " ".join(joins)
-    if conditions:
-        sql += " WHERE " + " AND ".join(conditions)
-    if grouped:
-        sql += f" GROUP BY CUBE ({', '.join(grouped)})"
-    n = len(cut_by)
-    counted: dict[tables.Key, tuple[int, int]] = {}
-    with connections[base.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        for row in cursor.fetchall():
-            key = tuple(tables.TOTAL if row[n + i] else row[i] for i in range(n))
-            counted[key] = (row[2 * n] or 0, row[2 * n + 1] or 0)
-    return counted
+            reads.append((job.source, job.reach, [position]))
+    counted: list[tables.Table | None] = [None] * len(jobs)
+    pairs = _pending_pairs() if any(job.source.counts_persons for job in jobs) else []
+    # The source's queries, identifying "which connection", are all the default database's.
+    vendor = connections["default"].vendor
+    with transaction.atomic() if vendor == "postgresql" else nullcontext():
+        if vendor == "postgresql":
+            with connections["default"].cursor() as cursor:
+                # The age and flag expressions make a large plan that PostgreSQL's JIT spends
+                # seconds compiling (at a million persons) for a query that runs in less without.
+                cursor.execute("SET LOCAL jit = off")
+        planned: list[_Read] = []
+        for source, reach, members in reads:
+            chosen = [jobs[i] for i in members]
+            needed: set[str] = set()
+            for job in chosen:
+                needed |= set(job.dimensions) | set(job.filters)
+            planned.append(
+                _Read(
+                    source=source,
+                    span=_Span(min(j.period.start for j in chosen), max(j.period.end for j in chosen)),
+                    needed=frozenset(needed),
+                    reach=reach,
+                    by_month=len({j.period for j in chosen}) > 1,
+                )
+            )
+        for (_source, _reach, members), rows in zip(reads, _read_all(planned), strict=True):
+            for i in members:
+                counted[i] = _count(rows, jobs[i], pairs)
+    return [table for table in counted if table is not None]
 
 
 def count_table(
@@ -638,38 +932,5 @@ def count_table(
     reach: Q,
 ) -> tables.Table:
     """One table: every combination of the dimensions' categories and every margin, zeros included."""
-    cut_by = [dimension_get(code) for code in dimensions]
-    needed = set(dimensions) | set(filters)
-    base = source.rows(period, needed).filter(reach)
-    for code, category in filters.items():
-        base = _cut(base, dimension_get(code), category)
-
-    with transaction.atomic(using=base.db):
-        if connections[base.db].vendor == "postgresql":
-            with connections[base.db].cursor() as cursor:
-                # The age and flag expressions make a large plan that PostgreSQL's JIT spends
-                # 2 to 4 s compiling (at a million persons) for a query that runs in less without.
-                cursor.execute("SET LOCAL jit = off")
-            counted = _counted_in_one_query(base, cut_by)
-        else:
-            counted = _counted_per_grouping(base, cut_by)
-        reductions = _reductions(base, cut_by, _pending_pairs()) if source.counts_persons else {}
-    cells: dict[tables.Key, tables.Count] = {}
-    categories = tuple(d.codes for d in cut_by)
-    for key in product(*[(*cats, tables.TOTAL) for cats in categories]):
-        value, records = counted.get(key, (0, 0))
-        if source.counts_persons:
-            cells[key] = tables.Count(
-                value=value, records=records, low=max(0, value - reductions.get(key, 0))
-            )
-        else:
-            cells[key] = tables.Count.events(value)
-    return tables.Table(
-        indicator=indicator,
-        unit=source.unit,
-        period=period.code,
-        dimensions=tuple(dimensions),
-        categories=categories,
-        additive=tuple(d.additive for d in cut_by),
-        cells=cells,
-    )
+    job = TableJob(indicator, source, period, tuple(dimensions), dict(filters), reach)
+    return count_tables([job])[0]

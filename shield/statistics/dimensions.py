@@ -61,6 +61,28 @@ PROVINCE = "province"
 AGENCY_KIND = "agency_kind"
 CHANNEL = "channel"
 IDENTIFICATION = "identification"
+SERVICE_TYPE = "service_type"
+SUPPORT_TYPE = "support_type"
+URGENCY = "urgency"
+OUTCOME = "outcome"
+
+# The types of service and support of Law 53/2024/QH15 Ch. V, as the referral directory codes them
+# (`referrals/data/service_types.json`); a code not listed here counts as unknown.
+SERVICE_TYPES: tuple[Category, ...] = (
+    Category(
+        "travel_home", "Hỗ trợ đi lại và tiền ăn để trở về nơi cư trú", "Travel and meals to return home"
+    ),
+    Category("health_care", "Khám và chữa bệnh", "Health check and treatment"),
+    Category("health_insurance", "Bảo hiểm y tế", "Health insurance"),
+    Category("psychological_support", "Hỗ trợ tâm lý", "Psychological support"),
+    Category("legal_aid", "Tư vấn pháp luật và trợ giúp pháp lý", "Legal advice and legal aid"),
+    Category("education_vocational", "Hỗ trợ học văn hóa và học nghề", "Education and vocational training"),
+    Category("employment_counselling", "Tư vấn việc làm", "Employment counselling"),
+    Category("hardship_allowance", "Trợ cấp khó khăn ban đầu", "Initial hardship allowance"),
+    Category("loans", "Vay vốn ưu đãi", "Loans"),
+    Category("shelter", "Nơi tạm trú an toàn", "Shelter"),
+    Category("family_tracing", "Truy tìm và đoàn tụ gia đình", "Family tracing and reunification"),
+)
 
 # HTCDS `vic_TypeOfExploitation` values grouped as UNODC's GLOTIP reports forms of exploitation.
 # A value missing here is a data error the tests catch (every HTCDS value must be mapped).
@@ -153,6 +175,52 @@ _STATIC: dict[str, Dimension] = {
             Category("possible", "Đang xác định", "Undergoing identification"),
         ),
     ),
+    SERVICE_TYPE: Dimension(SERVICE_TYPE, "Loại dịch vụ", "Type of service", (*SERVICE_TYPES, _UNKNOWN)),
+    SUPPORT_TYPE: Dimension(SUPPORT_TYPE, "Loại hỗ trợ", "Type of support", (*SERVICE_TYPES, _UNKNOWN)),
+    URGENCY: Dimension(
+        URGENCY,
+        "Mức độ khẩn cấp",
+        "Urgency",
+        (
+            Category("immediate", "Ngay lập tức", "Immediate"),
+            Category("urgent", "Khẩn cấp", "Urgent"),
+            Category("routine", "Thông thường", "Routine"),
+            _UNKNOWN,
+        ),
+    ),
+    OUTCOME: Dimension(
+        OUTCOME,
+        "Kết quả chuyển gửi",
+        "Outcome of the referral",
+        (
+            Category("successful", "Thành công", "Successful"),
+            Category(
+                "client_refused",
+                "Không thành công: người được hỗ trợ từ chối",
+                "Not successful: the client refused",
+            ),
+            Category(
+                "lack_of_capacity",
+                "Không thành công: không đủ khả năng tiếp nhận",
+                "Not successful: lack of capacity",
+            ),
+            Category(
+                "no_longer_needed", "Không thành công: không còn nhu cầu", "Not successful: no longer needed"
+            ),
+            Category(
+                "unable_to_contact_client",
+                "Không thành công: không liên lạc được với người được hỗ trợ",
+                "Not successful: unable to contact the client",
+            ),
+            Category(
+                "unable_to_contact_provider",
+                "Không thành công: không liên lạc được với nơi cung cấp dịch vụ",
+                "Not successful: unable to contact the provider",
+            ),
+            Category("other", "Không thành công: lý do khác", "Not successful: other"),
+            _UNKNOWN,
+        ),
+    ),
 }
 
 
@@ -217,6 +285,10 @@ DIMENSION_CODES: tuple[str, ...] = (
     AGENCY_KIND,
     CHANNEL,
     IDENTIFICATION,
+    SERVICE_TYPE,
+    SUPPORT_TYPE,
+    URGENCY,
+    OUTCOME,
 )
 
 

@@ -3,7 +3,8 @@
 Every read of a table first brings the facts up to date (`facts_ensure_fresh`): at most every
 `SHIELD_STATISTICS_REFRESH_SECONDS` (30 by default) it re-derives the facts of the cases that
 changed since the last refresh: cases created or edited, identification decisions recorded,
-trafficking details edited, screenings and tips linked to a case, persons edited or merged. The
+trafficking details edited, screenings and tips linked to a case, persons edited or merged, and
+persons whose individual a linkage run or a reviewer's decision changed (`PersonIndividual`). The
 window starts `OVERLAP` before the last refresh so a transaction that committed late is not missed
 (re-deriving a fact twice gives the same fact). So a victim identified now counts in the next table
 read after at most that many seconds, and there is no nightly rebuild. The first refresh (or
@@ -23,7 +24,7 @@ from django.utils import timezone
 
 from shield.cases.models import Case, IdentificationDecision, IdentificationStatus, TraffickingDetails
 from shield.intake.models import Screening, Tip
-from shield.linkage.models import PersonMerge
+from shield.linkage.models import PersonIndividual, PersonMerge
 from shield.people import birth_dates
 from shield.people.models import Person
 from shield.statistics import dimensions as dims
@@ -67,6 +68,11 @@ def _derived(case_ids: Iterable[Any]) -> list[dict[str, Any]]:
         )
         .values(
             "pk",
+            "person_id",
+            "person__linkage_individual__individual_id",
+            "person__sex",
+            "person__nationality",
+            "person__home_province__code",
             "person__birth_date_precision",
             "person__birth_date",
             "person__estimated_age",
@@ -121,6 +127,11 @@ def _fact(row: dict[str, Any], now: datetime.datetime) -> CaseFact:
         forced_labour="forced_labour" in groups,
         other_forms="other" in groups,
         forms_unknown=not groups,
+        record=row["person_id"],
+        unit=row["person__linkage_individual__individual_id"] or row["person_id"],
+        sex=row["person__sex"] or "",
+        citizenship=str(row["person__nationality"] or ""),
+        province=row["person__home_province__code"] or "",
         refreshed_at=now,
     )
 
@@ -136,6 +147,11 @@ _FIELDS = [
     "forced_labour",
     "other_forms",
     "forms_unknown",
+    "record",
+    "unit",
+    "sex",
+    "citizenship",
+    "province",
     "refreshed_at",
 ]
 
@@ -154,8 +170,10 @@ def _changed_since(since: datetime.datetime) -> set[Any]:
         IdentificationDecision.objects.filter(created_at__gte=since).values_list("case_id", flat=True)
     )
     changed |= set(TraffickingDetails.objects.filter(updated_at__gte=since).values_list("case_id", flat=True))
-    # A person edited (birth date) or merged: their cases' ages.
+    # A person edited (birth date, sex, citizenship, province) or merged, or given another
+    # individual by a linkage run or a reviewer: their cases' ages and copies of the person.
     persons = set(Person.objects.filter(updated_at__gte=since).values_list("pk", flat=True))
+    persons |= set(PersonIndividual.objects.filter(updated_at__gte=since).values_list("person_id", flat=True))
     for merge in PersonMerge.objects.filter(Q(created_at__gte=since) | Q(unmerged_at__gte=since)).values(
         "survivor_id", "merged_id"
     ):

@@ -1,4 +1,5 @@
-"""Background tasks (django-tasks): refreshing the facts counting reads."""
+"""Background tasks (django-tasks): refreshing the facts counting reads, building the PDF
+national report, and assembling a release (counting and protecting its tables)."""
 
 from django_tasks import task
 
@@ -17,3 +18,11 @@ def national_report_build(report_id: str) -> str:
     from shield.statistics.national_report import national_report_build as build
 
     return str(build(report_id=report_id).status)
+
+
+@task()
+def release_assemble(release_id: str, token: str) -> str:
+    """Assemble a queued release in the worker (`manage.py db_worker`); returns its build state."""
+    from shield.statistics.services.releases import release_assemble as assemble
+
+    return assemble(release_id=release_id, token=token)

@@ -2,11 +2,11 @@
 
 from django.urls import path
 
-from shield.statistics import release_views
 from shield.statistics.shapes import views as shapes_views
 from shield.statistics.views import dashboard as dashboard_views
 from shield.statistics.views import downloads as download_views
 from shield.statistics.views import pivot as pivot_views
+from shield.statistics.views import releases as release_views
 from shield.statistics.views import report as report_views
 
 app_name = "statistics"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from shield.statistics.api import release_views
+from shield.statistics.api import views as release_views
 from shield.statistics.shapes import api as shapes_api
 
 urlpatterns = [

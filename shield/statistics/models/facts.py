@@ -1,11 +1,14 @@
 """Facts kept for counting: what each case says once its decisions, details and first contact are
 read, so a table is a GROUP BY over one indexed table instead of per-case subqueries.
 
-Only what takes subqueries or date arithmetic to derive is kept here (latest identification status,
-first decision dates and the ages on them, first-contact channel, forms of exploitation); the
-person's sex, citizenship and province, their individual and the owning agency are joined live, so
-merges, linkage runs and transfers count at once. Written only by `shield.statistics.facts`
-(refreshed incrementally; see there)."""
+What takes subqueries or date arithmetic to derive is kept here (latest identification status,
+first decision dates and the ages on them, first-contact channel, forms of exploitation), and so is
+what the year's tables of victims are cut by, copied from the person: their record, their
+individual (the linkage's, else the record itself), sex, citizenship and home province. A year's
+report then reads this one table, no join. The copies are refreshed with the rest when the person
+is edited or merged, or a linkage run or a reviewer reassigns their individual (`facts` looks at
+every one of those). The owning agency is still joined live (scope, agency kind), so a transfer
+counts at once. Written only by `shield.statistics.facts` (refreshed incrementally; see there)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +33,14 @@ class CaseFact(models.Model):
     forced_labour = models.BooleanField(_("forced labour"), default=False)
     other_forms = models.BooleanField(_("other forms of exploitation"), default=False)
     forms_unknown = models.BooleanField(_("form of exploitation unknown"), default=True)
+    # Copied from the person (see the module's note): the record, its individual (or the record
+    # itself when no linkage run has seen it), and the person's sex, citizenship and home province
+    # ("" when none is recorded).
+    record = models.UUIDField(_("record of the person"), null=True, blank=True)
+    unit = models.UUIDField(_("unique individual"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=10, blank=True)
+    citizenship = models.CharField(_("citizenship"), max_length=2, blank=True)
+    province = models.CharField(_("home province"), max_length=20, blank=True)
     refreshed_at = models.DateTimeField(_("refreshed at"))
 
     class Meta:

@@ -10,7 +10,7 @@ from shield.accounts.models import User
 from shield.audit.models import AuditAction
 from shield.core.errors import ValidationFailed
 from shield.statistics.models import PrivacySpend
-from shield.statistics.privacy_selectors import privacy_budget, privacy_spent
+from shield.statistics.selectors.privacy import privacy_budget, privacy_spent
 
 
 class BudgetExceeded(ValidationFailed):

@@ -69,6 +69,14 @@ class HandCounts:
             inner[key] = inner.get(key, 0) + value
         return table(indicator, period, dims, inner)
 
+    def tables_for(self, *, user: Any, requests: Any) -> list[Table]:
+        return [
+            self.table_for(
+                user=user, indicator=r.indicator, period=r.period, dimensions=r.dimensions, filters=r.filters
+            )
+            for r in requests
+        ]
+
 
 SPECS = [
     reports.TableSpec("victims_detected", ()),
@@ -80,6 +88,7 @@ SPECS = [
 def counts(monkeypatch: pytest.MonkeyPatch) -> HandCounts:
     hand = HandCounts()
     monkeypatch.setattr(reports.selectors, "table_for", hand.table_for)
+    monkeypatch.setattr(reports.selectors, "tables_for", hand.tables_for)
     monkeypatch.setattr(reports, "specs_of_set", lambda name: list(SPECS))
     return hand
 

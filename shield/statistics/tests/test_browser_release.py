@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from shield.accounts.tests.factories import DEFAULT_PASSWORD
-from shield.statistics import release_services as services
 from shield.statistics.models import Release, ReleaseStatus
+from shield.statistics.services import releases as services
 from shield.statistics.tests import release_fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

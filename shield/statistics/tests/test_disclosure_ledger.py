@@ -10,7 +10,7 @@ from shield.audit.models import AuditEvent
 from shield.core.errors import ValidationFailed
 from shield.statistics.models import PrivacySpend
 from shield.statistics.models.privacy import LedgerError
-from shield.statistics.privacy_selectors import privacy_remaining
+from shield.statistics.selectors.privacy import privacy_remaining
 from shield.statistics.services.privacy import BudgetExceeded, privacy_spend
 
 pytestmark = pytest.mark.django_db

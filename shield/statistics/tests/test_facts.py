@@ -100,3 +100,62 @@ def test_age_on_agrees_with_the_registry_rule_for_children() -> None:
             assert (age < 18) == birth_dates.is_child(
                 on=on, precision="day", birth_date=born, estimated_age=None, age_estimated_on=None
             ), (born, on)
+
+
+def _after_the_last_refresh() -> None:
+    """Move the last refresh's window past everything recorded so far (overlap included)."""
+    FactRefresh.objects.filter(name=CASES).update(through=timezone.now() + datetime.timedelta(minutes=10))
+
+
+def _next_refresh_sees_now() -> None:
+    FactRefresh.objects.filter(name=CASES).update(through=timezone.now() - datetime.timedelta(seconds=1))
+
+
+def test_the_facts_copy_the_person_and_follow_an_edit_of_sex_citizenship_or_province() -> None:
+    case = f.victim(at=f.agency(), decided_on=datetime.date(2025, 3, 1), sex="female", home="ha_noi")
+    facts_refresh()
+    fact = CaseFact.objects.get(case=case)
+    assert (fact.record, fact.unit) == (case.person_id, case.person_id)  # no run yet: their own
+    assert (fact.sex, fact.citizenship, fact.province) == ("female", "VN", f.province("ha_noi").code)
+
+    _after_the_last_refresh()
+    assert facts_refresh() == 0
+    Person.objects.filter(pk=case.person_id).update(
+        sex="male", nationality="LA", home_province=f.province("lao_cai"), updated_at=timezone.now()
+    )
+    _next_refresh_sees_now()
+    assert facts_refresh() == 1
+    fact = CaseFact.objects.get(case=case)
+    assert (fact.sex, fact.citizenship, fact.province) == ("male", "LA", f.province("lao_cai").code)
+
+
+def test_the_facts_follow_a_linkage_run_or_a_reviewer_giving_a_person_another_individual() -> None:
+    at = f.agency()
+    first = f.victim(at=at, decided_on=datetime.date(2025, 3, 1))
+    second = f.victim(at=at, decided_on=datetime.date(2025, 3, 1))
+    user = f.statistician()
+    assert table_for(user=user, indicator="victims_detected", period="2025").total.value == 2
+
+    _after_the_last_refresh()
+    individual = f.same_individual(first.person, second.person, by=f.run())  # a run: one individual
+    _next_refresh_sees_now()
+    table = table_for(user=user, indicator="victims_detected", period="2025")
+    assert (table.total.value, table.total.records) == (1, 2)
+    assert set(CaseFact.objects.values_list("unit", flat=True)) == {individual.pk}
+
+    _after_the_last_refresh()
+    other = f.same_individual(second.person)  # a reviewer (or the next run) splits them again
+    _next_refresh_sees_now()
+    table = table_for(user=user, indicator="victims_detected", period="2025")
+    assert (table.total.value, table.total.records) == (2, 2)
+    assert CaseFact.objects.get(case=second).unit == other.pk
+
+
+def test_facts_written_before_the_person_columns_existed_are_all_refreshed_after_migrating() -> None:
+    """The migration adding the person columns forgets the last refresh: the next one is full."""
+    case = f.victim(at=f.agency(), decided_on=datetime.date(2025, 3, 1))
+    facts_refresh()
+    CaseFact.objects.update(record=None, unit=None)
+    FactRefresh.objects.filter(name=CASES).delete()  # what the migration does
+    assert facts_refresh() == 1
+    assert CaseFact.objects.get(case=case).record == case.person_id

@@ -4,8 +4,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from shield.audit.models import AuditAction, AuditEvent
-from shield.statistics import release_services as services
 from shield.statistics.models import Release, ReleaseStatus
+from shield.statistics.services import releases as services
 from shield.statistics.tests import release_fixtures
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,9 @@ import pytest
 from django.test import Client
 
 from shield.core.errors import InvalidTransition
-from shield.statistics import release_services as services
-from shield.statistics import release_tasks
+from shield.statistics import tasks as release_tasks
 from shield.statistics.models import BuildState, Release
+from shield.statistics.services import releases as services
 from shield.statistics.tests import release_fixtures
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +77,7 @@ def test_a_failed_assembly_keeps_the_reason_and_cannot_be_submitted(counts, stat
     def broken(**kwargs):
         raise ValueError("the counting source is unavailable")
 
-    monkeypatch.setattr(release_fixtures.reports.selectors, "table_for", broken)
+    monkeypatch.setattr(release_fixtures.reports.selectors, "tables_for", broken)
     release = create(first)
     assert release.build_state == BuildState.FAILED
     assert "unavailable" in release.build_error

@@ -3,10 +3,11 @@ holds both sets of printed tables still cannot narrow a suppressed cell below th
 
 import pytest
 
-from shield.statistics import release_content, reports
-from shield.statistics import release_services as services
+from shield.statistics import reports
 from shield.statistics.disclosure.audit import intervals
 from shield.statistics.disclosure.relations import build
+from shield.statistics.services import release_content
+from shield.statistics.services import releases as services
 from shield.statistics.tests import release_fixtures
 
 pytestmark = pytest.mark.django_db

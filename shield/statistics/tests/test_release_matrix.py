@@ -10,8 +10,8 @@ import pytest
 from shield.accounts.roles import Role, Scope
 from shield.accounts.tests.factories import AgencyFactory, member
 from shield.accounts.tests.permission_matrix import Actors, Endpoint, assert_matrix, db_snapshot
-from shield.statistics import release_services as services
 from shield.statistics.models import Release
+from shield.statistics.services import releases as services
 from shield.statistics.tests import release_fixtures
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from shield.audit.models import AuditAction, AuditEvent
-from shield.statistics import release_services as services
 from shield.statistics.models import Release, ReleaseStatus
+from shield.statistics.services import releases as services
 from shield.statistics.tests import release_fixtures
 
 pytestmark = pytest.mark.django_db

@@ -14,9 +14,11 @@ from shield.core.errors import (
     ValidationFailed,
     VersionRequired,
 )
-from shield.statistics import disclosure, release_content, release_selectors
-from shield.statistics import release_services as services
+from shield.statistics import disclosure
 from shield.statistics.models import Release, ReleaseStatus
+from shield.statistics.selectors import releases as release_selectors
+from shield.statistics.services import release_content
+from shield.statistics.services import releases as services
 from shield.statistics.tests import release_fixtures
 
 pytestmark = pytest.mark.django_db

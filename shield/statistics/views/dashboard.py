@@ -13,21 +13,57 @@ from shield import audit
 from shield.accounts.models import User
 from shield.audit.models import AuditAction
 from shield.audit.refusals import require_permission
-from shield.statistics import charts, dashboards, presenters, published_series
+from shield.statistics import charts, dashboards, presenters, published_series, screen
+from shield.statistics.disclosure import ProtectedTable
 from shield.statistics.forms import YEAR, DashboardForm, this_year
+from shield.statistics.presenters.releases import legend
 from shield.statistics.selectors import VIEW
 
 EXPORT = "statistics.export"
 OBJECT_TYPE = "statistics.dashboard"
 from shield.statistics.forms import DEFAULT_INDICATOR  # noqa: E402
 
+Shielded = dict[int, ProtectedTable]  # by id() of the board's tables; empty: shown raw
 
-def _series_chart(board: dashboards.Dashboard) -> dict[str, Any]:
+
+def _shielded(user: User, board: dashboards.Dashboard) -> Shielded:
+    """The page's tables protected together when the user's scope is not national (`screen`)."""
+    if not screen.protected_on_screen(user):
+        return {}
+    every = [
+        *(tile.table for tile in board.tiles),
+        *board.series,
+        *board.breakdowns,
+        *([board.provinces] if board.provinces is not None else []),
+        *board.shield_years,
+    ]
+    return {id(t): p for t, p in zip(every, screen.protect_for_screen(every), strict=True)}
+
+
+def _total(table: Any, shielded: Shielded) -> presenters.ShownCell:
+    """A table's total as the page shows it: the count, or what protection lets out."""
+    protected = shielded.get(id(table))
+    if protected is None:
+        return presenters.shown_count(table.total)
+    key = (presenters.TOTAL,) * len(table.dimensions)
+    printed = protected.printed(key)
+    if printed is None:
+        return presenters.ShownCell(text=protected.display(key), suppressed=True, margin=True)
+    return presenters.ShownCell(text=presenters.number(printed), margin=True)
+
+
+def _series_chart(board: dashboards.Dashboard, shielded: Shielded) -> dict[str, Any]:
     language = presenters.language()
     labels = [p.label(language) for p in board.series_periods]
-    points = presenters.series_points(board.series, labels, source="Shield")
+    if shielded:
+        points = [
+            charts.SeriesPoint(period=label, value=shielded[id(t)].printed(()), source="Shield")
+            for t, label in zip(board.series, labels, strict=True)
+        ]
+    else:
+        points = presenters.series_points(board.series, labels, source="Shield")
     spec = charts.time_series_spec(points, value_title=_unit_title(board), period_title=_("Period"))
-    rows = [(label, presenters.shown_count(t.total)) for label, t in zip(labels, board.series, strict=True)]
+    rows = [(label, _total(t, shielded)) for label, t in zip(labels, board.series, strict=True)]
     return {"svg": charts.svg(spec), "rows": rows}
 
 
@@ -35,20 +71,25 @@ def _unit_title(board: dashboards.Dashboard) -> str:
     return _("People") if board.indicator.counts_persons else _("Events")
 
 
-def _breakdown(board: dashboards.Dashboard, table: Any) -> dict[str, Any]:
-    shown = presenters.one_way(table)
+def _breakdown(board: dashboards.Dashboard, table: Any, shielded: Shielded) -> dict[str, Any]:
+    protected = shielded.get(id(table))
+    shown = presenters.one_way(table, protected=protected, compact=True)
     spec = charts.bar_spec(
-        presenters.bars_of(table), value_title=_unit_title(board), category_title=shown.dimension_name
+        presenters.bars_of(table, protected=protected, compact=True),
+        value_title=_unit_title(board),
+        category_title=shown.dimension_name,
     )
     return {"table": table, "shown": shown, "svg": charts.svg(spec), "dimensions": ",".join(table.dimensions)}
 
 
-def _published_chart(board: dashboards.Dashboard) -> dict[str, Any]:
+def _published_chart(board: dashboards.Dashboard, shielded: Shielded) -> dict[str, Any]:
     published = dashboards.published_points()
     unodc = _("UNODC GLOTIP (published)")
     shield = _("Shield (this system)")
     points = [charts.SeriesPoint(period=str(p.year), value=p.value, source=unodc) for p in published] + [
-        charts.SeriesPoint(period=t.period, value=t.total.value, low=t.total.low, source=shield)
+        charts.SeriesPoint(period=t.period, value=shielded[id(t)].printed(()), source=shield)
+        if shielded
+        else charts.SeriesPoint(period=t.period, value=t.total.value, low=t.total.low, source=shield)
         for t in board.shield_years
     ]
     spec = charts.time_series_spec(points, value_title=_("Detected victims"), period_title=_("Year"))
@@ -59,7 +100,7 @@ def _published_chart(board: dashboards.Dashboard) -> dict[str, Any]:
             for indicator in published_series.NAMES
             for name in [published_series.name(indicator, presenters.language())]
         ],
-        "shield_years": [(t.period, presenters.shown_count(t.total)) for t in board.shield_years],
+        "shield_years": [(t.period, _total(t, shielded)) for t in board.shield_years],
         "source": published_series.source(presenters.language()),
     }
 
@@ -73,6 +114,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form_ok = form.is_valid()  # every field may be left empty: it falls back to its default
     year, indicator, series = form.values() if form_ok else (this_year(), DEFAULT_INDICATOR, YEAR)
     board = dashboards.dashboard_for(user=user, year=year, indicator=indicator, series_kind=series)
+    shielded = _shielded(user, board)
     audit.record(
         action=AuditAction.VIEW,
         actor=user,
@@ -90,18 +132,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "tile": tile,
                 "name": tile.indicator.name(presenters.language()),
                 "definition": tile.indicator.definition(presenters.language()),
-                "value": presenters.number(tile.count.value),
-                "phrase": presenters.count_phrase(tile.count, tile.indicator.unit),
-                "range": presenters.shown_count(tile.count).range_text,
+                "value": _total(tile.table, shielded).text,
+                "phrase": "" if shielded else presenters.count_phrase(tile.count, tile.indicator.unit),
+                "range": "" if shielded else presenters.shown_count(tile.count).range_text,
                 "chosen": tile.indicator.code == board.indicator.code,
             }
             for tile in board.tiles
         ],
         "indicator_name": board.indicator.name(presenters.language()),
-        "series": _series_chart(board),
-        "breakdowns": [_breakdown(board, t) for t in board.breakdowns],
-        "provinces": presenters.one_way(board.provinces) if board.provinces is not None else None,
-        "published": _published_chart(board),
+        "series": _series_chart(board, shielded),
+        "breakdowns": [_breakdown(board, t, shielded) for t in board.breakdowns],
+        "provinces": (
+            presenters.one_way(board.provinces, protected=shielded.get(id(board.provinces)), compact=True)
+            if board.provinces is not None
+            else None
+        ),
+        "published": _published_chart(board, shielded),
+        "protected": bool(shielded),
+        "legend": legend({"threshold": min(p.threshold for p in shielded.values())}) if shielded else [],
         "can_export": user.has_perm(EXPORT),
         "year": str(year),
     }

@@ -8,8 +8,9 @@ from shield import audit
 from shield.accounts.models import User
 from shield.audit.models import AuditAction
 from shield.audit.refusals import require_permission
-from shield.statistics import presenters, selectors
+from shield.statistics import presenters, screen, selectors
 from shield.statistics.forms import DEFAULT_INDICATOR, PivotForm, this_year
+from shield.statistics.presenters.releases import legend
 from shield.statistics.views.dashboard import EXPORT
 
 OBJECT_TYPE = "statistics.pivot"
@@ -48,8 +49,12 @@ def pivot(request: HttpRequest) -> HttpResponse:
                 "dimensions": list(dimensions),
             },
         )
+        # A supervisor's scope is small: the page is protected as a release would be.
+        protected = screen.protect_for_screen([table])[0] if screen.protected_on_screen(user) else None
         shown = {
-            "table": presenters.two_way(table),
+            "table": presenters.two_way(table, protected=protected),
+            "protected": protected is not None,
+            "legend": legend({"threshold": protected.threshold}) if protected is not None else [],
             "indicator": presenters.indicator_label(data["indicator"]),
             "indicator_code": data["indicator"],
             "period": data["period"],

@@ -98,16 +98,36 @@ class OneWay:
     dimension_name: str
     rows: list[tuple[str, ShownCell]]
     additive: bool
+    zeros_left_out: int = 0  # categories with nobody counted, not listed (see `one_way`)
 
 
-def one_way(table: Table, *, protected: ProtectedTable | None = None) -> OneWay:
-    """A table by one dimension: `protected` prints what disclosure control lets out; None, the counts."""
+# A dimension with more categories than this (citizenship: some 250 countries) lists on a page only
+# the categories where someone was counted; downloads keep every row.
+LONG_DIMENSION = 40
+
+
+def _is_zero(table: Table, code: str) -> bool:
+    return code != TOTAL and table.cells[(code,)].value == 0
+
+
+def one_way(table: Table, *, protected: ProtectedTable | None = None, compact: bool = False) -> OneWay:
+    """A table by one dimension: `protected` prints what disclosure control lets out; None, the counts.
+    `compact` (a page): for a long dimension the zero rows are left out (counted in `zeros_left_out`)."""
     (dimension,) = table.dimensions
+    long = compact and len(table.categories[0]) > LONG_DIMENSION
     rows = []
+    left_out = 0
     for (code,) in table.keys():  # noqa: SIM118 - a Table, not a dict
+        if long and _is_zero(table, code):
+            left_out += 1
+            continue
         rows.append((category_label(dimension, code), _cell(table, (code,), protected)))
     return OneWay(
-        dimension=dimension, dimension_name=dimension_label(dimension), rows=rows, additive=table.additive[0]
+        dimension=dimension,
+        dimension_name=dimension_label(dimension),
+        rows=rows,
+        additive=table.additive[0],
+        zeros_left_out=left_out,
     )
 
 
@@ -177,11 +197,17 @@ def _file_text(protected: ProtectedTable, key: Key) -> str:
     return protected.display(key) if printed is None else str(printed)
 
 
-def bars_of(table: Table, *, protected: ProtectedTable | None = None) -> list[charts.Bar]:
-    """The categories of a one-dimension table as bars (margins left out; suppressed not drawn)."""
+def bars_of(
+    table: Table, *, protected: ProtectedTable | None = None, compact: bool = False
+) -> list[charts.Bar]:
+    """The categories of a one-dimension table as bars (margins left out; suppressed not drawn; the
+    zeros of a long dimension left out when `compact`, as `one_way` does)."""
     (dimension,) = table.dimensions
+    long = compact and len(table.categories[0]) > LONG_DIMENSION
     bars = []
     for (code,) in table.inner_keys():
+        if long and _is_zero(table, code):
+            continue
         value = table.cells[(code,)].value if protected is None else protected.printed((code,))
         bars.append(charts.Bar(category=category_label(dimension, code), value=value))
     return bars

@@ -1,7 +1,7 @@
 """Release pages: the list, assembling one, its page with the tables and the audit, the actions
 (each confirmed on a page of its own) and the downloads.
 
-Thin, as everywhere: the page's permission (403, audited), `release_selectors` to read (hidden and
+Thin, as everywhere: the page's permission (403, audited), `selectors.releases` to read (hidden and
 missing alike 404), one service per action. Reading a release is audited as a view of it, and
 every download as an export; a download re-verifies the content hash and refuses a tampered
 release (409, audited).
@@ -31,16 +31,16 @@ from shield.core.forms import add_application_error
 from shield.core.htmx import is_htmx, render_page_or_partial
 from shield.core.pagination import CappedPaginator
 from shield.core.spreadsheets import csv_lines
-from shield.statistics import release_presenters as presenters
-from shield.statistics import release_selectors as selectors
-from shield.statistics import release_services as services
-from shield.statistics.models import Release, ReleaseStatus
-from shield.statistics.release_forms import (
+from shield.statistics.forms.releases import (
     ReleaseActionForm,
     ReleaseCreateForm,
     ReleaseFilterForm,
     ReleaseReasonForm,
 )
+from shield.statistics.models import Release, ReleaseStatus
+from shield.statistics.presenters import releases as presenters
+from shield.statistics.selectors import releases as selectors
+from shield.statistics.services import releases as services
 from shield.statistics.shapes import glotip, workbooks
 
 RELEASE_TYPE = Release._meta.label_lower

@@ -33,8 +33,8 @@ from shield.core.api.versioning import expected_version, with_etag
 from shield.core.errors import VersionRequired
 from shield.people.api.serializers import ErrorSerializer
 from shield.people.api.views import ETAG_HEADER, IF_MATCH
-from shield.statistics import indicators, release_content, release_selectors, release_services, reports
-from shield.statistics.api.release_serializers import (
+from shield.statistics import indicators, reports
+from shield.statistics.api.serializers import (
     IndicatorSerializer,
     ProtectedTableSerializer,
     ReleaseCreateSerializer,
@@ -45,6 +45,9 @@ from shield.statistics.api.release_serializers import (
     TableQuerySerializer,
 )
 from shield.statistics.models import Release, ReleaseStatus
+from shield.statistics.selectors import releases as release_selectors
+from shield.statistics.services import release_content
+from shield.statistics.services import releases as release_services
 
 RELEASE_TYPE = Release._meta.label_lower
 

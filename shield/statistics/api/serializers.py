@@ -10,7 +10,7 @@ from shield.statistics import indicators
 from shield.statistics.models import Release
 from shield.statistics.models.releases import REASON_MAX, TITLE_MAX
 from shield.statistics.periods import Period
-from shield.statistics.release_selectors import superseded_by
+from shield.statistics.selectors.releases import superseded_by
 
 MAX_TABLES = 30
 MAX_DIMENSIONS = 3

@@ -7,6 +7,7 @@ counts only.
 """
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from shield.accounts.models import User
 from shield.accounts.policy import has_permission, scope_q
 from shield.statistics import tables
-from shield.statistics.counting import SOURCES, count_table
+from shield.statistics.counting import SOURCES, TableJob, count_tables
 from shield.statistics.dimensions import dimension_get
 from shield.statistics.facts import facts_ensure_fresh
 from shield.statistics.indicators import Indicator, indicator_get
@@ -64,6 +65,54 @@ def _check(indicator: Indicator, dimensions: Sequence[str], filters: Mapping[str
             )
 
 
+@dataclass(frozen=True)
+class TableRequest:
+    """One table asked for: an indicator for a period, cut by dimensions, with extra filters."""
+
+    indicator: str
+    period: str
+    dimensions: tuple[str, ...] = ()
+    filters: Mapping[str, str] = field(default_factory=dict)
+
+
+def tables_for(*, user: User | AnonymousUser | None, requests: Sequence[TableRequest]) -> list[tables.Table]:
+    """The tables asked for, in order, over the user's scope, counted together: each source is
+    read once for all the tables asked of it (`counting.count_tables`), so a report or a
+    dashboard costs one query per source, however many tables, periods and margins it shows.
+
+    KeyError for an unknown indicator; StatisticsRequestError (a ValueError) for a bad period,
+    dimension or filter; PermissionError when the user may not see statistics at all.
+    """
+    chosen = [indicator_get(request.indicator) for request in requests]
+    if not can_view_statistics(user):
+        raise PermissionError("statistics.view is required")
+    jobs = []
+    reaches: dict[str, Q] = {}
+    for request, indicator in zip(requests, chosen, strict=True):
+        try:
+            parsed = Period.parse(request.period)
+        except ValueError as error:
+            raise StatisticsRequestError(str(error)) from error
+        asked = dict(request.filters)
+        _check(indicator, request.dimensions, asked)
+        if indicator.counts not in reaches:
+            reaches[indicator.counts] = reach_of(user, indicator)
+        jobs.append(
+            TableJob(
+                indicator=indicator.code,
+                source=SOURCES[indicator.counts],
+                period=parsed,
+                dimensions=tuple(request.dimensions),
+                filters={**indicator.filters, **asked},
+                reach=reaches[indicator.counts],
+            )
+        )
+    if not jobs:
+        return []
+    facts_ensure_fresh()
+    return count_tables(jobs)
+
+
 def table_for(
     *,
     user: User | AnonymousUser | None,
@@ -72,29 +121,9 @@ def table_for(
     dimensions: Sequence[str] = (),
     filters: Mapping[str, str] | None = None,
 ) -> tables.Table:
-    """One indicator for one period cut by `dimensions`, over the user's scope.
-
-    KeyError for an unknown indicator; StatisticsRequestError (a ValueError) for a bad period,
-    dimension or filter; PermissionError when the user may not see statistics at all.
-    """
-    chosen = indicator_get(indicator)
-    if not can_view_statistics(user):
-        raise PermissionError("statistics.view is required")
-    try:
-        parsed = Period.parse(period)
-    except ValueError as error:
-        raise StatisticsRequestError(str(error)) from error
-    asked = dict(filters or {})
-    _check(chosen, dimensions, asked)
-    facts_ensure_fresh()
-    return count_table(
-        indicator=chosen.code,
-        source=SOURCES[chosen.counts],
-        period=parsed,
-        dimensions=tuple(dimensions),
-        filters={**chosen.filters, **asked},
-        reach=reach_of(user, chosen),
-    )
+    """One indicator for one period cut by `dimensions`, over the user's scope (see `tables_for`)."""
+    request = TableRequest(indicator, period, tuple(dimensions), dict(filters or {}))
+    return tables_for(user=user, requests=[request])[0]
 
 
 def series_for(
@@ -106,13 +135,6 @@ def series_for(
     filters: Mapping[str, str] | None = None,
 ) -> list[tables.Table]:
     """One table per period (in the order given), each cut by `dimension` when one is named."""
-    return [
-        table_for(
-            user=user,
-            indicator=indicator,
-            period=period,
-            dimensions=(dimension,) if dimension else (),
-            filters=filters,
-        )
-        for period in periods
-    ]
+    dimensions = (dimension,) if dimension else ()
+    requests = [TableRequest(indicator, period, dimensions, dict(filters or {})) for period in periods]
+    return tables_for(user=user, requests=requests)

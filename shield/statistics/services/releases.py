@@ -36,11 +36,12 @@ from shield.core.errors import (
     ValidationFailed,
     VersionRequired,
 )
-from shield.statistics import indicators, release_content, reports
+from shield.statistics import indicators, reports
 from shield.statistics.models import BuildState, Release, ReleaseStatus
 from shield.statistics.models.releases import REASON_MAX, TITLE_MAX
 from shield.statistics.periods import Period
-from shield.statistics.release_selectors import APPROVE, RELEASE, approved_for_period
+from shield.statistics.selectors.releases import APPROVE, RELEASE, approved_for_period
+from shield.statistics.services import release_content
 
 logger = logging.getLogger(__name__)
 
@@ -182,7 +183,7 @@ def _queue(*, actor: User, release: Release) -> list[str]:
 
 
 def _enqueue(release: Release) -> Release:
-    from shield.statistics.release_tasks import release_assemble as assemble_task
+    from shield.statistics.tasks import release_assemble as assemble_task
 
     assemble_task.enqueue(str(release.pk), str(release.build_token))
     # The immediate backend (tests) has already assembled it by now: hand back what it wrote.
