@@ -24,6 +24,7 @@ class Kind(models.TextChoices):
     TIP_ASSIGNED = "tip_assigned", _("Tip assigned")
     LINKAGE_PAIRS_WAITING = "linkage_pairs_waiting", _("Possible duplicates waiting")
     SCREENING_REFERRAL = "screening_referral", _("Referral received")
+    CHILD_DEADLINE_BREACHED = "child_deadline_breached", _("Child's deadline breached")
 
 
 # Kinds raised once per target and recipient, however often the raising code runs (the overdue

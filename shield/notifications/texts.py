@@ -93,4 +93,8 @@ def render(kind: str, params: Mapping[str, Any], agencies: Mapping[str, Agency] 
         if params.get("urgent"):
             text = _("Urgent: %(text)s") % {"text": text}
         return text
+    if kind == Kind.CHILD_DEADLINE_BREACHED:
+        return (
+            _("Proceeding %(reference)s: a deadline of a child's rules was breached (due %(due)s).") % values
+        )
     return _("Something waits for you.")

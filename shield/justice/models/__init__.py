@@ -1,5 +1,18 @@
 """The justice app's models, one module per part, re-exported here."""
 
+from shield.justice.models.children import (
+    ChildDeadlineBreach,
+    ChildDeadlineMet,
+    DecidingBody,
+    Diversion,
+    DiversionReport,
+    DiversionStatus,
+    Interview,
+    InterviewKind,
+    InterviewStatus,
+    PlaceType,
+    RuleValue,
+)
 from shield.justice.models.proceedings import (
     FamilyMatter,
     HoldingRole,
@@ -17,6 +30,17 @@ from shield.justice.models.proceedings import (
 )
 
 __all__ = [
+    "ChildDeadlineBreach",
+    "ChildDeadlineMet",
+    "DecidingBody",
+    "Diversion",
+    "DiversionReport",
+    "DiversionStatus",
+    "Interview",
+    "InterviewKind",
+    "InterviewStatus",
+    "PlaceType",
+    "RuleValue",
     "FamilyMatter",
     "HoldingRole",
     "JusticeAssignment",
