@@ -61,7 +61,8 @@ def test_an_override_is_laid_over_the_file_from_its_first_day_and_a_newer_law_st
         rules = dated_rules.with_overrides(dated_rules.load(path, "rules"), "test:rules")
         assert dated_rules.in_force(rules, datetime.date(2026, 2, 28), key="first_interview")["hours"] == 72
         chosen = dated_rules.in_force(rules, datetime.date(2026, 3, 1), key="first_interview")
-        assert chosen["hours"] == 48 and chosen["verified"] is True
+        assert chosen["hours"] == 48
+        assert chosen["verified"] is True
         assert chosen["override"] == {"reason": "confirmed"}
         assert dated_rules.in_force(rules, datetime.date(2027, 1, 1), key="first_interview")["hours"] == 36
         # Another rule set is not touched.

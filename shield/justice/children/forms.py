@@ -1,7 +1,7 @@
 """Forms of the children's pages. Every text has a max length; the services check the rules."""
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -77,7 +77,7 @@ class DiversionForm(forms.Form):
 
     def __init__(self, *args: Any, child_rules: rules.ChildRules, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["measures"].choices = [
+        cast(forms.ChoiceField, self.fields["measures"]).choices = [
             (m.code, m.name) for m in rules.measures(child_rules, timezone.localdate())
         ]
         self.fields["decided_on"].initial = timezone.localdate()
@@ -152,7 +152,7 @@ class RuleValueForm(forms.Form):
             for key in child_rules.keys(name, today):
                 for field in fields:
                     choices.append((f"{name}|{key}|{field}", f"{name} · {key} · {field}"))
-        self.fields["rule"].choices = choices
+        cast(forms.ChoiceField, self.fields["rule"]).choices = choices
         self.fields["effective_from"].initial = today
         _styled(self)
 

@@ -336,7 +336,8 @@ def eligibility(
             return Eligibility(
                 False,
                 _(
-                    "Aged %(age)d at the offence: diversion covers only %(classes)s offences; %(codes)s is not one."
+                    "Aged %(age)d at the offence: diversion covers only %(classes)s offences; "
+                    "%(codes)s is not one."
                 )
                 % {"age": age, "classes": ", ".join(band["offence_classes"]), "codes": ", ".join(outside)},
                 verified,

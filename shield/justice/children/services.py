@@ -3,6 +3,7 @@ diversion and its compliance reports, deadlines met, breaches notified once, and
 administrator sets over the rule files. Each is one transaction with its audit event."""
 
 import datetime
+import uuid
 from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
@@ -100,7 +101,7 @@ def interview_check(
     representative_present: bool,
     social_worker_present: bool,
     child_rules: rules.ChildRules | None = None,
-    exclude_id: object = None,
+    exclude_id: uuid.UUID | None = None,
 ) -> rules.LimitCheck:
     """What the rules in force that (local) day refuse in this session."""
     day = timezone.localdate(started_at)

@@ -42,6 +42,13 @@ FORM_ERRORS = (ValidationFailed, InvalidTransition, StaleVersion, VersionRequire
 PARTY_TYPE = Party._meta.label_lower
 
 
+def _error_text(error: Exception) -> str:
+    fields = getattr(error, "field_errors", {}) or {}
+    return "; ".join(m for messages_ in fields.values() for m in messages_) or str(
+        getattr(error, "message", error)
+    )
+
+
 def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
@@ -249,10 +256,8 @@ def interview_change(request: HttpRequest, interview_id: uuid.UUID, action: str)
     except NotFound:
         return _not_found()
     url = reverse("justice:child_interview", kwargs={"interview_id": interview.pk})
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = None  # type: ignore[assignment]
+    raw = request.POST.get("version", "")
+    version = int(raw) if raw.isdigit() and len(raw) < 12 else None
     try:
         if action == "cancel":
             services.interview_cancel(
@@ -268,7 +273,7 @@ def interview_change(request: HttpRequest, interview_id: uuid.UUID, action: str)
     except FORM_ERRORS as error:
         messages.error(
             request,
-            error.message if not error.field_errors else "; ".join(sum(error.field_errors.values(), [])),
+            _error_text(error),
         )
     return HttpResponseRedirect(url)
 
@@ -360,7 +365,7 @@ def diversion_end(request: HttpRequest, diversion_id: uuid.UUID) -> HttpResponse
     except FORM_ERRORS as error:
         messages.error(
             request,
-            error.message if not error.field_errors else "; ".join(sum(error.field_errors.values(), [])),
+            _error_text(error),
         )
     else:
         messages.success(request, _("The diversion has ended."))

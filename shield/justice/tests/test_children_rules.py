@@ -120,7 +120,7 @@ def test_an_assigned_officer_may_justify_the_third_session_and_the_justification
 
 
 def test_an_officer_not_assigned_cannot_justify(world):
-    d, proceeding, witness = world
+    d, _proceeding, witness = world
     colleague = member(Role.JUSTICE_OFFICER, agency=d.agency)
     f.interview(witness, actor=colleague, start=f.at_local(DAY, 8))
     f.interview(witness, actor=colleague, start=f.at_local(DAY, 11))
@@ -201,9 +201,10 @@ def test_diversion_eligibility_at_the_age_boundaries(years, days_more, codes, el
 
 
 def test_only_an_accused_child_can_be_diverted(world):
-    _d, proceeding, witness = world
+    _d, _proceeding, witness = world
     verdict = services.party_eligibility(witness)
-    assert not verdict.eligible and "suspect" in verdict.reason
+    assert not verdict.eligible
+    assert "suspect" in verdict.reason
 
 
 def test_an_uncertain_age_counts_as_the_youngest_possible(world):
@@ -320,7 +321,7 @@ def test_a_stale_version_changes_nothing():
 
 
 def test_deadlines_run_from_when_the_child_became_a_party_and_are_marked_unverified(world):
-    d, _p, witness = world
+    _d, _p, witness = world
     found = {x.key: x for x in selectors.deadlines_of(witness)}
     assert set(found) == {"notify_guardian", "notify_social_worker", "first_interview"}
     assert found["notify_guardian"].due_at == witness.created_at + datetime.timedelta(hours=24)
@@ -372,7 +373,8 @@ def test_an_administrator_sets_an_unverified_figure_and_it_applies_from_its_date
     )
     found = {x.key: x for x in selectors.deadlines_of(witness)}
     assert found["notify_guardian"].due_at == witness.created_at + datetime.timedelta(hours=12)
-    assert found["notify_guardian"].verified and found["notify_guardian"].overridden
+    assert found["notify_guardian"].verified
+    assert found["notify_guardian"].overridden
     assert RuleValue.objects.count() == 1
     assert AuditEvent.objects.filter(object_type="justice.rulevalue").exists()
     with pytest.raises(ValidationFailed):
