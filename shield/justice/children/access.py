@@ -75,6 +75,18 @@ def is_assigned(user: Viewer | None, proceeding: Proceeding) -> bool:
     return cache[u.pk]
 
 
+def assigned_proceeding_ids(user: Viewer | None) -> set[object]:
+    """The proceedings the user is assigned to (open assignments), in one query."""
+    u = _active_user(user)
+    if u is None or not policy.has_permission(u, VIEW):
+        return set()
+    return set(
+        JusticeAssignment.objects.filter(officer=u, ended_at__isnull=True).values_list(
+            "proceeding_id", flat=True
+        )
+    )
+
+
 def can_see_child_identity(user: Viewer | None, proceeding: Proceeding) -> bool:
     u = _active_user(user)
     if u is None or not policy.has_permission(u, VIEW):

@@ -35,6 +35,7 @@ from shield.core.forms import add_application_error
 from shield.core.pagination import CappedPaginator
 from shield.justice.children import access, forms, rules, selectors, services
 from shield.justice.models import DiversionStatus, Interview, InterviewStatus, Party
+from shield.people.selectors import masked_name
 
 VIEW = access.VIEW
 EDIT = access.EDIT
@@ -392,15 +393,18 @@ def child_worklist(request: HttpRequest) -> HttpResponse:
         items = selectors.interviews_planned_for(user=user)
     page = CappedPaginator(items, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     rows = []
+    # One query for whose names the user may see (assigned officers), not one per row.
+    assigned = access.assigned_proceeding_ids(user)
     for item in page.object_list:
         party = item.diversion.party if section == "reports" else item.party
         proceeding = item.diversion.proceeding if section == "reports" else item.party.proceeding
+        shown = not party.is_child or proceeding.pk in assigned
         rows.append(
             {
                 "item": item,
                 "party": party,
                 "proceeding": proceeding,
-                "name": access.party_name_for(user=user, party=party, proceeding=proceeding),
+                "name": party.person.full_name if shown else masked_name(party.person),
                 "label": rules.deadline_label(item.key) if section == "deadlines" else "",
             }
         )
