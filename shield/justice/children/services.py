@@ -46,6 +46,9 @@ MAX_JUSTIFICATION = 2000
 MIN_JUSTIFICATION = 20
 MAX_NOTE = 2000
 MAX_SUPERVISION_MONTHS = 36
+# Dates outside these years are typing mistakes (and would overflow the time-zone arithmetic).
+MIN_YEAR = 2000
+MAX_YEAR = 2100
 # Deadlines a user records as done by hand; the others are met by the records themselves.
 RECORDED_DEADLINES = ("notify_guardian", "notify_social_worker")
 
@@ -163,7 +166,9 @@ def interview_record(
         errors["place_type"] = [_("Choose a place.")]
     if status not in (InterviewStatus.PLANNED, InterviewStatus.HELD):
         errors["status"] = [_("A session is planned or held.")]
-    if ended_at <= started_at:
+    if not (MIN_YEAR <= started_at.year <= MAX_YEAR and MIN_YEAR <= ended_at.year <= MAX_YEAR):
+        errors["started_at"] = [_("Give a date between %(a)d and %(b)d.") % {"a": MIN_YEAR, "b": MAX_YEAR}]
+    elif ended_at <= started_at:
         errors["ended_at"] = [_("The session ends after it starts.")]
     if recorded and not recording_reference.strip():
         errors["recording_reference"] = [_("Say where the recording is kept.")]
@@ -363,7 +368,9 @@ def diversion_decide(
     supervisor = supervisor.strip()
     if not supervisor or len(supervisor) > 200:
         errors["supervisor"] = [_("Name who supervises (at most 200 characters).")]
-    if decided_on > timezone.localdate():
+    if decided_on.year < MIN_YEAR:
+        errors["decided_on"] = [_("Give a date between %(a)d and %(b)d.") % {"a": MIN_YEAR, "b": MAX_YEAR}]
+    elif decided_on > timezone.localdate():
         errors["decided_on"] = [_("The decision date cannot be in the future.")]
     if errors:
         raise ValidationFailed(field_errors=errors)
@@ -527,7 +534,7 @@ def deadline_met_record(
     _editable(actor, party.proceeding)
     if key not in RECORDED_DEADLINES:
         raise ValidationFailed(field_errors={"key": [_("This deadline is met by the records themselves.")]})
-    if met_at > timezone.now():
+    if met_at.year < MIN_YEAR or met_at > timezone.now():
         raise ValidationFailed(field_errors={"met_at": [_("The time cannot be in the future.")]})
     if len(note) > 500:
         raise ValidationFailed(field_errors={"note": [_("At most %(n)d characters.") % {"n": 500}]})
