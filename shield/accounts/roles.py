@@ -64,6 +64,7 @@ PERMISSION_LABELS: dict[str, Promise] = {
     "referrals.manage_directory": _("Keep the service directory: providers, services, capacity, beds"),
     "justice.view": _("See justice proceedings involving children"),
     "justice.edit": _("Record proceedings, interviews and diversion"),
+    "justice.justify_exception": _("Justify an interview beyond a child's limits (assigned officers)"),
     "linkage.review": _("Review possible duplicate people"),
     "linkage.run": _("Run record linkage over the whole registry"),
     "statistics.view": _("See national statistics (aggregates only)"),
@@ -125,7 +126,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     Role.SERVICE_PROVIDER: frozenset({"referrals.deliver"}),
     Role.JUSTICE_OFFICER: frozenset(
-        {"people.view", "people.see_child_names", "justice.view", "justice.edit", "cases.view"}
+        {
+            "people.view",
+            "people.see_child_names",
+            "justice.view",
+            "justice.edit",
+            "justice.justify_exception",
+            "cases.view",
+        }
     ),
     Role.STATISTICIAN: frozenset(
         {"statistics.view", "statistics.export", "statistics.release", "statistics.approve"}

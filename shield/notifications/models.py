@@ -28,6 +28,7 @@ class Kind(models.TextChoices):
     REFERRAL_ANSWERED = "referral_answered", _("Referral to a service answered")
     REFERRAL_NO_ANSWER = "referral_no_answer", _("Referral not answered in time")
     REFERRAL_NO_OUTCOME = "referral_no_outcome", _("Referral without an outcome in time")
+    CHILD_DEADLINE_BREACHED = "child_deadline_breached", _("Child's deadline breached")
 
 
 # Kinds raised once per target and recipient, however often the raising code runs (the overdue

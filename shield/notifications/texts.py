@@ -111,4 +111,8 @@ def render(kind: str, params: Mapping[str, Any], agencies: Mapping[str, Agency] 
         return _("Referral %(reference)s was not answered by its deadline.") % values
     if kind == Kind.REFERRAL_NO_OUTCOME:
         return _("Referral %(reference)s has no outcome by %(due)s.") % values
+    if kind == Kind.CHILD_DEADLINE_BREACHED:
+        return (
+            _("Proceeding %(reference)s: a deadline of a child's rules was breached (due %(due)s).") % values
+        )
     return _("Something waits for you.")

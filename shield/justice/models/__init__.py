@@ -1,5 +1,18 @@
 """The justice app's models, one module per part, re-exported here."""
 
+from shield.justice.models.children import (
+    ChildDeadlineBreach,
+    ChildDeadlineMet,
+    DecidingBody,
+    Diversion,
+    DiversionReport,
+    DiversionStatus,
+    Interview,
+    InterviewKind,
+    InterviewStatus,
+    PlaceType,
+    RuleValue,
+)
 from shield.justice.models.proceedings import (
     FamilyMatter,
     HoldingRole,
@@ -17,17 +30,28 @@ from shield.justice.models.proceedings import (
 )
 
 __all__ = [
+    "ChildDeadlineBreach",
+    "ChildDeadlineMet",
+    "DecidingBody",
+    "Diversion",
+    "DiversionReport",
+    "DiversionStatus",
     "FamilyMatter",
     "HoldingRole",
+    "Interview",
+    "InterviewKind",
+    "InterviewStatus",
     "JusticeAssignment",
     "Party",
     "PartyOutcome",
     "PartyRole",
+    "PlaceType",
     "Proceeding",
     "ProceedingHolding",
     "ProceedingKind",
     "ProceedingOffence",
     "ProceedingStatus",
     "ProceedingStep",
+    "RuleValue",
     "StepKind",
 ]
