@@ -85,6 +85,22 @@ class Proceeding(VersionedModel):
         return self.reference
 
 
+class ProceedingReferenceCounter(models.Model):
+    """The last proceeding number an agency gave in a year (references never repeat)."""
+
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year"], name="proceeding_counter_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
 class ProceedingOffence(BaseModel):
     """An offence the proceeding is about: a code of `data/offences.json` (Penal Code article)."""
 
@@ -145,6 +161,10 @@ class ProceedingStep(BaseModel):
         ordering = ["occurred_on", "scheduled_for", "created_at"]
         verbose_name = _("step")
         verbose_name_plural = _("steps")
+        indexes = [
+            # The worklist's "hearings this week": a range of scheduled_for, then the proceeding.
+            models.Index(fields=["scheduled_for", "proceeding"], name="step_scheduled"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=StepKind.values), name="step_kind_known"),
             models.CheckConstraint(
