@@ -50,6 +50,10 @@ class Offence:
     def label(self) -> str:
         return f"{self.article}. {self.name}"
 
+    @property
+    def class_label(self) -> str:
+        return str(CLASS_LABELS[self.offence_class])
+
     def class_of(self, clause: str | None = None) -> str:
         """The class of one clause, or the most serious class when the clause is not known."""
         return dict(self.clauses).get(clause or "", self.offence_class)

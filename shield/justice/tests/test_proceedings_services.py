@@ -35,7 +35,8 @@ def test_opening_gives_a_reference_a_holding_a_first_step_and_an_audit_event() -
     assert proceeding.reference.startswith(d.agency.code.upper() + "-DT-")
     assert set(proceeding.offences.values_list("code", flat=True)) == {"BLHS-150", "BLHS-151"}
     holding = ProceedingHolding.objects.get(proceeding=proceeding)
-    assert holding.agency == d.agency and holding.ended_at is None
+    assert holding.agency == d.agency
+    assert holding.ended_at is None
     assert list(proceeding.steps.values_list("kind", flat=True)) == [StepKind.REPORT_RECEIVED]
     assert AuditEvent.objects.filter(object_id=str(proceeding.pk), action="create").exists()
 
@@ -111,7 +112,8 @@ def test_suspension_allows_only_resumption_or_dismissal_and_dismissal_closes() -
         occurred_on=today,
     )
     proceeding.refresh_from_db()
-    assert proceeding.status == ProceedingStatus.CLOSED and proceeding.closed_at is not None
+    assert proceeding.status == ProceedingStatus.CLOSED
+    assert proceeding.closed_at is not None
     assert not ProceedingHolding.objects.filter(proceeding=proceeding, ended_at__isnull=True).exists()
 
 
@@ -125,7 +127,8 @@ def test_a_hearing_is_a_step_scheduled_in_the_future_and_a_past_date_cannot_be_i
         kind=StepKind.FIRST_INSTANCE_TRIAL,
         scheduled_for=when,
     )
-    assert step.scheduled_for == when and step.occurred_on is None
+    assert step.scheduled_for == when
+    assert step.occurred_on is None
     with pytest.raises(ValidationFailed):
         services.step_record(
             actor=proceeding.created_by,
@@ -157,10 +160,12 @@ def test_hand_over_follows_the_order_one_stage_at_a_time() -> None:
         to_role=HoldingRole.PROCURACY,
     )
     proceeding.refresh_from_db()
-    assert proceeding.holding_agency == procuracy.agency and proceeding.holding_role == HoldingRole.PROCURACY
+    assert proceeding.holding_agency == procuracy.agency
+    assert proceeding.holding_role == HoldingRole.PROCURACY
     holdings = list(ProceedingHolding.objects.filter(proceeding=proceeding).order_by("started_at"))
     assert [h.role for h in holdings] == [HoldingRole.INVESTIGATION, HoldingRole.PROCURACY]
-    assert holdings[0].ended_at is not None and holdings[1].ended_at is None
+    assert holdings[0].ended_at is not None
+    assert holdings[1].ended_at is None
     # The police no longer hold it: they may not hand it on, though they still see it.
     with pytest.raises(PermissionRefused):
         services.proceeding_hand_over(
@@ -226,10 +231,7 @@ def _born(years_before: datetime.date, years: int, days: int = 0) -> datetime.da
 )
 def test_is_child_is_decided_at_the_event_date(age_years: int, extra_days: int, child: bool) -> None:
     event_on = datetime.date(2025, 6, 15)
-    if age_years == 17:
-        birth = _born(event_on, 18, days=1)
-    else:
-        birth = _born(event_on, age_years, days=extra_days)
+    birth = _born(event_on, 18, days=1) if age_years == 17 else _born(event_on, age_years, days=extra_days)
     proceeding = pf.open_proceeding(reported_at=timezone.now() - datetime.timedelta(days=10))
     party = pf.party(proceeding, role=PartyRole.ACCUSED, event_on=event_on, birth_date=birth)
     assert party.is_child is child
