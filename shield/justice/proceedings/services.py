@@ -116,7 +116,7 @@ def proceeding_open(
 ) -> Proceeding:
     """Open a proceeding held by `holding_agency` (where the actor holds `justice.edit`), about the
     given offences (codes of `data/offences.json`; a criminal proceeding needs at least one), with
-    its first holding and a "report received" step on the day of `reported_at`."""
+    its first holding, a "report received" step on the day of `reported_at`, and the actor assigned."""
     if not may_act_in_agency(user=actor, agency=holding_agency):
         raise PermissionRefused(_("You may not open proceedings for this agency."))
     codes = list(dict.fromkeys(c for c in offence_codes if c))
@@ -157,6 +157,13 @@ def proceeding_open(
         occurred_on=timezone.localtime(reported_at).date(),
         agency=holding_agency,
         recorded_by=actor,
+    )
+    # The officer who opens it handles it: assigned from the start (they may end it).
+    JusticeAssignment.objects.create(
+        proceeding=proceeding,
+        officer=actor,
+        agency=_officer_agency(actor) or holding_agency,
+        assigned_by=actor,
     )
     audit.record(action=AuditAction.CREATE, actor=actor, agency=holding_agency, obj=proceeding)
     return proceeding

@@ -54,6 +54,10 @@ class Row:
     url: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def has_time(self) -> bool:
+        return isinstance(self.due, datetime.datetime)
+
     def link(self) -> str:
         return self.url or reverse("justice:proceeding_detail", args=[self.proceeding.pk])
 

@@ -166,10 +166,12 @@ def test_hand_over_follows_the_order_one_stage_at_a_time() -> None:
     assert [h.role for h in holdings] == [HoldingRole.INVESTIGATION, HoldingRole.PROCURACY]
     assert holdings[0].ended_at is not None
     assert holdings[1].ended_at is None
-    # The police no longer hold it: they may not hand it on, though they still see it.
+    # The police no longer hold it: an officer there who is not assigned may not hand it on,
+    # though they still see it.
+    colleague = pf.desk(agency=police.agency).officer
     with pytest.raises(PermissionRefused):
         services.proceeding_hand_over(
-            actor=police.officer,
+            actor=colleague,
             proceeding=proceeding,
             expected_version=proceeding.version,
             to_agency=court.agency,

@@ -7,7 +7,6 @@ read is audited as a view of the proceeding; writes name the version (If-Match o
 import uuid
 from typing import Any, cast
 
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -298,14 +297,12 @@ class AssignmentsView(ProceedingAPIView):
         proceeding = self.proceeding()
         payload = s.AssignSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        officer = get_user_model().objects.filter(username=payload.validated_data["officer"]).first()
+        officer = User.objects.filter(username=payload.validated_data["officer"]).first()
         if officer is None:
             raise ValidationFailed(
                 field_errors={"officer": [_("Only an active justice officer can be assigned.")]}
             )
-        assignment = services.officer_assign(
-            actor=self.user(), proceeding=proceeding, officer=cast(User, officer)
-        )
+        assignment = services.officer_assign(actor=self.user(), proceeding=proceeding, officer=officer)
         return Response(s.AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
 
 
