@@ -85,8 +85,8 @@ def test_child_names_are_shown_to_assigned_officers_only() -> None:
     assert CHILD not in body
     assert "T. T. L." in body
     assert "Lê Văn Tám" in body
-    assert selectors.party_get_for(user=colleague, party_id=party.pk).display_name != CHILD
-    assert selectors.party_get_for(user=colleague, party_id=adult.pk).display_name == "Lê Văn Tám"
+    assert selectors.party_name_for(user=colleague, party=party) != CHILD
+    assert selectors.party_name_for(user=colleague, party=adult) == "Lê Văn Tám"
     pf.assign(proceeding, colleague)
     assert CHILD in _page(colleague, proceeding)[1]
 
