@@ -70,7 +70,11 @@ class Proceeding(VersionedModel):
         ordering = ["-reported_at"]
         verbose_name = _("proceeding")
         verbose_name_plural = _("proceedings")
-        indexes = [models.Index(fields=["holding_agency", "status", "reported_at"], name="proceeding_holder")]
+        indexes = [
+            models.Index(fields=["holding_agency", "status", "reported_at"], name="proceeding_holder"),
+            # The list's order (newest report first): walked until a page of visible rows is found.
+            models.Index(fields=["-reported_at", "-id"], name="proceeding_newest"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=ProceedingKind.values), name="proceeding_kind_known"),
             models.CheckConstraint(
