@@ -262,7 +262,11 @@ class Party(VersionedModel):
         ordering = ["created_at"]
         verbose_name = _("party")
         verbose_name_plural = _("parties")
-        indexes = [models.Index(fields=["person"], name="party_person")]
+        indexes = [
+            models.Index(fields=["person"], name="party_person"),
+            # "Has child parties": one probe per listed proceeding.
+            models.Index(fields=["proceeding"], condition=Q(is_child=True), name="party_child"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(role__in=PartyRole.values), name="party_role_known"),
             models.CheckConstraint(

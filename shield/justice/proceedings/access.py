@@ -19,7 +19,7 @@ their role elsewhere (`people.see_child_names` does not open them here).
 """
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from shield.accounts import policy
 from shield.accounts.models import User
@@ -52,9 +52,12 @@ def visible_q(user: Viewer | None) -> Q:
     reach = policy.scope_q(u, VIEW, agency_path="agency")
     if not reach.children:
         return Q()
-    # Uncorrelated subqueries, hashed once by PostgreSQL.
-    held = ProceedingHolding.objects.filter(reach).values("proceeding_id")
-    return Q(pk__in=held) | _assigned_ids(u)
+    # Correlated EXISTS probes (two or three holdings per proceeding, by the proceeding's index):
+    # the list walks proceedings newest first and stops after a page, and the worklist probes only
+    # the week's hearings, instead of hashing every holding a province ever had (120,000 rows).
+    held = ProceedingHolding.objects.filter(reach, proceeding=OuterRef("pk"))
+    assigned = JusticeAssignment.objects.filter(officer=u, ended_at__isnull=True, proceeding=OuterRef("pk"))
+    return Q(Exists(held)) | Q(Exists(assigned))
 
 
 def editable_q(user: Viewer | None) -> Q:
