@@ -70,7 +70,11 @@ class Proceeding(VersionedModel):
         ordering = ["-reported_at"]
         verbose_name = _("proceeding")
         verbose_name_plural = _("proceedings")
-        indexes = [models.Index(fields=["holding_agency", "status", "reported_at"], name="proceeding_holder")]
+        indexes = [
+            models.Index(fields=["holding_agency", "status", "reported_at"], name="proceeding_holder"),
+            # The list's order (newest report first): walked until a page of visible rows is found.
+            models.Index(fields=["-reported_at", "-id"], name="proceeding_newest"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=ProceedingKind.values), name="proceeding_kind_known"),
             models.CheckConstraint(
@@ -83,6 +87,22 @@ class Proceeding(VersionedModel):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class ProceedingReferenceCounter(models.Model):
+    """The last proceeding number an agency gave in a year (references never repeat)."""
+
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year"], name="proceeding_counter_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
 
 
 class ProceedingOffence(BaseModel):
@@ -145,6 +165,10 @@ class ProceedingStep(BaseModel):
         ordering = ["occurred_on", "scheduled_for", "created_at"]
         verbose_name = _("step")
         verbose_name_plural = _("steps")
+        indexes = [
+            # The worklist's "hearings this week": a range of scheduled_for, then the proceeding.
+            models.Index(fields=["scheduled_for", "proceeding"], name="step_scheduled"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=StepKind.values), name="step_kind_known"),
             models.CheckConstraint(
@@ -238,7 +262,11 @@ class Party(VersionedModel):
         ordering = ["created_at"]
         verbose_name = _("party")
         verbose_name_plural = _("parties")
-        indexes = [models.Index(fields=["person"], name="party_person")]
+        indexes = [
+            models.Index(fields=["person"], name="party_person"),
+            # "Has child parties": one probe per listed proceeding.
+            models.Index(fields=["proceeding"], condition=Q(is_child=True), name="party_child"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(role__in=PartyRole.values), name="party_role_known"),
             models.CheckConstraint(

@@ -2,4 +2,7 @@
 
 
 def register() -> None:
-    return None
+    from shield.justice.proceedings import panels, queues
+
+    queues.register()
+    panels.register()
