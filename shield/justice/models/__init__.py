@@ -1,5 +1,12 @@
 """The justice app's models, one module per part, re-exported here."""
 
+from shield.justice.models.detention import (
+    PRE_SENTENCE_KINDS,
+    DetentionEpisode,
+    DetentionKind,
+    FamilyVisit,
+    PlaceKind,
+)
 from shield.justice.models.proceedings import (
     FamilyMatter,
     HoldingRole,
@@ -17,6 +24,11 @@ from shield.justice.models.proceedings import (
 )
 
 __all__ = [
+    "PRE_SENTENCE_KINDS",
+    "DetentionEpisode",
+    "DetentionKind",
+    "FamilyVisit",
+    "PlaceKind",
     "FamilyMatter",
     "HoldingRole",
     "JusticeAssignment",
