@@ -44,9 +44,9 @@ def episode_list_for(
     """Episodes of the parties in reach, newest start first, with party, person and proceeding
     joined (one query for a page)."""
     filters = filters or EpisodeFilters()
-    episodes = DetentionEpisode.objects.select_related(
-        "party", "party__person", "party__proceeding"
-    ).filter(party__proceeding__in=proceedings_in_reach(user, VIEW))
+    episodes = DetentionEpisode.objects.select_related("party", "party__person", "party__proceeding").filter(
+        party__proceeding__in=proceedings_in_reach(user, VIEW)
+    )
     if filters.kind in DetentionKind.values:
         episodes = episodes.filter(kind=filters.kind)
     if filters.state == OPEN:
@@ -63,9 +63,9 @@ def episode_list_for(
 def episode_get_for(
     *, user: User | AnonymousUser, episode_id: uuid.UUID | str, permission: str = VIEW
 ) -> DetentionEpisode:
-    episodes = DetentionEpisode.objects.select_related(
-        "party", "party__person", "party__proceeding"
-    ).filter(party__proceeding__in=proceedings_in_reach(user, permission))
+    episodes = DetentionEpisode.objects.select_related("party", "party__person", "party__proceeding").filter(
+        party__proceeding__in=proceedings_in_reach(user, permission)
+    )
     return one_or_not_found(episodes, episode_id)
 
 

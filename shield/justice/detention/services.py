@@ -74,7 +74,9 @@ def _clean(values: dict[str, Any], *, today: datetime.date) -> dict[str, Any]:
         if ended is None:
             values["ended_on"] = ended = died
         elif ended != died:
-            errors["died_on"] = [_("A death in detention ends the episode: the end date must be the date of death.")]
+            errors["died_on"] = [
+                _("A death in detention ends the episode: the end date must be the date of death.")
+            ]
         if died > today:
             errors["died_on"] = [_("The date of death cannot be in the future.")]
         elif started is not None and died < started:
@@ -90,7 +92,7 @@ def _clean(values: dict[str, Any], *, today: datetime.date) -> dict[str, Any]:
     return values
 
 
-def _refuse_overlap(party: Party, values: dict[str, Any], *, exclude: object = None) -> None:
+def _refuse_overlap(party: Party, values: dict[str, Any], *, exclude: Any = None) -> None:
     """A child is in one place at a time: episodes of a party may not overlap."""
     start: datetime.date = values["started_on"]
     end: datetime.date | None = values.get("ended_on")

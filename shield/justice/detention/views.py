@@ -64,9 +64,7 @@ def episode_list(request: HttpRequest) -> HttpResponse:
         }
         for e in page.object_list
     ]
-    return render(
-        request, "justice/detention/episode_list.html", {"form": form, "page": page, "rows": rows}
-    )
+    return render(request, "justice/detention/episode_list.html", {"form": form, "page": page, "rows": rows})
 
 
 @require_permission(VIEW, object_type=PARTY_TYPE)
@@ -94,9 +92,7 @@ def party_detention(request: HttpRequest, party_id: uuid.UUID) -> HttpResponse:
                 messages.success(request, _("Detention episode recorded."))
                 return redirect("justice:detention_episode", episode_id=episode.pk)
     else:
-        audit.record(
-            action=AuditAction.VIEW, actor=user, obj=party, details={"page": "detention_history"}
-        )
+        audit.record(action=AuditAction.VIEW, actor=user, obj=party, details={"page": "detention_history"})
     episodes = selectors.episodes_of_party(party=party)
     context: dict[str, Any] = {
         "party": party,

@@ -54,7 +54,10 @@ def test_detention_pages_matrix(world):
         snapshot=snapshot,
     )
     assert_matrix(
-        Endpoint("GET", f"/justice/detention/{episode.pk}/"), actors, secrets=[f.CHILD_NAME], snapshot=snapshot
+        Endpoint("GET", f"/justice/detention/{episode.pk}/"),
+        actors,
+        secrets=[f.CHILD_NAME],
+        snapshot=snapshot,
     )
     assert_matrix(
         Endpoint(
@@ -85,7 +88,9 @@ def test_detention_pages_matrix(world):
 def test_detention_api_matrix(world):
     actors, _p, child, episode = world
     base = "/api/v1/justice/detention/episodes/"
-    assert_matrix(Endpoint("GET", base, api=True, scoped=True), actors, secrets=[f.CHILD_NAME], snapshot=snapshot)
+    assert_matrix(
+        Endpoint("GET", base, api=True, scoped=True), actors, secrets=[f.CHILD_NAME], snapshot=snapshot
+    )
     assert_matrix(
         Endpoint("GET", f"{base}{episode.pk}/", api=True), actors, secrets=[f.CHILD_NAME], snapshot=snapshot
     )
@@ -102,7 +107,10 @@ def test_detention_api_matrix(world):
     )
     assert_matrix(
         Endpoint(
-            "POST", f"{base}{episode.pk}/visits/", data={"visited_on": "2025-03-05"}, api=True,
+            "POST",
+            f"{base}{episode.pk}/visits/",
+            data={"visited_on": "2025-03-05"},
+            api=True,
             permitted_status={201},
         ),
         actors,
@@ -135,9 +143,14 @@ def test_children_are_masked_for_officers_not_assigned(world):
     client = Client()
     client.force_login(colleague)
     masked = masked_name(child.person)
-    for url in ("/justice/detention/", f"/justice/detention/{episode.pk}/", f"/justice/detention/party/{child.pk}/"):
+    for url in (
+        "/justice/detention/",
+        f"/justice/detention/{episode.pk}/",
+        f"/justice/detention/party/{child.pk}/",
+    ):
         body = client.get(url).content.decode()
-        assert f.CHILD_NAME not in body and masked in body, url
+        assert f.CHILD_NAME not in body, url
+        assert masked in body, url
     data = client.get(f"/api/v1/justice/detention/episodes/{episode.pk}/").json()
     assert data["child"] == masked
     client.force_login(actors.permitted)
@@ -155,9 +168,11 @@ def test_api_patch_needs_a_current_version(world):
     assert client.patch(url, body, content_type="application/json").status_code == 428
     assert client.patch(url, body, content_type="application/json", HTTP_IF_MATCH='"7"').status_code == 412
     done = client.patch(url, body, content_type="application/json", HTTP_IF_MATCH='"1"')
-    assert done.status_code == 200 and done["ETag"] == '"2"'
+    assert done.status_code == 200
+    assert done["ETag"] == '"2"'
     episode.refresh_from_db()
-    assert episode.ended_on == datetime.date(2025, 4, 1) and episode.aftercare_received is True
+    assert episode.ended_on == datetime.date(2025, 4, 1)
+    assert episode.aftercare_received is True
 
 
 def test_page_edit_keeps_input_on_a_stale_version(world):

@@ -39,7 +39,8 @@ def record(officer, party, **changes):
 def test_recording_an_episode_writes_it_and_an_audit_event(world):
     _agency, officer, _p, child = world
     episode = record(officer, child)
-    assert episode.version == 1 and episode.is_open
+    assert episode.version == 1
+    assert episode.is_open
     event = AuditEvent.objects.get(object_id=str(episode.pk), action="create")
     assert "place_name" in event.changed_fields
     assert "Trại" not in str(event.details)
@@ -88,7 +89,8 @@ def test_aftercare_is_recorded_only_after_release(world):
         aftercare_detail="Học nghề tại trung tâm",
     )
     episode.refresh_from_db()
-    assert episode.version == 2 and episode.aftercare_received is True
+    assert episode.version == 2
+    assert episode.aftercare_received is True
 
 
 def test_episode_cannot_end_before_it_starts_or_start_in_the_future(world):
@@ -112,7 +114,8 @@ def test_stale_and_missing_versions_are_refused_and_nothing_is_written(world):
     with pytest.raises(VersionRequired):
         services.episode_update(actor=officer, episode=stale, expected_version=None, place_name="Lần ba")
     episode.refresh_from_db()
-    assert episode.place_name == "Nơi khác" and episode.version == 2
+    assert episode.place_name == "Nơi khác"
+    assert episode.version == 2
 
 
 def test_family_visits_fall_within_the_episode(world):

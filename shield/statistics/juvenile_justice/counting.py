@@ -62,6 +62,7 @@ CONFLICT_ROLES = (PartyRole.SUSPECT, PartyRole.ACCUSED, PartyRole.DEFENDANT)
 NATIONAL = ""  # the row key of the whole reach
 FIRST_YEAR = 2000
 FAMILY_CONTACT_MONTHS = 3
+NOTHING_SHOWN = "\u2013"  # an en dash: no figure to show
 
 
 @dataclass(frozen=True)
@@ -269,9 +270,9 @@ def _count(user: User | AnonymousUser, year: int, census_on: datetime.date) -> _
     children = Party.objects.filter(_scope(user, ""), is_child=True)
 
     # 1: children in conflict with the law, the offence dated in the year.
-    for person, province in children.filter(role__in=CONFLICT_ROLES, event_on__range=(start, end)).values_list(
-        "person_id", PROVINCE
-    ):
+    for person, province in children.filter(
+        role__in=CONFLICT_ROLES, event_on__range=(start, end)
+    ).values_list("person_id", PROVINCE):
         _add(counted.in_conflict, province, person)
 
     # 9, 10: children sentenced or diverted in the year.
@@ -329,7 +330,9 @@ def _count(user: User | AnonymousUser, year: int, census_on: datetime.date) -> _
         since = _months_before(census_on, FAMILY_CONTACT_MONTHS)
         visited = set(
             FamilyVisit.objects.filter(
-                episode_id__in=[pk for pk, _p, _pr in at_census], visited_on__gt=since, visited_on__lte=census_on
+                episode_id__in=[pk for pk, _p, _pr in at_census],
+                visited_on__gt=since,
+                visited_on__lte=census_on,
             ).values_list("episode_id", flat=True)
         )
         for pk, person, province in at_census:
@@ -338,7 +341,9 @@ def _count(user: User | AnonymousUser, year: int, census_on: datetime.date) -> _
     return counted
 
 
-def _keep_longest(bucket: dict[str, dict[object, int]], province: str | None, person: object, days: int) -> None:
+def _keep_longest(
+    bucket: dict[str, dict[object, int]], province: str | None, person: object, days: int
+) -> None:
     for key in (NATIONAL, province or "unknown"):
         bucket[key][person] = max(days, bucket[key].get(person, 0))
 
@@ -346,7 +351,7 @@ def _keep_longest(bucket: dict[str, dict[object, int]], province: str | None, pe
 def _protected(name: str, counts: dict[str, int], keys: list[str], limit: int) -> set[str]:
     """The row keys whose count the statistics app's primary suppression withholds."""
     provinces = tuple(k for k in keys if k != NATIONAL)
-    cells = {(k,): Count.events(counts.get(k, 0)) for k in provinces}
+    cells: dict[tuple[str, ...], Count] = {(k,): Count.events(counts.get(k, 0)) for k in provinces}
     cells[(TOTAL,)] = Count.events(counts.get(NATIONAL, 0))
     table = Table(
         indicator=name,
@@ -366,6 +371,12 @@ def _number(value: float, places: int = 1) -> str:
     if (get_language() or "vi").startswith("vi"):
         text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
     return text
+
+
+def _median_text(value: float | None, *, withheld: bool) -> str:
+    if withheld:
+        return _("withheld")
+    return NOTHING_SHOWN if value is None else _number(value)
 
 
 def _count_text(n: int) -> str:
@@ -394,7 +405,9 @@ def juvenile_justice_for(
     labels = {key: names.get(key, _("Province not known")) for key in keys}
     labels[NATIONAL] = _("All in your reach")
 
-    def rate(indicator: JJIndicator, numerator: Persons, denominator: Persons | None, per: int) -> IndicatorResult:
+    def rate(
+        indicator: JJIndicator, numerator: Persons, denominator: Persons | None, per: int
+    ) -> IndicatorResult:
         num = {k: len(numerator.get(k, ())) for k in keys}
         den = {k: len(denominator.get(k, ())) for k in keys} if denominator is not None else {}
         hidden = _protected(indicator.code, num, keys, limit)
@@ -409,7 +422,7 @@ def juvenile_justice_for(
             elif withheld:
                 shown_value = _("withheld")
             elif value is None:
-                shown_value = "–"
+                shown_value = NOTHING_SHOWN
             else:
                 shown_value = _number(value)
             result.rows.append(
@@ -421,7 +434,7 @@ def juvenile_justice_for(
                     value=None if withheld else value,
                     shown_numerator=f"<{limit}" if key in hidden else _count_text(num[key]),
                     shown_denominator=(
-                        f"<{limit}" if key in hidden_den else ("–" if d is None else _count_text(d))
+                        f"<{limit}" if key in hidden_den else (NOTHING_SHOWN if d is None else _count_text(d))
                     ),
                     shown_value=shown_value,
                     suppressed=withheld,
@@ -446,7 +459,7 @@ def juvenile_justice_for(
                     value=None if withheld else value,
                     shown_numerator="",
                     shown_denominator=f"<{limit}" if withheld else _count_text(den[key]),
-                    shown_value=_("withheld") if withheld else ("–" if value is None else _number(value)),
+                    shown_value=_median_text(value, withheld=withheld),
                     suppressed=withheld,
                 )
             )

@@ -55,7 +55,9 @@ def data():
     f.episode(party=c2, recorded_by=jo, kind=DetentionKind.SENTENCE, started_on=D(2025, 6, 1))
     child("Trẻ Ba", role=PartyRole.VICTIM, event_on=D(2025, 3, 1))
     c4 = child("Trẻ Bốn", event_on=D(2024, 12, 1))
-    f.episode(party=c4, recorded_by=jo, started_on=D(2025, 1, 10), ended_on=D(2025, 3, 1), died_on=D(2025, 3, 1))
+    f.episode(
+        party=c4, recorded_by=jo, started_on=D(2025, 1, 10), ended_on=D(2025, 3, 1), died_on=D(2025, 3, 1)
+    )
     child("Trẻ Năm", event_on=D(2025, 4, 1), outcome=PartyOutcome.DIVERTED, outcome_on=D(2025, 6, 1))
     c6 = child(
         "Trẻ Sáu",
@@ -64,7 +66,9 @@ def data():
         outcome_on=D(2025, 8, 1),
         sentence_custodial=False,
     )
-    f.episode(party=c6, recorded_by=jo, started_on=D(2025, 5, 2), ended_on=D(2025, 7, 31), aftercare_received=False)
+    f.episode(
+        party=c6, recorded_by=jo, started_on=D(2025, 5, 2), ended_on=D(2025, 7, 31), aftercare_received=False
+    )
     child(
         "Người Lớn",
         is_child=False,
@@ -82,7 +86,12 @@ def population(by, *, national=400_000, hanoi=200_000, year=2025):
     upload = PopulationUpload.objects.create(number=1, source="GSO", years=[year], uploaded_by=by)
     PopulationFigure.objects.create(upload=upload, year=year, sex="_T", age_group="Y0T17", count=national)
     PopulationFigure.objects.create(
-        upload=upload, year=year, province=Province.objects.get(code="01"), sex="_T", age_group="Y0T17", count=hanoi
+        upload=upload,
+        year=year,
+        province=Province.objects.get(code="01"),
+        sex="_T",
+        age_group="Y0T17",
+        count=hanoi,
     )
     return upload
 
@@ -96,7 +105,8 @@ def test_each_indicator_on_a_known_dataset(data, monkeypatch):
     monkeypatch.setattr(counting, "threshold", lambda: 1)  # no suppression: the raw figures
     population(statistician)
     report = counting.juvenile_justice_for(user=statistician, year=2025, today=TODAY)
-    assert report.census_on == D(2025, 12, 31) and report.population_version == 1
+    assert report.census_on == D(2025, 12, 31)
+    assert report.population_version == 1
     r = rows(report)
     national = {n: cells[""] for n, cells in r.items()}
     # 1: accused children, offence in 2025 (not the victim, not the 2024 offence): 4 per 400,000.
@@ -132,7 +142,9 @@ def test_without_population_rates_are_not_invented(data, monkeypatch):
     report = counting.juvenile_justice_for(user=statistician, year=2025, today=TODAY)
     assert report.population_version is None
     first = rows(report)[1][""]
-    assert first.numerator == 4 and first.denominator is None and first.value is None
+    assert first.numerator == 4
+    assert first.denominator is None
+    assert first.value is None
     assert first.shown_value == "no population figure"
     client = Client()
     client.force_login(statistician)
@@ -145,14 +157,19 @@ def test_small_counts_are_suppressed_with_what_they_would_reveal(data):
     population(statistician)
     report = counting.juvenile_justice_for(user=statistician, year=2025, today=TODAY)
     r = rows(report)
-    assert r[1][""].shown_numerator == "<5" and r[1][""].shown_value == "withheld" and r[1][""].value is None
-    assert r[7][""].shown_denominator == "<5" and r[7][""].value is None
+    assert r[1][""].shown_numerator == "<5"
+    assert r[1][""].shown_value == "withheld"
+    assert r[1][""].value is None
+    assert r[7][""].shown_denominator == "<5"
+    assert r[7][""].value is None
     assert r[4][""].shown_value == "withheld"
-    header, lines = report.csv_rows()
+    _header, lines = report.csv_rows()
     assert "31" not in [line[6] for line in lines]  # the median of one child is not printed
     api = counting.report_as_dict(report)
     cell = api["indicators"][0]["rows"][0]
-    assert cell["numerator"] is None and cell["suppressed"] and cell["value"] is None
+    assert cell["numerator"] is None
+    assert cell["suppressed"]
+    assert cell["value"] is None
 
 
 def test_zero_counts_are_printed_and_a_year_not_begun_is_refused(data):
@@ -189,7 +206,9 @@ def test_page_csv_and_api_matrix(data):
         no_permission=f.officer(home),
         other_agency=member(Role.SUPERVISOR, agency=f.police_agency("79"), scope=Scope.PROVINCE),
     )
-    assert_matrix(Endpoint("GET", "/statistics/juvenile-justice/?year=2025", scoped=True), actors, secrets=[hanoi])
+    assert_matrix(
+        Endpoint("GET", "/statistics/juvenile-justice/?year=2025", scoped=True), actors, secrets=[hanoi]
+    )
     assert_matrix(
         Endpoint("GET", "/api/v1/statistics/juvenile-justice/?year=2025", api=True, scoped=True),
         actors,
@@ -197,7 +216,9 @@ def test_page_csv_and_api_matrix(data):
     )
     # The CSV needs statistics.export: a supervisor (view only) is refused.
     exporters = Actors(permitted=statistician, no_permission=member(Role.SUPERVISOR, agency=home))
-    assert_matrix(Endpoint("GET", "/statistics/juvenile-justice/?year=2025&format=csv"), exporters, secrets=[hanoi])
+    assert_matrix(
+        Endpoint("GET", "/statistics/juvenile-justice/?year=2025&format=csv"), exporters, secrets=[hanoi]
+    )
 
 
 def test_csv_is_audited_and_formula_safe(data):
@@ -205,7 +226,8 @@ def test_csv_is_audited_and_formula_safe(data):
     client = Client()
     client.force_login(statistician)
     response = client.get("/statistics/juvenile-justice/?year=2025&format=csv")
-    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
     text = response.content.decode("utf-8-sig")
     assert "<5" in text
     assert not any(line.startswith(("=", "+", "-", "@")) for line in text.splitlines())

@@ -62,7 +62,7 @@ class DetentionAPIView(AuditedRefusals, GenericAPIView):
     renderer_classes = [JSONRenderer]
     metadata_class = None
     object_type = EPISODE_TYPE
-    serializer_class = EpisodeSerializer
+    serializer_class: type[EpisodeSerializer] | type[VisitSerializer] = EpisodeSerializer
 
     def refused_object_id(self) -> str:
         return str(self.kwargs.get("episode_id") or "")
@@ -104,7 +104,9 @@ class EpisodeListView(DetentionAPIView):
         )
         page = self.paginate_queryset(selectors.episode_list_for(user=self.user(), filters=filters))
         assert page is not None
-        return self.get_paginated_response(EpisodeSerializer(page, many=True, context=self.context(page)).data)
+        return self.get_paginated_response(
+            EpisodeSerializer(page, many=True, context=self.context(page)).data
+        )
 
     @extend_schema(
         operation_id="justice_detention_create",
