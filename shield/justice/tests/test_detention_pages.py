@@ -214,3 +214,19 @@ def test_list_query_count_does_not_grow_with_rows(world, django_assert_max_num_q
     assert response.content.decode().count('data-testid="episode-row"') == 13
     with django_assert_max_num_queries(12):
         assert client.get("/api/v1/justice/detention/episodes/").status_code == 200
+
+
+def test_children_held_now_queue_agrees_with_the_list(world):
+    from shield.justice.detention import queues
+
+    actors, proceeding, _child, _episode = world
+    held = f.party(proceeding=proceeding, full_name="Trẻ Đang Bị Giữ")
+    f.episode(party=held, recorded_by=actors.permitted)  # open
+    assert queues.held_now_count(actors.permitted) == 1
+    assert queues.held_now_count(actors.other_agency) == 0
+    client = Client()
+    client.force_login(actors.permitted)
+    body = client.get("/justice/detention/?state=open").content.decode()
+    assert body.count('data-testid="episode-row"') == 1
+    home = client.get("/").content.decode()
+    assert "/justice/detention/?state=open" in home
