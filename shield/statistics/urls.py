@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from shield.statistics.juvenile_justice.views import juvenile_justice_page
 from shield.statistics.shapes import views as shapes_views
 from shield.statistics.views import dashboard as dashboard_views
 from shield.statistics.views import downloads as download_views
@@ -45,4 +46,5 @@ urlpatterns = [
     ),
     path("exports/table/", shapes_views.table_export, name="export_table"),
     path("population/", shapes_views.population_page, name="population"),
+    path("juvenile-justice/", juvenile_justice_page, name="juvenile_justice"),
 ]

@@ -2,4 +2,6 @@
 
 
 def register() -> None:
-    return None
+    from shield.justice.detention import queues
+
+    queues.register()

@@ -13,6 +13,15 @@ from shield.justice.models.children import (
     PlaceType,
     RuleValue,
 )
+from shield.justice.models.detention import (
+    AFTERCARE_MAX,
+    PLACE_NAME_MAX,
+    PRE_SENTENCE_KINDS,
+    DetentionEpisode,
+    DetentionKind,
+    FamilyVisit,
+    PlaceKind,
+)
 from shield.justice.models.proceedings import (
     FamilyMatter,
     HoldingRole,
@@ -31,13 +40,19 @@ from shield.justice.models.proceedings import (
 )
 
 __all__ = [
+    "AFTERCARE_MAX",
+    "PLACE_NAME_MAX",
+    "PRE_SENTENCE_KINDS",
     "ChildDeadlineBreach",
     "ChildDeadlineMet",
     "DecidingBody",
+    "DetentionEpisode",
+    "DetentionKind",
     "Diversion",
     "DiversionReport",
     "DiversionStatus",
     "FamilyMatter",
+    "FamilyVisit",
     "HoldingRole",
     "Interview",
     "InterviewKind",
@@ -46,6 +61,7 @@ __all__ = [
     "Party",
     "PartyOutcome",
     "PartyRole",
+    "PlaceKind",
     "PlaceType",
     "Proceeding",
     "ProceedingHolding",

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from shield.statistics.api import views as release_views
+from shield.statistics.juvenile_justice.api import JuvenileJusticeAPI
 from shield.statistics.shapes import api as shapes_api
 
 urlpatterns = [
@@ -55,4 +56,5 @@ urlpatterns = [
         name="statistics-export-htcds-download",
     ),
     path("population/", shapes_api.PopulationAPI.as_view(), name="statistics-population"),
+    path("juvenile-justice/", JuvenileJusticeAPI.as_view(), name="statistics-juvenile-justice"),
 ]

@@ -1,0 +1,28 @@
+"""The detention part's work queue: children in the user's reach who are held now."""
+
+from django.utils.translation import gettext_lazy as _
+
+from shield.accounts.models import User
+from shield.justice.detention import selectors
+from shield.justice.detention.access import VIEW
+from shield.notifications import worklists
+
+
+def held_now_count(user: User) -> int:
+    """The same filter as the list's `?state=open`."""
+    filters = selectors.EpisodeFilters(state=selectors.OPEN)
+    return worklists.capped_count(selectors.episode_list_for(user=user, filters=filters))
+
+
+def register() -> None:
+    worklists.register(
+        worklists.Worklist(
+            key="justice_children_held",
+            title=_("Children held in custody or detention now"),
+            count=held_now_count,
+            url_name="justice:detention_list",
+            query=f"state={selectors.OPEN}",
+            permission=VIEW,
+            order=55,
+        )
+    )
