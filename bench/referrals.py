@@ -184,13 +184,14 @@ def inbox_bare(agency_ids: list[Any], open_only: bool) -> Callable[[], tuple[lis
 
 def inbox_ours(user: Any, open_only: bool) -> Callable[[], tuple[list[Any], int]] | None:
     try:
-        from shield.referrals.lifecycle.selectors import ReferralFilters, referral_inbox_for
+        from shield.referrals.lifecycle.selectors import ReferralFilters, for_list, referral_inbox_for
     except ImportError:
         return None
     from shield.core.pagination import CappedPaginator
 
     def run() -> tuple[list[Any], int]:
-        referrals = referral_inbox_for(user=user, filters=ReferralFilters(open_only=open_only))
+        # As the page: the columns a row shows (`for_list`), not the referral's encrypted reason.
+        referrals = for_list(referral_inbox_for(user=user, filters=ReferralFilters(open_only=open_only)))
         page = CappedPaginator(referrals, PAGE, count_in_order=False).get_page(1)
         rows = list(page.object_list)
         for r in rows:  # what the page reads of each row
