@@ -230,7 +230,11 @@ LIST_COLUMNS = (
 
 def for_list(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
     """A referral list as the list pages read it: the few columns a row shows, in one query."""
-    return referrals.select_related("from_agency", "provider", "service", "person").only(*LIST_COLUMNS)
+    return (
+        referrals.select_related(None)
+        .select_related("from_agency", "provider", "service", "person")
+        .only(*LIST_COLUMNS)
+    )
 
 
 def referrals_of_case(*, user: Viewer, case_id: Any) -> QuerySet[Referral]:
