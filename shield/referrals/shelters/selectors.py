@@ -11,7 +11,9 @@ import calendar
 import datetime
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -19,6 +21,7 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -218,38 +221,90 @@ def beds_for_shelters(shelters: list[Service]) -> dict[uuid.UUID, list[CategoryB
     }
 
 
-def vacancy_board_for(*, user: Viewer, filters: VacancyFilters | None = None) -> list[VacancyRow]:
-    """Free beds today per active shelter and category, from stays and live holds.
+def _count_of(model: type[BedHold] | type[ShelterStay], category: str, **conditions: object) -> Coalesce:
+    rows = (
+        model.objects.filter(service=OuterRef("pk"), category=category, **conditions)
+        .order_by()
+        .values("service")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
-    Four queries whatever the number of stays: the shelters, their inventories in force (one
-    correlated subquery picks the latest per shelter), open stays counted per shelter and category
-    in SQL (the partial index `stay_open` covers it), live holds counted likewise.
+
+def vacancy_board_query(*, user: Viewer, filters: VacancyFilters | None = None) -> QuerySet[Service]:
+    """The active shelters on the board, each annotated in SQL with its beds today per category
+    (`beds_<c>`, `occupied_<c>`, `held_<c>`) and the totals of the categories shown (`beds`,
+    `occupied`, `held`, `free`); filtered in SQL (category, free beds), ordered by province and
+    name: a page of it is one query, whatever the number of shelters, stays and holds.
+
+    Beds come from the inventory in force (the latest started on or before today), occupancy from
+    the open stays (the partial index `stay_open`), holds from the active ones not yet expired.
     """
     f = filters or VacancyFilters()
     if not may_read_shelters(user):
-        return []
+        return Service.objects.none()
+    today, now = timezone.localdate(), timezone.now()
     services = Service.objects.filter(service_type=SHELTER_SERVICE_TYPE, status=ServiceStatus.ACTIVE)
     if f.province_id:
         services = services.filter(province_id=f.province_id)
-    shelters = list(
+    latest = BedInventory.objects.filter(service=OuterRef("pk"), effective_from__lte=today).order_by(
+        "-effective_from", "-created_at"
+    )
+    shown = [f.category] if f.category else list(BedCategory.values)
+    cells: dict[str, Any] = {}
+    for c in BedCategory.values:
+        cells[f"beds_{c}"] = Coalesce(Subquery(latest.values(c)[:1], output_field=IntegerField()), 0)
+        cells[f"occupied_{c}"] = _count_of(ShelterStay, c, discharged_on__isnull=True)
+        cells[f"held_{c}"] = _count_of(BedHold, c, status=HoldStatus.ACTIVE, held_until__gt=now)
+    services = services.annotate(**cells)
+    total = {
+        part: sum((F(f"{part}_{c}") for c in shown[1:]), F(f"{part}_{shown[0]}"))
+        for part in ("beds", "occupied", "held")
+    }
+    free = sum(
+        (Greatest(F(f"beds_{c}") - F(f"occupied_{c}") - F(f"held_{c}"), 0) for c in shown[1:]),
+        Greatest(F(f"beds_{shown[0]}") - F(f"occupied_{shown[0]}") - F(f"held_{shown[0]}"), 0),
+    )
+    services = services.annotate(**total, free=free).filter(Q(beds__gt=0) | Q(occupied__gt=0) | Q(held__gt=0))
+    if f.with_free_beds_only:
+        services = services.filter(free__gt=0)
+    return (
         services.select_related("province", "provider")
         .only("id", "name", "status", "province__name", "provider__name")
-        .order_by("province__name", "name")
+        .order_by("province__name", "name", "pk")
     )
-    if not shelters:
-        return []
-    counts = beds_for_shelters(shelters)
-    categories = [f.category] if f.category else list(BedCategory.values)
+
+
+def vacancy_rows(services: Iterable[Service], *, category: str = "") -> list[VacancyRow]:
+    """The board's rows from `vacancy_board_query`'s annotated shelters: no query."""
+    shown = [category] if category else list(BedCategory.values)
     board = []
-    for shelter in shelters:
-        row = VacancyRow(service=shelter)
-        for cell in counts[shelter.pk]:
-            if cell.category in categories and (cell.beds or cell.occupied or cell.held):
+    for s in services:
+        row = VacancyRow(service=s)
+        for c in shown:
+            cell = CategoryBeds(
+                c, getattr(s, f"beds_{c}"), getattr(s, f"occupied_{c}"), getattr(s, f"held_{c}")
+            )
+            if cell.beds or cell.occupied or cell.held:
                 row.categories.append(cell)
-        if not row.categories or (f.with_free_beds_only and row.free == 0):
-            continue
         board.append(row)
     return board
+
+
+def vacancy_totals(services: QuerySet[Service]) -> dict[str, int]:
+    """Beds, free, occupied and held over every shelter of the board (not only the page): one query."""
+    sums = services.order_by().aggregate(
+        beds=Sum("beds"), free=Sum("free"), occupied=Sum("occupied"), held=Sum("held")
+    )
+    return {k: int(v or 0) for k, v in sums.items()}
+
+
+def vacancy_board_for(*, user: Viewer, filters: VacancyFilters | None = None) -> list[VacancyRow]:
+    """Free beds today per active shelter and category, from stays and live holds: the whole board
+    in one query (`vacancy_board_query`)."""
+    f = filters or VacancyFilters()
+    return vacancy_rows(vacancy_board_query(user=user, filters=f), category=f.category)
 
 
 # --- Utilisation ---------------------------------------------------------------------------------
