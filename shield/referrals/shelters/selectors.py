@@ -11,17 +11,16 @@ import calendar
 import datetime
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
+from django.db import connection
 from django.db.models import (
     Count,
     DateField,
     DurationField,
     ExpressionWrapper,
     F,
-    IntegerField,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -221,91 +220,141 @@ def beds_for_shelters(shelters: list[Service]) -> dict[uuid.UUID, list[CategoryB
     }
 
 
-def _count_of(model: type[BedHold] | type[ShelterStay], category: str, **conditions: object) -> Coalesce:
-    rows = (
-        model.objects.filter(service=OuterRef("pk"), category=category, **conditions)
-        .order_by()
-        .values("service")
-        .annotate(n=Count("pk"))
-        .values("n")
+@dataclass(frozen=True)
+class VacancyPage:
+    """One page of the board: its rows, how many shelters the whole board has, and the totals of
+    the whole board (beds, free, occupied, held)."""
+
+    rows: list[VacancyRow]
+    count: int
+    totals: dict[str, int]
+
+
+def _categories_sql(table: str, condition: str) -> str:
+    counts = ", ".join(
+        f"SUM(CASE WHEN category = '{c}' THEN 1 ELSE 0 END) AS {c}" for c in BedCategory.values
     )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+    return f"SELECT service_id, {counts} FROM {table} WHERE {condition} GROUP BY service_id"  # noqa: S608 (fixed names only)
 
 
-def vacancy_board_query(*, user: Viewer, filters: VacancyFilters | None = None) -> QuerySet[Service]:
-    """The active shelters on the board, each annotated in SQL with its beds today per category
-    (`beds_<c>`, `occupied_<c>`, `held_<c>`) and the totals of the categories shown (`beds`,
-    `occupied`, `held`, `free`); filtered in SQL (category, free beds), ordered by province and
-    name: a page of it is one query, whatever the number of shelters, stays and holds.
+def _board_sql(*, province: bool, category: str, free_only: bool, limit: bool) -> str:
+    """One statement (PostgreSQL and SQLite): per active shelter, the beds of the inventory in
+    force, the open stays and the live holds of each category, pivoted to one row; the totals of the
+    categories shown; the whole board's count and totals as window sums; one page in order.
 
-    Beds come from the inventory in force (the latest started on or before today), occupancy from
-    the open stays (the partial index `stay_open`), holds from the active ones not yet expired.
-    """
+    Only fixed names enter the text (tables, the category chosen from `BedCategory`); the values
+    are parameters."""
+    shown = [category] if category else list(BedCategory.values)
+    cells = ", ".join(
+        f"COALESCE(inv.{c}, 0) AS b_{c}, COALESCE(st.{c}, 0) AS o_{c}, COALESCE(h.{c}, 0) AS h_{c}"
+        for c in BedCategory.values
+    )
+    beds = " + ".join(f"b_{c}" for c in shown)
+    occupied = " + ".join(f"o_{c}" for c in shown)
+    held = " + ".join(f"h_{c}" for c in shown)
+    free = " + ".join(
+        f"(CASE WHEN b_{c} - o_{c} - h_{c} > 0 THEN b_{c} - o_{c} - h_{c} ELSE 0 END)" for c in shown
+    )
+    per_cell = ", ".join(f"b_{c}, o_{c}, h_{c}" for c in BedCategory.values)
+    inventory, stay, hold = (
+        BedInventory._meta.db_table,
+        ShelterStay._meta.db_table,
+        BedHold._meta.db_table,
+    )
+    return f"""
+WITH inv AS (
+    SELECT i.service_id, {", ".join(f"i.{c}" for c in BedCategory.values)} FROM {inventory} i
+    WHERE i.id = (
+        SELECT j.id FROM {inventory} j WHERE j.service_id = i.service_id AND j.effective_from <= %s
+        ORDER BY j.effective_from DESC, j.created_at DESC LIMIT 1
+    )
+), st AS ({_categories_sql(stay, "discharged_on IS NULL")}
+), h AS ({_categories_sql(hold, "status = %s AND held_until > %s")}
+), cells AS (
+    SELECT s.id, pv.name AS province, s.name, {cells}
+    FROM {Service._meta.db_table} s
+    JOIN geo_province pv ON pv.id = s.province_id
+    LEFT JOIN inv ON inv.service_id = s.id
+    LEFT JOIN st ON st.service_id = s.id
+    LEFT JOIN h ON h.service_id = s.id
+    WHERE s.service_type = %s AND s.status = %s {"AND s.province_id = %s" if province else ""}
+), shown AS (
+    SELECT cells.*, {beds} AS beds, {occupied} AS occupied, {held} AS held, {free} AS free FROM cells
+)
+SELECT id, {per_cell}, COUNT(*) OVER (), SUM(beds) OVER (), SUM(free) OVER (),
+       SUM(occupied) OVER (), SUM(held) OVER ()
+FROM shown
+WHERE beds + occupied + held > 0 {"AND free > 0" if free_only else ""}
+ORDER BY province, name, id
+{"LIMIT %s OFFSET %s" if limit else ""}
+"""  # noqa: S608 (fixed names only, values are parameters)
+
+
+def vacancy_board_page(
+    *,
+    user: Viewer,
+    filters: VacancyFilters | None = None,
+    page_size: int | None = None,
+    page: int = 1,
+) -> VacancyPage:
+    """The board (one page of `page_size` shelters, or all of them): two queries whatever the
+    number of shelters, stays and holds, the numbers computed in SQL (`_board_sql`), then the
+    page's shelters read for their names."""
     f = filters or VacancyFilters()
-    if not may_read_shelters(user):
-        return Service.objects.none()
+    empty = VacancyPage([], 0, {"beds": 0, "free": 0, "occupied": 0, "held": 0})
+    if not may_read_shelters(user) or (f.category and f.category not in BedCategory.values):
+        return empty
     today, now = timezone.localdate(), timezone.now()
-    services = Service.objects.filter(service_type=SHELTER_SERVICE_TYPE, status=ServiceStatus.ACTIVE)
+
+    def prep(model: type[Model], name: str, value: object) -> object:
+        return model._meta.get_field(name).get_db_prep_value(value, connection)
+
+    params: list[object] = [
+        prep(BedInventory, "effective_from", today),
+        HoldStatus.ACTIVE.value,
+        prep(BedHold, "held_until", now),
+        SHELTER_SERVICE_TYPE,
+        ServiceStatus.ACTIVE.value,
+    ]
     if f.province_id:
-        services = services.filter(province_id=f.province_id)
-    latest = BedInventory.objects.filter(service=OuterRef("pk"), effective_from__lte=today).order_by(
-        "-effective_from", "-created_at"
+        params.append(prep(Service, "province", f.province_id))
+    if page_size:
+        params += [page_size, max(page - 1, 0) * page_size]
+    sql = _board_sql(
+        province=bool(f.province_id),
+        category=f.category,
+        free_only=f.with_free_beds_only,
+        limit=bool(page_size),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    if not found:
+        return empty
+    width = 3 * len(BedCategory.values)
+    ids = [Service._meta.pk.to_python(r[0]) for r in found]
+    shelters = (
+        Service.objects.select_related("province", "provider")
+        .only("id", "name", "status", "province__name", "provider__name")
+        .in_bulk(ids)
     )
     shown = [f.category] if f.category else list(BedCategory.values)
-    cells: dict[str, Any] = {}
-    for c in BedCategory.values:
-        cells[f"beds_{c}"] = Coalesce(Subquery(latest.values(c)[:1], output_field=IntegerField()), 0)
-        cells[f"occupied_{c}"] = _count_of(ShelterStay, c, discharged_on__isnull=True)
-        cells[f"held_{c}"] = _count_of(BedHold, c, status=HoldStatus.ACTIVE, held_until__gt=now)
-    services = services.annotate(**cells)
-    total = {
-        part: sum((F(f"{part}_{c}") for c in shown[1:]), F(f"{part}_{shown[0]}"))
-        for part in ("beds", "occupied", "held")
-    }
-    free = sum(
-        (Greatest(F(f"beds_{c}") - F(f"occupied_{c}") - F(f"held_{c}"), 0) for c in shown[1:]),
-        Greatest(F(f"beds_{shown[0]}") - F(f"occupied_{shown[0]}") - F(f"held_{shown[0]}"), 0),
-    )
-    services = services.annotate(**total, free=free).filter(Q(beds__gt=0) | Q(occupied__gt=0) | Q(held__gt=0))
-    if f.with_free_beds_only:
-        services = services.filter(free__gt=0)
-    return (
-        services.select_related("province", "provider")
-        .only("id", "name", "status", "province__name", "provider__name")
-        .order_by("province__name", "name", "pk")
-    )
-
-
-def vacancy_rows(services: Iterable[Service], *, category: str = "") -> list[VacancyRow]:
-    """The board's rows from `vacancy_board_query`'s annotated shelters: no query."""
-    shown = [category] if category else list(BedCategory.values)
-    board = []
-    for s in services:
-        row = VacancyRow(service=s)
-        for c in shown:
-            cell = CategoryBeds(
-                c, getattr(s, f"beds_{c}"), getattr(s, f"occupied_{c}"), getattr(s, f"held_{c}")
-            )
-            if cell.beds or cell.occupied or cell.held:
-                row.categories.append(cell)
-        board.append(row)
-    return board
-
-
-def vacancy_totals(services: QuerySet[Service]) -> dict[str, int]:
-    """Beds, free, occupied and held over every shelter of the board (not only the page): one
-    query of four numbers a shelter (a few hundred), summed here."""
-    names = ("beds", "free", "occupied", "held")
-    rows = services.order_by().values_list(*names)
-    columns = list(zip(*rows, strict=False)) or [()] * len(names)
-    return {name: sum(column) for name, column in zip(names, columns, strict=True)}
+    rows = []
+    for pk, record in zip(ids, found, strict=True):
+        numbers = dict(
+            zip(BedCategory.values, zip(*[iter(record[1 : 1 + width])] * 3, strict=True), strict=True)
+        )
+        cells = [CategoryBeds(c, *numbers[c]) for c in shown if any(numbers[c])]
+        rows.append(VacancyRow(service=shelters[pk], categories=cells))
+    last = found[0][1 + width :]
+    totals = dict(zip(("beds", "free", "occupied", "held"), (int(n or 0) for n in last[1:]), strict=True))
+    return VacancyPage(rows, int(last[0]), totals)
 
 
 def vacancy_board_for(*, user: Viewer, filters: VacancyFilters | None = None) -> list[VacancyRow]:
     """Free beds today per active shelter and category, from stays and live holds: the whole board
-    in one query (`vacancy_board_query`)."""
-    f = filters or VacancyFilters()
-    return vacancy_rows(vacancy_board_query(user=user, filters=f), category=f.category)
+    in two queries (`vacancy_board_page`)."""
+    return vacancy_board_page(user=user, filters=filters).rows
 
 
 # --- Utilisation ---------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import uuid
 from typing import cast
 
 from django.contrib import messages
-from django.core.paginator import Page
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -63,14 +63,20 @@ def vacancy_board(request: HttpRequest) -> HttpResponse:
             category=form.cleaned_data["category"] or "",
             with_free_beds_only=bool(form.cleaned_data["free_only"]),
         )
-    shelters = selectors.vacancy_board_query(user=request.user, filters=filters)
-    page = CappedPaginator(shelters, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
-    board = selectors.vacancy_rows(page.object_list, category=filters.category)
+    number = request.GET.get("page", "1")
+    board = selectors.vacancy_board_page(
+        user=request.user,
+        filters=filters,
+        page_size=BOARD_PAGE_SIZE,
+        page=int(number) if number.isdigit() and 0 < int(number) < 10_000 else 1,
+    )
+    # The page's links: a paginator over the board's count (the rows are already the page's).
+    page = Paginator(range(board.count), BOARD_PAGE_SIZE).get_page(number)
     context = {
         "form": form,
-        "board": board,
+        "board": board.rows,
         "page": page,
-        "totals": selectors.vacancy_totals(shelters) if board else {},
+        "totals": board.totals,
         "today": timezone.localdate(),
     }
     return render_page_or_partial(
