@@ -12,6 +12,7 @@ import datetime
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 from django.db.models import (
@@ -27,6 +28,9 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+)
+from django.db.models import (
+    Field as ModelField,
 )
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
@@ -306,10 +310,12 @@ def vacancy_board_page(
         return empty
     today, now = timezone.localdate(), timezone.now()
 
-    def prep(model: type[Model], name: str, value: object) -> object:
-        return model._meta.get_field(name).get_db_prep_value(value, connection)
+    def prep(model: type[Model], name: str, value: object) -> Any:
+        column = model._meta.get_field(name)
+        assert isinstance(column, ModelField)
+        return column.get_db_prep_value(value, connection)
 
-    params: list[object] = [
+    params: list[Any] = [
         prep(BedInventory, "effective_from", today),
         HoldStatus.ACTIVE.value,
         prep(BedHold, "held_until", now),
