@@ -12,7 +12,8 @@ Then, REPEATS times each after one warm-up (p50/p95 in ms), side by side in one 
 - **inbox** "referrals to us": `lifecycle.selectors.referral_inbox_for(user=..., filters=...)`, its
   first page of 25 (and the page's capped count, as the list page pages it) as the service-provider
   staff of the receiving agency with the most referrals sees it; against hand-written SQL returning
-  the same rows and the columns the page shows. Unfiltered (the page's default) and open only.
+  the same rows and the columns the page shows, read as the page reads them (`for_list`). Every
+  state, and open only (the page's default).
 - **directory search**: `directory.selectors.service_search_for(user=..., filters=ServiceFilters(
   q=..., province=...))` first page of 25, as a case worker; against the same search in bare SQL.
 - **vacancy board**: `shelters.selectors.vacancy_board_for(user=...)` (every active shelter and
