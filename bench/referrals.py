@@ -12,7 +12,8 @@ Then, REPEATS times each after one warm-up (p50/p95 in ms), side by side in one 
 - **inbox** "referrals to us": `lifecycle.selectors.referral_inbox_for(user=..., filters=...)`, its
   first page of 25 (and the page's capped count, as the list page pages it) as the service-provider
   staff of the receiving agency with the most referrals sees it; against hand-written SQL returning
-  the same rows and the columns the page shows. Unfiltered (the page's default) and open only.
+  the same rows and the columns the page shows, read as the page reads them (`for_list`). Every
+  state, and open only (the page's default).
 - **directory search**: `directory.selectors.service_search_for(user=..., filters=ServiceFilters(
   q=..., province=...))` first page of 25, as a case worker; against the same search in bare SQL.
 - **vacancy board**: `shelters.selectors.vacancy_board_for(user=...)` (every active shelter and
@@ -184,13 +185,14 @@ def inbox_bare(agency_ids: list[Any], open_only: bool) -> Callable[[], tuple[lis
 
 def inbox_ours(user: Any, open_only: bool) -> Callable[[], tuple[list[Any], int]] | None:
     try:
-        from shield.referrals.lifecycle.selectors import ReferralFilters, referral_inbox_for
+        from shield.referrals.lifecycle.selectors import ReferralFilters, for_list, referral_inbox_for
     except ImportError:
         return None
     from shield.core.pagination import CappedPaginator
 
     def run() -> tuple[list[Any], int]:
-        referrals = referral_inbox_for(user=user, filters=ReferralFilters(open_only=open_only))
+        # As the page: the columns a row shows (`for_list`), not the referral's encrypted reason.
+        referrals = for_list(referral_inbox_for(user=user, filters=ReferralFilters(open_only=open_only)))
         page = CappedPaginator(referrals, PAGE, count_in_order=False).get_page(1)
         rows = list(page.object_list)
         for r in rows:  # what the page reads of each row

@@ -6,8 +6,10 @@ import hashlib
 import uuid
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -25,7 +27,8 @@ from shield.audit.api_refusals import AuditedRefusals
 from shield.audit.models import AuditAction
 from shield.audit.refusals import permission_denied
 from shield.core.errors import NotFound, PermissionRefused
-from shield.referrals.directory import access, forms, hsds, hsds_import, selectors
+from shield.core.htmx import render_page_or_partial
+from shield.referrals.directory import access, forms, hsds, hsds_exports, hsds_import, selectors
 from shield.referrals.directory.views import directory_page, user_of
 from shield.referrals.models import Provider, Service
 
@@ -202,3 +205,41 @@ def hsds_import_page(request: HttpRequest) -> HttpResponse:
                     checked = digest
     context = {"form": form, "report": report, "checked": checked}
     return render(request, "referrals/directory/import.html", context)
+
+
+# --- The export as a background task (progress polled, download when done) ----------------------
+
+
+@directory_page(keepers_only=True)
+@require_http_methods(["GET", "POST"])
+def hsds_exports_page(request: HttpRequest) -> HttpResponse:
+    """The keeper's HSDS exports of the whole directory, and the button that starts one."""
+    user = user_of(request)
+    if request.method == "POST":
+        export = hsds_exports.hsds_export_request(actor=user)
+        messages.success(request, _("The export has started. This page shows its progress."))
+        return HttpResponseRedirect(reverse("referrals:hsds_export_detail", args=[export.pk]))
+    listed = hsds_exports.hsds_export_list_for(user=user)
+    return render(request, "referrals/directory/hsds_exports.html", {"exports": listed})
+
+
+@directory_page(keepers_only=True)
+@require_http_methods(["GET"])
+def hsds_export_detail(request: HttpRequest, export_id: uuid.UUID) -> HttpResponse:
+    """One export with its progress (htmx polls the partial until it is done or failed)."""
+    user = user_of(request)
+    export = hsds_exports.hsds_export_get_for(user=user, export_id=export_id)
+    audit.record(action=AuditAction.VIEW, actor=user, obj=export)
+    return render_page_or_partial(
+        request, "referrals/directory/hsds_export_detail.html", {"export": export}, partial="progress"
+    )
+
+
+@directory_page(keepers_only=True)
+@require_http_methods(["GET"])
+def hsds_export_file(request: HttpRequest, export_id: uuid.UUID) -> HttpResponse:
+    export, content = hsds_exports.hsds_export_download(actor=user_of(request), export_id=export_id)
+    response = HttpResponse(content, content_type="application/zip")
+    stamp = timezone.localtime(export.finished_at or export.created_at).date().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="shield-directory-hsds-{stamp}.zip"'
+    return response

@@ -16,4 +16,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("directory/providers/<uuid:provider_id>/services/new/", views.service_create, name="service_create"),
     path("directory/hsds/import/", hsds_views.hsds_import_page, name="hsds_import"),
     path("directory/hsds/export/", hsds_views.hsds_export_download, name="hsds_export"),
+    path("directory/hsds/exports/", hsds_views.hsds_exports_page, name="hsds_exports"),
+    path(
+        "directory/hsds/exports/<uuid:export_id>/", hsds_views.hsds_export_detail, name="hsds_export_detail"
+    ),
+    path(
+        "directory/hsds/exports/<uuid:export_id>/download/",
+        hsds_views.hsds_export_file,
+        name="hsds_export_file",
+    ),
 ]

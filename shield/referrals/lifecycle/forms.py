@@ -15,8 +15,15 @@ BLANK = [("", _("Any"))]
 
 
 class ReferralFilterForm(forms.Form):
-    FILTER_NAMES = ("status", "overdue", "urgency", "service_type", "q")
+    FILTER_NAMES = ("status", "overdue", "urgency", "service_type", "q", "state")
+    OPEN, ALL = "open", "all"
 
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[(OPEN, _("Open referrals")), (ALL, _("All states"))],
+        initial=OPEN,
+    )
     status = forms.ChoiceField(label=_("Status"), required=False, choices=BLANK + ReferralStatus.choices)
     urgency = forms.ChoiceField(label=_("Urgency"), required=False, choices=BLANK + ReferralUrgency.choices)
     service_type = forms.CharField(label=_("Type of service"), required=False, max_length=40)
@@ -36,7 +43,8 @@ class ReferralFilterForm(forms.Form):
             field.widget.attrs.setdefault("class", css)
 
     def has_filters(self) -> bool:
-        return any(self.data.get(name) for name in self.FILTER_NAMES)
+        # The state is no filter: the list opens on the open referrals either way.
+        return any(self.data.get(name) for name in self.FILTER_NAMES if name != "state")
 
     def filters(self) -> ReferralFilters:
         data = self.cleaned_data
@@ -46,6 +54,8 @@ class ReferralFilterForm(forms.Form):
             urgency=data.get("urgency") or "",
             service_type=data.get("service_type") or "",
             q=data.get("q") or "",
+            # Open referrals unless "all states" or one status is asked for.
+            open_only=not data.get("status") and data.get("state") != self.ALL,
         )
 
 

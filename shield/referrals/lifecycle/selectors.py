@@ -197,6 +197,46 @@ def referral_outbox_for(*, user: Viewer, filters: ReferralFilters | None = None)
     return _with_related(_filtered(referrals, filters or ReferralFilters())).order_by("-sent_at", "-pk")
 
 
+# What a list row shows (presenters.rows and referral_list.html): never the encrypted `reason`, nor
+# the other columns of the seven relations, which the detail page reads.
+LIST_COLUMNS = (
+    "id",
+    "reference",
+    "status",
+    "urgency",
+    "service_type",
+    "sent_at",
+    "respond_by",
+    "outcome_due_by",
+    "from_agency__id",
+    "from_agency__name_vi",
+    "from_agency__name_en",
+    "provider__id",
+    "provider__name",
+    "service__id",
+    "service__name",
+    "person__id",
+    "person__full_name",
+    "person__family_name",
+    "person__middle_name",
+    "person__given_name",
+    "person__birth_year",
+    "person__birth_date",
+    "person__birth_date_precision",
+    "person__estimated_age",
+    "person__age_estimated_on",
+)
+
+
+def for_list(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    """A referral list as the list pages read it: the few columns a row shows, in one query."""
+    return (
+        referrals.select_related(None)
+        .select_related("from_agency", "provider", "service", "person")
+        .only(*LIST_COLUMNS)
+    )
+
+
 def referrals_of_case(*, user: Viewer, case_id: Any) -> QuerySet[Referral]:
     """The referrals of one case that the user may see (for the case page's panel), newest first."""
     return _with_related(Referral.objects.filter(visible_q(user), case_id=case_id)).order_by(

@@ -73,11 +73,13 @@ def _list_page(request: HttpRequest, *, side: str) -> HttpResponse:
         "list_url": reverse("referrals:referral_inbox" if inbox else "referrals:referral_outbox"),
     }
     if not form.is_bound or form.is_valid():
-        filters = form.filters() if form.is_bound else selectors.ReferralFilters()
+        # The lists open on the open referrals; "all states" is one filter away.
+        filters = form.filters() if form.is_bound else selectors.ReferralFilters(open_only=True)
         query = selectors.referral_inbox_for if inbox else selectors.referral_outbox_for
-        referrals = query(user=user, filters=filters)
+        referrals = selectors.for_list(query(user=user, filters=filters))
         page = CappedPaginator(referrals, PAGE_SIZE, count_in_order=False).get_page(request.GET.get("page"))
-        context.update(page=page, rows=presenters.rows(user=user, referrals=list(page.object_list)))
+        rows = presenters.rows(user=user, referrals=list(page.object_list))
+        context.update(open_only=filters.open_only, page=page, rows=rows)
         audit.record(
             action=AuditAction.LIST,
             actor=user,

@@ -7,6 +7,7 @@ from shield.referrals.models.directory import (
     ServiceStatus,
     VictimStatusEligibility,
 )
+from shield.referrals.models.hsds_export import HsdsExport, HsdsExportStatus
 from shield.referrals.models.referral import (
     CLOSED_STATUSES,
     Referral,
@@ -34,6 +35,8 @@ __all__ = [
     "BedInventory",
     "DischargeDestination",
     "HoldStatus",
+    "HsdsExport",
+    "HsdsExportStatus",
     "Provider",
     "Referral",
     "ReferralOutcome",

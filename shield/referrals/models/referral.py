@@ -135,6 +135,17 @@ class Referral(VersionedModel):
         indexes = [
             models.Index(fields=["to_agency", "status", "respond_by"], name="referral_inbox"),
             models.Index(fields=["from_agency", "status", "sent_at"], name="referral_outbox"),
+            # "Referrals to us" in its order (the oldest deadline first): an index scan that stops
+            # after a page instead of sorting an agency's 88,000 referrals (issue 16).
+            models.Index(fields=["to_agency", "respond_by", "id"], name="referral_inbox_order"),
+            # The inbox's default, the open referrals: one ordered range, not four merged.
+            models.Index(
+                fields=["to_agency", "respond_by", "id"],
+                name="referral_inbox_open",
+                condition=Q(status__in=["sent", "waitlisted", "accepted", "in_service"]),
+            ),
+            # "Our referrals" newest first, whatever the state.
+            models.Index(fields=["from_agency", "-sent_at", "-id"], name="referral_outbox_order"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -12,19 +12,25 @@ import datetime
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.db import connection
 from django.db.models import (
     Count,
     DateField,
     DurationField,
     ExpressionWrapper,
     F,
+    Model,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
+)
+from django.db.models import (
+    Field as ModelField,
 )
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
@@ -218,38 +224,143 @@ def beds_for_shelters(shelters: list[Service]) -> dict[uuid.UUID, list[CategoryB
     }
 
 
-def vacancy_board_for(*, user: Viewer, filters: VacancyFilters | None = None) -> list[VacancyRow]:
-    """Free beds today per active shelter and category, from stays and live holds.
+@dataclass(frozen=True)
+class VacancyPage:
+    """One page of the board: its rows, how many shelters the whole board has, and the totals of
+    the whole board (beds, free, occupied, held)."""
 
-    Four queries whatever the number of stays: the shelters, their inventories in force (one
-    correlated subquery picks the latest per shelter), open stays counted per shelter and category
-    in SQL (the partial index `stay_open` covers it), live holds counted likewise.
-    """
-    f = filters or VacancyFilters()
-    if not may_read_shelters(user):
-        return []
-    services = Service.objects.filter(service_type=SHELTER_SERVICE_TYPE, status=ServiceStatus.ACTIVE)
-    if f.province_id:
-        services = services.filter(province_id=f.province_id)
-    shelters = list(
-        services.select_related("province", "provider")
-        .only("id", "name", "status", "province__name", "provider__name")
-        .order_by("province__name", "name")
+    rows: list[VacancyRow]
+    count: int
+    totals: dict[str, int]
+
+
+def _categories_sql(table: str, condition: str) -> str:
+    counts = ", ".join(
+        f"SUM(CASE WHEN category = '{c}' THEN 1 ELSE 0 END) AS {c}" for c in BedCategory.values
     )
-    if not shelters:
-        return []
-    counts = beds_for_shelters(shelters)
-    categories = [f.category] if f.category else list(BedCategory.values)
-    board = []
-    for shelter in shelters:
-        row = VacancyRow(service=shelter)
-        for cell in counts[shelter.pk]:
-            if cell.category in categories and (cell.beds or cell.occupied or cell.held):
-                row.categories.append(cell)
-        if not row.categories or (f.with_free_beds_only and row.free == 0):
-            continue
-        board.append(row)
-    return board
+    return f"SELECT service_id, {counts} FROM {table} WHERE {condition} GROUP BY service_id"  # noqa: S608 (fixed names only)
+
+
+def _board_sql(*, province: bool, category: str, free_only: bool, limit: bool) -> str:
+    """One statement (PostgreSQL and SQLite): per active shelter, the beds of the inventory in
+    force, the open stays and the live holds of each category, pivoted to one row; the totals of the
+    categories shown; the whole board's count and totals as window sums; one page in order.
+
+    Only fixed names enter the text (tables, the category chosen from `BedCategory`); the values
+    are parameters."""
+    shown = [category] if category else list(BedCategory.values)
+    cells = ", ".join(
+        f"COALESCE(inv.{c}, 0) AS b_{c}, COALESCE(st.{c}, 0) AS o_{c}, COALESCE(h.{c}, 0) AS h_{c}"
+        for c in BedCategory.values
+    )
+    beds = " + ".join(f"b_{c}" for c in shown)
+    occupied = " + ".join(f"o_{c}" for c in shown)
+    held = " + ".join(f"h_{c}" for c in shown)
+    free = " + ".join(
+        f"(CASE WHEN b_{c} - o_{c} - h_{c} > 0 THEN b_{c} - o_{c} - h_{c} ELSE 0 END)" for c in shown
+    )
+    per_cell = ", ".join(f"b_{c}, o_{c}, h_{c}" for c in BedCategory.values)
+    inventory, stay, hold = (
+        BedInventory._meta.db_table,
+        ShelterStay._meta.db_table,
+        BedHold._meta.db_table,
+    )
+    return f"""
+WITH inv AS (
+    SELECT i.service_id, {", ".join(f"i.{c}" for c in BedCategory.values)} FROM {inventory} i
+    WHERE i.id = (
+        SELECT j.id FROM {inventory} j WHERE j.service_id = i.service_id AND j.effective_from <= %s
+        ORDER BY j.effective_from DESC, j.created_at DESC LIMIT 1
+    )
+), st AS ({_categories_sql(stay, "discharged_on IS NULL")}
+), h AS ({_categories_sql(hold, "status = %s AND held_until > %s")}
+), cells AS (
+    SELECT s.id, pv.name AS province, s.name, {cells}
+    FROM {Service._meta.db_table} s
+    JOIN geo_province pv ON pv.id = s.province_id
+    LEFT JOIN inv ON inv.service_id = s.id
+    LEFT JOIN st ON st.service_id = s.id
+    LEFT JOIN h ON h.service_id = s.id
+    WHERE s.service_type = %s AND s.status = %s {"AND s.province_id = %s" if province else ""}
+), shown AS (
+    SELECT cells.*, {beds} AS beds, {occupied} AS occupied, {held} AS held, {free} AS free FROM cells
+)
+SELECT id, {per_cell}, COUNT(*) OVER (), SUM(beds) OVER (), SUM(free) OVER (),
+       SUM(occupied) OVER (), SUM(held) OVER ()
+FROM shown
+WHERE beds + occupied + held > 0 {"AND free > 0" if free_only else ""}
+ORDER BY province, name, id
+{"LIMIT %s OFFSET %s" if limit else ""}
+"""  # noqa: S608 (fixed names only, values are parameters)
+
+
+def vacancy_board_page(
+    *,
+    user: Viewer,
+    filters: VacancyFilters | None = None,
+    page_size: int | None = None,
+    page: int = 1,
+) -> VacancyPage:
+    """The board (one page of `page_size` shelters, or all of them): two queries whatever the
+    number of shelters, stays and holds, the numbers computed in SQL (`_board_sql`), then the
+    page's shelters read for their names."""
+    f = filters or VacancyFilters()
+    empty = VacancyPage([], 0, {"beds": 0, "free": 0, "occupied": 0, "held": 0})
+    if not may_read_shelters(user) or (f.category and f.category not in BedCategory.values):
+        return empty
+    today, now = timezone.localdate(), timezone.now()
+
+    def prep(model: type[Model], name: str, value: object) -> Any:
+        column = model._meta.get_field(name)
+        assert isinstance(column, ModelField)
+        return column.get_db_prep_value(value, connection)
+
+    params: list[Any] = [
+        prep(BedInventory, "effective_from", today),
+        HoldStatus.ACTIVE.value,
+        prep(BedHold, "held_until", now),
+        SHELTER_SERVICE_TYPE,
+        ServiceStatus.ACTIVE.value,
+    ]
+    if f.province_id:
+        params.append(prep(Service, "province", f.province_id))
+    if page_size:
+        params += [page_size, max(page - 1, 0) * page_size]
+    sql = _board_sql(
+        province=bool(f.province_id),
+        category=f.category,
+        free_only=f.with_free_beds_only,
+        limit=bool(page_size),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    if not found:
+        return empty
+    width = 3 * len(BedCategory.values)
+    ids = [Service._meta.pk.to_python(r[0]) for r in found]
+    shelters = (
+        Service.objects.select_related("province", "provider")
+        .only("id", "name", "status", "province__name", "provider__name")
+        .in_bulk(ids)
+    )
+    shown = [f.category] if f.category else list(BedCategory.values)
+    rows = []
+    for pk, record in zip(ids, found, strict=True):
+        numbers = dict(
+            zip(BedCategory.values, zip(*[iter(record[1 : 1 + width])] * 3, strict=True), strict=True)
+        )
+        cells = [CategoryBeds(c, *numbers[c]) for c in shown if any(numbers[c])]
+        rows.append(VacancyRow(service=shelters[pk], categories=cells))
+    last = found[0][1 + width :]
+    totals = dict(zip(("beds", "free", "occupied", "held"), (int(n or 0) for n in last[1:]), strict=True))
+    return VacancyPage(rows, int(last[0]), totals)
+
+
+def vacancy_board_for(*, user: Viewer, filters: VacancyFilters | None = None) -> list[VacancyRow]:
+    """Free beds today per active shelter and category, from stays and live holds: the whole board
+    in two queries (`vacancy_board_page`)."""
+    return vacancy_board_page(user=user, filters=filters).rows
 
 
 # --- Utilisation ---------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import uuid
 from typing import cast
 
 from django.contrib import messages
-from django.core.paginator import Page
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -32,6 +32,9 @@ READERS = access.SHELTER_READERS
 PAGE_SIZE = 25
 
 
+BOARD_PAGE_SIZE = 25
+
+
 def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
@@ -44,7 +47,14 @@ def _reachable(request: HttpRequest, referrals: QuerySet[Referral]) -> None:
 
 @require_any(*READERS, object_type=SHELTER)
 def vacancy_board(request: HttpRequest) -> HttpResponse:
-    form = forms.VacancyFilterForm(request.GET or None)
+    """Opens on the user's province (no `province` in the query); "All provinces" is one choice
+    away. Shelters paginated; beds, stays and holds counted in SQL (one query a page)."""
+    data = request.GET.copy()
+    if "province" not in data:
+        memberships = _user(request).active_memberships()
+        province = memberships[0].agency.province_id if memberships else None
+        data["province"] = str(province) if province else ""
+    form = forms.VacancyFilterForm(data)
     filters = selectors.VacancyFilters()
     if form.is_valid():
         province = form.cleaned_data["province"]
@@ -53,14 +63,22 @@ def vacancy_board(request: HttpRequest) -> HttpResponse:
             category=form.cleaned_data["category"] or "",
             with_free_beds_only=bool(form.cleaned_data["free_only"]),
         )
-    board = selectors.vacancy_board_for(user=request.user, filters=filters)
-    totals = {
-        "beds": sum(r.beds for r in board),
-        "free": sum(r.free for r in board),
-        "occupied": sum(r.occupied for r in board),
-        "held": sum(r.held for r in board),
+    number = request.GET.get("page", "1")
+    board = selectors.vacancy_board_page(
+        user=request.user,
+        filters=filters,
+        page_size=BOARD_PAGE_SIZE,
+        page=int(number) if number.isdigit() and 0 < int(number) < 10_000 else 1,
+    )
+    # The page's links: a paginator over the board's count (the rows are already the page's).
+    page = Paginator(range(board.count), BOARD_PAGE_SIZE).get_page(number)
+    context = {
+        "form": form,
+        "board": board.rows,
+        "page": page,
+        "totals": board.totals,
+        "today": timezone.localdate(),
     }
-    context = {"form": form, "board": board, "totals": totals, "today": timezone.localdate()}
     return render_page_or_partial(
         request, "referrals/shelters/vacancy_board.html", context, partial="results"
     )
