@@ -345,3 +345,24 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),  # type: ignore[dict-item]
     "ServiceStatusEnum": "shield.referrals.models.directory.ServiceStatus",
 }
+
+# --- justice (issue 17) ---
+# Justice's choice sets share field names (kind, status, role, outcome) with other apps': each gets
+# its own name in the OpenAPI schema.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),  # type: ignore[dict-item]
+    "ProceedingKindEnum": "shield.justice.models.proceedings.ProceedingKind",
+    "ProceedingStatusEnum": "shield.justice.models.proceedings.ProceedingStatus",
+    "HoldingRoleEnum": "shield.justice.models.proceedings.HoldingRole",
+    "StepKindEnum": "shield.justice.models.proceedings.StepKind",
+    "PartyRoleEnum": "shield.justice.models.proceedings.PartyRole",
+    "FamilyMatterEnum": "shield.justice.models.proceedings.FamilyMatter",
+    "PartyOutcomeEnum": "shield.justice.models.proceedings.PartyOutcome",
+    "DetentionKindEnum": "shield.justice.models.detention.DetentionKind",
+    "DetentionPlaceKindEnum": "shield.justice.models.detention.PlaceKind",
+    "InterviewKindEnum": "shield.justice.models.children.InterviewKind",
+    "InterviewPlaceTypeEnum": "shield.justice.models.children.PlaceType",
+    "InterviewStatusEnum": "shield.justice.models.children.InterviewStatus",
+    "DecidingBodyEnum": "shield.justice.models.children.DecidingBody",
+    "DiversionStatusEnum": "shield.justice.models.children.DiversionStatus",
+}

@@ -11,7 +11,7 @@ from typing import Any, cast
 
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
@@ -46,11 +46,13 @@ class ByNamePagination(CheckedCursorPagination):
 # --- Serializers ---------------------------------------------------------------------------------
 
 
+@extend_schema_field({"type": "string", "maxLength": 2, "description": "Province code."})
 class ProvinceField(serializers.SlugRelatedField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(slug_field="code", queryset=Province.objects.all(), **kwargs)
 
 
+@extend_schema_field({"type": "string", "maxLength": 5, "description": "Commune code."})
 class CommuneField(serializers.SlugRelatedField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(slug_field="code", queryset=Commune.objects.all(), **kwargs)
@@ -219,10 +221,14 @@ class ProviderWriteSerializer(serializers.Serializer[Any]):
         return {k: v for k, v in self.validated_data.items() if k not in ("version", "agency")}
 
 
+@extend_schema_field({"type": "string", "maxLength": 60, "description": "Agency code."})
+class AgencyCodeField(serializers.SlugRelatedField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(slug_field="code", queryset=Agency.objects.filter(is_active=True), **kwargs)
+
+
 class ProviderCreateSerializer(ProviderWriteSerializer):
-    agency = serializers.SlugRelatedField(
-        slug_field="code", queryset=Agency.objects.filter(is_active=True), required=False, allow_null=True
-    )
+    agency = AgencyCodeField(required=False, allow_null=True)
 
 
 class ServiceFilterSerializer(serializers.Serializer[Any]):
