@@ -24,7 +24,8 @@ from shield.core.api.versioning import with_etag
 from shield.core.errors import ValidationFailed
 from shield.core.lookups import one_or_not_found
 from shield.people.selectors import display_name_for
-from shield.referrals.models import Provider, Referral, SupportDelivery, SupportType
+from shield.referrals.directory import taxonomy
+from shield.referrals.models import Provider, Referral, SupportDelivery
 from shield.referrals.support import access, regimes, selectors, services
 from shield.referrals.support.api_base import ERRORS, VERSIONED, CareAPIView, NewestDeliveredFirst
 
@@ -54,7 +55,7 @@ class DeliveryWriteSerializer(serializers.Serializer[Any]):
     referral = serializers.UUIDField(required=False, allow_null=True)
     care_plan_action = serializers.UUIDField(required=False, allow_null=True)
     provider = serializers.UUIDField(required=False, allow_null=True)
-    support_type = serializers.ChoiceField(choices=SupportType.choices)
+    support_type = serializers.ChoiceField(choices=[t.code for t in taxonomy.service_types()])
     delivered_on = serializers.DateField()
     quantity = serializers.DecimalField(
         max_digits=10, decimal_places=2, min_value=Decimal("0.01"), default=Decimal(1)
