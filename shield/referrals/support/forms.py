@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from shield.cases.forms import DATE_INPUT_FORMATS
 from shield.core.forms import VersionedForm
-from shield.referrals.models import Provider
 from shield.referrals.directory import taxonomy
+from shield.referrals.models import Provider
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise

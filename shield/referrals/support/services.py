@@ -16,8 +16,8 @@ from shield.cases.models import CarePlanAction, Case
 from shield.cases.services.access import check_version
 from shield.core.concurrency import save_versioned
 from shield.core.errors import InvalidTransition, NotFound, PermissionRefused, ValidationFailed
-from shield.referrals.models import Provider, Referral, ReferralStatus, SupportDelivery
 from shield.referrals.directory import taxonomy
+from shield.referrals.models import Provider, Referral, ReferralStatus, SupportDelivery
 from shield.referrals.support import access, regimes
 
 # A referral under which support may be recorded: the provider took the person on.

@@ -130,7 +130,10 @@ def test_provider_staff_of_another_agency_get_not_found():
     ref = f.referral(w.case, service=w.shelter, status=ReferralStatus.IN_SERVICE)
     with pytest.raises(NotFound):
         services.support_delivery_record(
-            actor=other.staff, referral=ref, support_type="psychological_support", delivered_on=timezone.localdate()
+            actor=other.staff,
+            referral=ref,
+            support_type="psychological_support",
+            delivered_on=timezone.localdate(),
         )
     assert not SupportDelivery.objects.exists()
 
@@ -140,7 +143,10 @@ def test_support_waits_for_the_provider_to_accept():
     ref = f.referral(w.case, service=w.shelter, status=ReferralStatus.SENT)
     with pytest.raises(InvalidTransition):
         services.support_delivery_record(
-            actor=w.staff, referral=ref, support_type="psychological_support", delivered_on=timezone.localdate()
+            actor=w.staff,
+            referral=ref,
+            support_type="psychological_support",
+            delivered_on=timezone.localdate(),
         )
 
 
