@@ -34,10 +34,9 @@ def test_every_support_regime_names_a_type_of_the_directory_taxonomy() -> None:
     rules = regimes.regimes_in_force(datetime.date(2025, 7, 1))
     assert rules
     assert {r.support_type for r in rules} <= codes
-    assert regimes.regime_for("travel_home", datetime.date(2025, 7, 1)) is not None
-    assert regimes.regime_for("travel_home", datetime.date(2025, 7, 1)).label == taxonomy.label_of(
-        "travel_home"
-    )
+    travel = regimes.regime_for("travel_home", datetime.date(2025, 7, 1))
+    assert travel is not None
+    assert travel.label == taxonomy.label_of("travel_home")
 
 
 def test_support_of_a_code_outside_the_taxonomy_is_refused() -> None:
