@@ -138,6 +138,29 @@ def service_search_for(*, user: AnyUser, filters: ServiceFilters) -> QuerySet[Se
     return services.select_related("provider", "province").order_by("name", "id")
 
 
+# The refer form shows at most this many services found (the worker narrows the search).
+REFER_SEARCH_LIMIT = 20
+
+
+def referable_services_for(*, user: AnyUser) -> QuerySet[Service]:
+    """The services this user may refer a person to: active, of an active provider."""
+    return (
+        _visible_services(user)
+        .filter(status=ServiceStatus.ACTIVE, provider__is_active=True)
+        .select_related("provider", "province")
+    )
+
+
+def referable_search_for(
+    *, user: AnyUser, q: str = "", age: int | None = None, sex: str = ""
+) -> list[Service]:
+    """The refer form's service picker: the directory search (folded words, any order) over the
+    services a referral may go to, filtered by the person's age and sex; at most
+    `REFER_SEARCH_LIMIT`, by name."""
+    found = service_search_for(user=user, filters=ServiceFilters(q=q, age=age, sex=sex))
+    return list(found.filter(status=ServiceStatus.ACTIVE, provider__is_active=True)[:REFER_SEARCH_LIMIT])
+
+
 def service_get_for(*, user: AnyUser, service_id: uuid.UUID | str) -> Service:
     """One service this user may see (closed ones too), else NotFound."""
     try:

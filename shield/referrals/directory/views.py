@@ -19,9 +19,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from shield import audit
+from shield.accounts import policy
 from shield.accounts.models import Agency, User
 from shield.audit.models import AuditAction
 from shield.audit.refusals import permission_denied
+from shield.cases import selectors as case_selectors
+from shield.cases.models import Case
 from shield.core.errors import (
     ApplicationError,
     InvalidTransition,
@@ -43,6 +46,9 @@ PROVIDER_TYPE = Provider._meta.label_lower
 FORM_ERRORS = (ValidationFailed, InvalidTransition, StaleVersion, VersionRequired)
 
 View = Callable[..., HttpResponse]
+
+# Who may refer a person to a service (the "Refer" button of a service page).
+REFER = "referrals.make"
 
 
 def user_of(request: HttpRequest) -> User:
@@ -71,6 +77,23 @@ def directory_page(*, keepers_only: bool = False) -> Callable[[View], View]:
     return decorate
 
 
+def _refer_case(request: HttpRequest, user: User) -> Case | None:
+    """The case a worker is choosing a service for (`?case=<id>`, from the refer form): only a case
+    they may refer from (`referrals.make`, the case editable), else None (the parameter is ignored)."""
+    case_id = request.GET.get("case") or ""
+    try:
+        uuid.UUID(case_id)
+    except ValueError:
+        return None
+    if not policy.has_permission(user, REFER):
+        return None
+    try:
+        case = case_selectors.case_get_for(user=user, case_id=case_id)
+    except NotFound:
+        return None
+    return case if case_selectors.can_edit(user=user, case=case) else None
+
+
 def _refused(request: HttpRequest, obj: Provider | Service) -> HttpResponse:
     return permission_denied(request, object_type=obj._meta.label_lower, object_id=str(obj.pk))
 
@@ -91,6 +114,7 @@ def service_search(request: HttpRequest) -> HttpResponse:
         "rows": [],
         "filtered": form.has_filters(),
         "can_keep": access.manages_directory(user),
+        "refer_case": _refer_case(request, user),
     }
     if form.is_bound and not form.is_valid():
         return render_page_or_partial(request, "referrals/directory/search.html", context, partial="results")
@@ -115,6 +139,9 @@ def service_detail(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
     service = selectors.service_get_for(user=user, service_id=service_id)
     audit.record(action=AuditAction.VIEW, actor=user, agency=service.provider.agency, obj=service)
     context = presenters.service_detail(user=user, service=service)
+    refer_case = _refer_case(request, user)
+    referable = service.status == ServiceStatus.ACTIVE and service.provider.is_active
+    context["refer_case"] = refer_case if referable else None
     return render(request, "referrals/directory/service_detail.html", context)
 
 

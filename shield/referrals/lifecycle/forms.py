@@ -59,6 +59,10 @@ class ReferralFilterForm(forms.Form):
         )
 
 
+# The refer form's service search (words of a service's name, provider, place).
+SEARCH_MAX = 200
+
+
 class ReferralSendForm(forms.Form):
     service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.none())
     reason = forms.CharField(

@@ -11,7 +11,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from shield.accounts.models import User
 from shield.cases import selectors as case_selectors
@@ -20,7 +22,7 @@ from shield.core.access import AccessSubject
 from shield.people import selectors as people_selectors
 from shield.people.models import Person
 from shield.referrals.lifecycle import selectors
-from shield.referrals.models import Referral, ReferralStatus
+from shield.referrals.models import SHELTER_SERVICE_TYPE, Referral, ReferralStatus
 
 
 def age_of(person: Person, on: datetime.date | None = None) -> int | None:
@@ -66,6 +68,41 @@ def rows(*, user: User, referrals: Iterable[Referral]) -> list[Row]:
         )
         for r in referrals
     ]
+
+
+@dataclass(frozen=True)
+class NextStep:
+    label: str
+    url: str
+    testid: str
+
+
+def next_steps(*, user: User, referral: Referral) -> list[NextStep]:
+    """Links to what the receiving side does next, where this user may: admit to the shelter (an
+    accepted shelter referral: its staff, or a supervisor over the shelter) and record support
+    delivered (an accepted referral: the provider's staff, or the case's workers for an external
+    provider). The referral detail page and the case page's referral panel show them."""
+    from shield.referrals.support import access as support_access
+    from shield.referrals.support.services import DELIVERABLE_STATUSES
+
+    found: list[NextStep] = []
+    service = referral.service
+    if (
+        referral.status == ReferralStatus.ACCEPTED
+        and service is not None
+        and service.service_type == SHELTER_SERVICE_TYPE
+        and (selectors.may_answer(user, referral) or selectors.supervises_receiver(user, referral))
+    ):
+        url = reverse("referrals:shelter_admit", args=[service.pk])
+        found.append(NextStep(_("Admit to the shelter"), f"{url}?referral={referral.pk}", "admit-link"))
+    if referral.status in DELIVERABLE_STATUSES and support_access.may_record_for(
+        user, provider=referral.provider, case=referral.case
+    ):
+        url = reverse("referrals:delivery_create")
+        found.append(
+            NextStep(_("Record support delivered"), f"{url}?referral={referral.pk}", "record-support-link")
+        )
+    return found
 
 
 @dataclass

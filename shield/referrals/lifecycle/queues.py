@@ -49,7 +49,10 @@ def case_referrals_panel(user: User, case: Case) -> dict[str, Any] | None:
         )
     return {
         "case": case,
-        "rows": presenters.rows(user=user, referrals=referrals),
+        "rows": [
+            (row, presenters.next_steps(user=user, referral=row.referral))
+            for row in presenters.rows(user=user, referrals=referrals)
+        ],
         "may_refer": may_refer,
         "actions": actions,
     }

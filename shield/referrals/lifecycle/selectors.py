@@ -138,6 +138,23 @@ def may_answer(user: Viewer, referral: Referral) -> bool:
     return is_receiver(user, referral)
 
 
+def supervises_receiver(user: Viewer, referral: Referral) -> bool:
+    """A supervisor (`referrals.supervise`) whose scope reaches the receiving agency; for an external
+    provider (no agency), one whose scope reaches the referring agency, which answers for it. This is
+    who admits to a shelter beyond its capacity (shield/referrals/shelters/services.py)."""
+    if _active(user) is None:
+        return False
+    if referral.to_agency_id is None:
+        return _reaches(user, referral, sender_q(user, SUPERVISE))
+    return _reaches(user, referral, policy.scope_q(user, SUPERVISE, agency_path="to_agency"))
+
+
+def may_start_service(user: Viewer, referral: Referral) -> bool:
+    """The person arrived: whoever answers the referral, or a supervisor over the receiving side
+    (a shelter admission beyond capacity is theirs)."""
+    return may_answer(user, referral) or supervises_receiver(user, referral)
+
+
 def may_complete(user: Viewer, referral: Referral) -> bool:
     return is_receiver(user, referral) or is_sender(user, referral)
 

@@ -302,7 +302,7 @@ def referral_start_service(
 ) -> Referral:
     """The person arrived and the service started."""
     locked = _locked(actor, referral, version)
-    if not selectors.may_answer(actor, locked):
+    if not selectors.may_start_service(actor, locked):
         _refuse(actor, _("Only the receiving agency answers this referral."))
     text = _text(note, field="note", required=False)
     return _step(actor=actor, referral=locked, action="start_service", note=text, fields={})

@@ -24,11 +24,14 @@ from shield.cases import selectors as case_selectors
 from shield.cases.models import CarePlanAction
 from shield.core.errors import ApplicationError, NotFound, PermissionRefused
 from shield.core.forms import add_application_error
-from shield.core.htmx import render_page_or_partial
+from shield.core.htmx import is_htmx, render_page_or_partial
 from shield.core.pagination import CappedPaginator
+from shield.people.models import Sex
+from shield.referrals.directory import selectors as directory_selectors
+from shield.referrals.directory import taxonomy
 from shield.referrals.lifecycle import figures as figure_queries
 from shield.referrals.lifecycle import forms, presenters, selectors, services
-from shield.referrals.models import Provider, Referral, ReferralStatus, Service, ServiceStatus
+from shield.referrals.models import Referral, ReferralStatus, Service
 
 PAGE_SIZE = 25
 REFERRAL_TYPE = "referrals.referral"
@@ -132,6 +135,7 @@ def _detail_context(user: User, referral: Referral, **forms_: Any) -> dict[str, 
         "case_link": presenters.case_link_allowed(user=user, referral=referral),
         "overdue": presenters.overdue_reason(referral, timezone.now()),
         "is_receiver": selectors.is_receiver(user, referral),
+        "next_steps": presenters.next_steps(user=user, referral=referral),
     }
 
 
@@ -203,14 +207,6 @@ def referral_act(request: HttpRequest, referral_id: uuid.UUID, action: str) -> H
     return render(request, "referrals/lifecycle/referral_detail.html", context, status=400)
 
 
-def _services_for_refer() -> Any:
-    return (
-        Service.objects.filter(status=ServiceStatus.ACTIVE, provider__is_active=True)
-        .select_related("provider")
-        .order_by("provider__name", "name")[:500]
-    )
-
-
 @require_http_methods(["GET", "POST"])
 def referral_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """Refer the case's person to a service (from the case page, or a care-plan action: prefilled)."""
@@ -225,7 +221,7 @@ def referral_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         raise Http404 from exc
     if not case_selectors.can_edit(user=user, case=case):
         return permission_denied(request, object_type="cases.case", object_id=str(case_id))
-    choices = Service.objects.filter(pk__in=[s.pk for s in _services_for_refer()]).select_related("provider")
+    choices = directory_selectors.referable_services_for(user=user)
     action_id = request.GET.get("action") or request.POST.get("care_plan_action") or None
     action = None
     if action_id:
@@ -238,13 +234,21 @@ def referral_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     if action is not None:
         initial["reason"] = action.description
     form = forms.ReferralSendForm(request.POST or None, services=choices, initial=initial)
+    picker = _service_picker(request, user, case, choices, form)
+    if request.method == "GET" and is_htmx(request):
+        return render_page_or_partial(
+            request,
+            "referrals/lifecycle/referral_form.html",
+            {"case": case, **picker},
+            partial="service_results",
+        )
     if request.method == "POST" and form.is_valid():
         service: Service = form.cleaned_data["service"]
         try:
             referral = services.referral_send(
                 actor=user,
                 case=case,
-                provider=Provider.objects.get(pk=service.provider_id),
+                provider=service.provider,
                 service=service,
                 care_plan_action=action,
                 reason=form.cleaned_data["reason"],
@@ -264,8 +268,45 @@ def referral_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             messages.success(request, _("Referral %(reference)s sent.") % {"reference": referral.reference})
             return HttpResponseRedirect(reverse("referrals:referral_detail", args=[referral.pk]))
     status = 400 if request.method == "POST" else 200
-    context = {"case": case, "form": form, "action": action}
+    context = {"case": case, "form": form, "action": action, **picker}
     return render(request, "referrals/lifecycle/referral_form.html", context, status=status)
+
+
+# The person's sexes a directory service's eligibility names ("unknown" does not filter).
+SEXES_SERVED = frozenset({Sex.FEMALE.value, Sex.MALE.value, Sex.OTHER.value})
+
+
+def _service_picker(
+    request: HttpRequest, user: User, case: Any, choices: Any, form: forms.ReferralSendForm
+) -> dict[str, Any]:
+    """The refer form's service picker: the directory search (`?q=`, folded, filtered by the
+    person's age and sex) and the service already chosen (posted, or `?service=` from the
+    directory's "Refer" button), first and checked."""
+    q = (request.GET.get("q") or "")[: forms.SEARCH_MAX]
+    person = case.person
+    sex = person.sex if person.sex in SEXES_SERVED else ""
+    age = presenters.age_of(person)
+    found = directory_selectors.referable_search_for(user=user, q=q, age=age, sex=sex)
+    chosen_id = request.POST.get("service") or request.GET.get("service") or ""
+    chosen = choices.filter(pk=chosen_id).first() if _is_uuid(chosen_id) else None
+    if chosen is not None:
+        found = [chosen, *[s for s in found if s.pk != chosen.pk]]
+    audit.record(
+        action=AuditAction.LIST,
+        actor=user,
+        object_type="referrals.service",
+        search=q,
+        details={"list": "refer_picker", "age": age is not None, "sex": bool(sex)},
+    )
+    return {
+        "q": q,
+        "found": [(s, taxonomy.label_of(s.service_type)) for s in found],
+        "chosen_id": str(chosen.pk) if chosen else "",
+        "person_age": age,
+        "person_sex": person.get_sex_display() if sex else "",
+        "search_limit": directory_selectors.REFER_SEARCH_LIMIT,
+        "form": form,
+    }
 
 
 def _is_uuid(value: str) -> bool:

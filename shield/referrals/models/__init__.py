@@ -25,7 +25,7 @@ from shield.referrals.models.shelter import (
     HoldStatus,
     ShelterStay,
 )
-from shield.referrals.models.support import SupportDelivery, SupportType
+from shield.referrals.models.support import SupportDelivery
 
 __all__ = [
     "CLOSED_STATUSES",
@@ -48,6 +48,5 @@ __all__ = [
     "ServiceStatus",
     "ShelterStay",
     "SupportDelivery",
-    "SupportType",
     "VictimStatusEligibility",
 ]

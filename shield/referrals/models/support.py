@@ -7,23 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from shield.core.encryption import EncryptedTextField
 from shield.core.models import VersionedModel
+from shield.referrals.directory import taxonomy
 
 USER = settings.AUTH_USER_MODEL
-
-
-class SupportType(models.TextChoices):
-    """The kinds of support Law 53/2024 Ch. V lists (codes of the directory's service types)."""
-
-    TRAVEL_AND_MEALS = "travel_and_meals", _("Travel and meals to return home")
-    HEALTH_CHECK = "health_check", _("Health check and treatment")
-    HEALTH_INSURANCE = "health_insurance", _("Health insurance")
-    PSYCHOLOGICAL = "psychological", _("Psychological support")
-    LEGAL_AID = "legal_aid", _("Legal advice and aid")
-    EDUCATION_VOCATIONAL = "education_vocational", _("Education and vocational training")
-    EMPLOYMENT = "employment", _("Employment counselling")
-    HARDSHIP_ALLOWANCE = "hardship_allowance", _("Initial hardship allowance")
-    LOAN = "loan", _("Loan")
-    SHELTER = "shelter", _("Shelter")
 
 
 class SupportDelivery(VersionedModel):
@@ -54,7 +40,9 @@ class SupportDelivery(VersionedModel):
     provider = models.ForeignKey(
         "referrals.Provider", on_delete=models.PROTECT, related_name="deliveries", verbose_name=_("provider")
     )
-    support_type = models.CharField(_("type of support"), max_length=40, choices=SupportType.choices)
+    # A service-type code of the directory's taxonomy (`data/service_types.json`): one list of types
+    # for services, referrals and support delivered.
+    support_type = models.CharField(_("type of support"), max_length=40, choices=taxonomy.choices)
     delivered_on = models.DateField(_("delivered on"))
     quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2, default=1)
     unit = models.CharField(_("unit"), max_length=40, blank=True)

@@ -506,7 +506,10 @@ def admittable_referrals_for(*, user: Viewer, service: Service) -> QuerySet[Refe
         pk__in=ShelterStay.objects.filter(service=service).values("referral_id")
     )
     if not staff:
-        rows = rows.filter(access.visible_cases_q(user, case_path="case"))
+        # The referring side's workers see their cases; a supervisor over the shelter's agency
+        # admits beyond capacity without seeing the case (services.shelter_admit).
+        over_shelter = policy.scope_q(user, access.SUPERVISE, agency_path="to_agency")
+        rows = rows.filter(access.visible_cases_q(user, case_path="case")) | rows.filter(over_shelter)
     return rows.select_related("person", "case").order_by("accepted_at")
 
 

@@ -9,8 +9,6 @@ the counts (beds in force today minus occupied and held), so the directory and t
 """
 
 import datetime
-import importlib
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +22,8 @@ from shield.cases import selectors as case_selectors
 from shield.cases.services.access import check_version
 from shield.core.concurrency import save_versioned
 from shield.core.errors import InvalidTransition, NotFound, PermissionRefused, ValidationFailed
+from shield.referrals.lifecycle import selectors as lifecycle_selectors
+from shield.referrals.lifecycle import services as lifecycle_services
 from shield.referrals.models import (
     SHELTER_SERVICE_TYPE,
     BedCategory,
@@ -33,7 +33,6 @@ from shield.referrals.models import (
     HoldStatus,
     Referral,
     ReferralStatus,
-    ReferralStep,
     Service,
     ShelterStay,
 )
@@ -124,36 +123,6 @@ def bed_inventory_record(
 # --- Admission and discharge ----------------------------------------------------------------------
 
 
-def _start_service(*, actor: User, referral: Referral) -> None:
-    """Move the accepted referral to `in_service`: through the lifecycle's `referral_start_service`
-    (shield/referrals/lifecycle/services.py) where the lifecycle part provides it, else by the same
-    step written here (status, a ReferralStep, a `transition` audit event)."""
-    try:
-        lifecycle: Any = importlib.import_module("shield.referrals.lifecycle.services")
-    except ImportError:
-        lifecycle = None
-    start = getattr(lifecycle, "referral_start_service", None)
-    if start is not None:
-        start(actor=actor, referral=referral, version=referral.version, note="")
-        return
-    referral.status = ReferralStatus.IN_SERVICE
-    save_versioned(referral, expected_version=referral.version, fields=["status"])
-    ReferralStep.objects.create(
-        referral=referral,
-        from_status=ReferralStatus.ACCEPTED,
-        to_status=ReferralStatus.IN_SERVICE,
-        actor=actor,
-    )
-    audit.record(
-        action=AuditAction.TRANSITION,
-        actor=actor,
-        agency=referral.to_agency,
-        obj=referral,
-        changed_fields=["status"],
-        reason=f"{ReferralStatus.ACCEPTED} → {ReferralStatus.IN_SERVICE}",
-    )
-
-
 def _capacity_refusal(category: str, beds: int, occupied: int, held: int) -> str:
     return _(
         "No free bed in this category: %(beds)s beds, %(occupied)s occupied, %(held)s held. "
@@ -186,8 +155,11 @@ def shelter_admit(
         .get(pk=referral.pk)
     )
     case = referral.case
-    supervisor = access.may_supervise(actor, provider=service.provider, case=case)
-    if not (access.may_record_for(actor, provider=service.provider, case=case) or supervisor):
+    # One rule with the lifecycle's `referral_start_service`: whoever answers the referral (the
+    # shelter's staff; for an external shelter the referring side) admits, and a supervisor whose
+    # scope reaches the shelter (`supervises_receiver`) admits too, beyond capacity with a reason.
+    supervisor = lifecycle_selectors.supervises_receiver(actor, referral)
+    if not (lifecycle_selectors.may_answer(actor, referral) or supervisor):
         if not case_selectors.can_view(user=actor, case=case):
             raise NotFound()
         raise PermissionRefused(_("Only the shelter's staff or a supervisor admit to this shelter."))
@@ -236,7 +208,7 @@ def shelter_admit(
     if hold is not None:
         hold.status, hold.released_at = HoldStatus.ADMITTED, timezone.now()
         save_versioned(hold, expected_version=hold.version, fields=["status", "released_at"])
-    _start_service(actor=actor, referral=referral)
+    lifecycle_services.referral_start_service(actor=actor, referral=referral, version=referral.version)
     refresh_capacity(service)
     audit.record(
         action=AuditAction.CREATE,

@@ -24,7 +24,7 @@ from shield.core.api.versioning import with_etag
 from shield.core.errors import ValidationFailed
 from shield.core.lookups import one_or_not_found
 from shield.people.selectors import display_name_for
-from shield.referrals.models import Provider, Referral, SupportDelivery, SupportType
+from shield.referrals.models import Provider, Referral, SupportDelivery
 from shield.referrals.support import access, regimes, selectors, services
 from shield.referrals.support.api_base import ERRORS, VERSIONED, CareAPIView, NewestDeliveredFirst
 
@@ -36,6 +36,9 @@ class DeliverySerializer(serializers.ModelSerializer[SupportDelivery]):
     person_name = serializers.SerializerMethodField()
     case_reference = serializers.CharField(source="case.reference", read_only=True)
     provider_name = serializers.CharField(source="provider.name", read_only=True)
+    # A service-type code of the directory's taxonomy: the taxonomy is data, so the schema shows a
+    # string, like a service's `service_type` (the service validates the code).
+    support_type = serializers.CharField(read_only=True)
 
     class Meta:
         model = SupportDelivery
@@ -54,7 +57,9 @@ class DeliveryWriteSerializer(serializers.Serializer[Any]):
     referral = serializers.UUIDField(required=False, allow_null=True)
     care_plan_action = serializers.UUIDField(required=False, allow_null=True)
     provider = serializers.UUIDField(required=False, allow_null=True)
-    support_type = serializers.ChoiceField(choices=SupportType.choices)
+    support_type = serializers.CharField(
+        max_length=40, help_text="A service-type code of the directory's taxonomy (data/service_types.json)."
+    )
     delivered_on = serializers.DateField()
     quantity = serializers.DecimalField(
         max_digits=10, decimal_places=2, min_value=Decimal("0.01"), default=Decimal(1)

@@ -9,16 +9,18 @@ from typing import Any, TextIO
 
 from django.utils import timezone
 
-from shield.referrals.models import Referral, ReferralStatus, SupportDelivery, SupportType
+from shield.referrals.models import Referral, ReferralStatus, SupportDelivery
 from shield.referrals.support.regimes import regime_for
 
+# Service-type codes of the directory's taxonomy.
+TRAVEL_HOME = "travel_home"
 KINDS = [
-    SupportType.HARDSHIP_ALLOWANCE,
-    SupportType.TRAVEL_AND_MEALS,
-    SupportType.PSYCHOLOGICAL,
-    SupportType.HEALTH_CHECK,
-    SupportType.LEGAL_AID,
-    SupportType.EDUCATION_VOCATIONAL,
+    "hardship_allowance",
+    TRAVEL_HOME,
+    "psychological_support",
+    "health_care",
+    "legal_aid",
+    "education_vocational",
 ]
 
 
@@ -38,7 +40,7 @@ def load(*, options: dict[str, Any], out: TextIO) -> None:
         start = timezone.localtime(referral.sent_at).date()
         for kind in rng.sample(KINDS, k=rng.randint(1, 3)):
             day = min(start + datetime.timedelta(days=rng.randint(0, 20)), today)
-            quantity = Decimal(rng.randint(1, 5)) if kind == SupportType.TRAVEL_AND_MEALS else Decimal(1)
+            quantity = Decimal(rng.randint(1, 5)) if kind == TRAVEL_HOME else Decimal(1)
             regime = regime_for(kind, day)
             suggested = regime.suggested(quantity) if regime else None
             amount, reason = suggested, ""

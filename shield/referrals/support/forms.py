@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from shield.cases.forms import DATE_INPUT_FORMATS
 from shield.core.forms import VersionedForm
+from shield.referrals.directory import taxonomy
 from shield.referrals.models import Provider
-from shield.referrals.support.regimes import SupportType
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -49,7 +49,7 @@ def text(label: "StrOrPromise", *, max_length: int, required: bool = True, rows:
 
 
 class DeliveryForm(forms.Form):
-    support_type = select([("", "—"), *SupportType.choices], label=_("Type of support"))
+    support_type = select(lambda: [("", "—"), *taxonomy.choices()], label=_("Type of support"))
     delivered_on = date_field(_("Delivered on"))
     quantity = forms.DecimalField(
         label=_("Quantity"),
@@ -94,7 +94,7 @@ class VoidForm(VersionedForm):
 
 class DeliveryFilterForm(forms.Form):
     support_type = select(
-        [("", _("All types")), *SupportType.choices], label=_("Type of support"), required=False
+        lambda: [("", _("All types")), *taxonomy.choices()], label=_("Type of support"), required=False
     )
     delivered_from = date_field(_("From"), required=False)
     delivered_to = date_field(_("To"), required=False)

@@ -1,6 +1,7 @@
 """Support regimes as dated configuration: which amount (or cap) the law set for a type of support
 on a given day. The rules live in `referrals/data/support_regimes.json` (a deployment may point
-`SHIELD_SUPPORT_REGIMES` at its own file) and are read through `shield.core.dated_rules`.
+`SHIELD_SUPPORT_REGIMES` at its own file) and are read through `shield.core.dated_rules`. A regime's
+`type` is a service-type code of the directory's taxonomy (`shield.referrals.directory.taxonomy`).
 """
 
 import datetime
@@ -12,9 +13,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shield.core import dated_rules
-from shield.referrals.models.support import SupportType
+from shield.referrals.directory import taxonomy
 
-__all__ = ["Regime", "RegimeKind", "SupportType", "regime_for", "regimes_in_force"]
+__all__ = ["Regime", "RegimeKind", "regime_for", "regimes_in_force"]
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "support_regimes.json"
 
@@ -38,7 +39,7 @@ class Regime:
 
     @property
     def label(self) -> str:
-        return str(SupportType(self.support_type).label)
+        return taxonomy.label_of(self.support_type)
 
     @property
     def is_money(self) -> bool:
@@ -81,6 +82,6 @@ def regime_for(support_type: str, day: datetime.date) -> Regime | None:
 
 
 def regimes_in_force(day: datetime.date) -> list[Regime]:
-    """Every type's regime on `day`, in the order of `SupportType` (for forms and the API)."""
-    found = (regime_for(code, day) for code in SupportType.values)
+    """Every type's regime on `day`, in the taxonomy's order (for forms and the API)."""
+    found = (regime_for(t.code, day) for t in taxonomy.service_types())
     return [r for r in found if r is not None]

@@ -5,7 +5,8 @@ from typing import Any
 from shield.accounts.models import User
 from shield.cases import case_panels
 from shield.cases.models import Case
-from shield.referrals.support import regimes, selectors
+from shield.referrals.directory import taxonomy
+from shield.referrals.support import selectors
 
 PANEL_KEY = "referrals_support"
 
@@ -16,7 +17,7 @@ def support_panel(user: User, case: Case) -> dict[str, Any] | None:
     latest, totals = selectors.case_support_for(case=case)
     if not latest:
         return None
-    labels = dict(regimes.SupportType.choices)
+    labels = dict(taxonomy.choices())
     return {
         "case": case,
         "deliveries": latest,

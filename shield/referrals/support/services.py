@@ -16,6 +16,7 @@ from shield.cases.models import CarePlanAction, Case
 from shield.cases.services.access import check_version
 from shield.core.concurrency import save_versioned
 from shield.core.errors import InvalidTransition, NotFound, PermissionRefused, ValidationFailed
+from shield.referrals.directory import taxonomy
 from shield.referrals.models import Provider, Referral, ReferralStatus, SupportDelivery
 from shield.referrals.support import access, regimes
 
@@ -85,7 +86,7 @@ def support_delivery_record(
             )
         )
     errors: dict[str, list[str]] = {}
-    if support_type not in regimes.SupportType.values:
+    if support_type not in taxonomy.codes():
         errors["support_type"] = [_("Choose a type of support from the list.")]
     if delivered_on > timezone.localdate():
         errors["delivered_on"] = [_("The date cannot be in the future.")]

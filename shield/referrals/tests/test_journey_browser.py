@@ -19,6 +19,7 @@ from shield.accounts.tests.factories import DEFAULT_PASSWORD, AgencyFactory, mem
 from shield.cases.models import Consent, ConsentGivenBy, ConsentScope
 from shield.cases.tests import factories as cases
 from shield.people.tests import factories as people
+from shield.referrals.directory.services import search_text_of
 from shield.referrals.models import (
     BedInventory,
     Provider,
@@ -43,6 +44,13 @@ def sign_in(page: Page, base: str, username: str) -> None:
 
 def sign_out(page: Page) -> None:
     page.context.clear_cookies()
+
+
+def open_referrals_to_us(page: Page) -> None:
+    """Through the nav's Referrals menu, as a user would."""
+    page.get_by_test_id("nav-referrals").click()
+    page.get_by_test_id("nav-referrals-to-us").click()
+    page.wait_for_url(re.compile(r".*/referrals/to-us/$"))
 
 
 def watch_console(page: Page) -> list[str]:
@@ -70,6 +78,7 @@ def test_refer_accept_admit_deliver_and_complete_with_a_successful_outcome(live_
     shelter = Service.objects.create(
         provider=provider, name="Nhà tạm lánh Hy Vọng", service_type="shelter", province=ngo.province
     )
+    Service.objects.filter(pk=shelter.pk).update(search_text=search_text_of(shelter, provider))
     BedInventory.objects.create(
         service=shelter,
         effective_from=timezone.localdate() - datetime.timedelta(days=30),
@@ -94,7 +103,11 @@ def test_refer_accept_admit_deliver_and_complete_with_a_successful_outcome(live_
     page.goto(f"{base}/cases/{case.pk}/")
     page.get_by_test_id("refer-link").click()
     page.wait_for_url(re.compile(r".*/referrals/new/[0-9a-f-]{36}/.*"))
-    page.get_by_role("combobox", name="Service").select_option(str(shelter.pk))
+    # The service picker is the directory search (htmx), filtered by her age and sex.
+    page.get_by_test_id("service-q").fill("hy vong tam lanh")
+    results = page.get_by_test_id("service-results")
+    expect(results.get_by_test_id("service-option")).to_have_count(1)
+    results.get_by_label(re.compile("Nhà tạm lánh Hy Vọng")).check()
     page.get_by_label("Urgency").select_option("urgent")
     page.get_by_label("Why refer the person").fill("Cần chỗ ở an toàn sau khi được giải cứu.")
     page.get_by_test_id("send-referral").click()
@@ -107,7 +120,7 @@ def test_refer_accept_admit_deliver_and_complete_with_a_successful_outcome(live_
 
     # 2. The shelter's staff find it in "Referrals to us" and accept it.
     sign_in(page, base, "staff.hope")
-    page.goto(f"{base}/referrals/to-us/")
+    open_referrals_to_us(page)
     row = page.get_by_test_id("referral-row").filter(has_text=referral.reference)
     expect(row.get_by_test_id("referral-status")).to_have_text("Sent")
     row.get_by_test_id("referral-link").click()
@@ -118,10 +131,9 @@ def test_refer_accept_admit_deliver_and_complete_with_a_successful_outcome(live_
     expect(page.get_by_test_id("referral-status")).to_have_text("Accepted")
 
     # 3. They admit her to a bed of the shelter; the referral is in service.
-    page.goto(f"{base}/referrals/shelters/{shelter.pk}/")
-    page.get_by_test_id("admit").click()
-    page.wait_for_url(f"{base}/referrals/shelters/{shelter.pk}/admit/")
-    page.get_by_label("Accepted referral").select_option(str(referral.pk))
+    page.get_by_test_id("admit-link").click()
+    page.wait_for_url(f"{base}/referrals/shelters/{shelter.pk}/admit/?referral={referral.pk}")
+    expect(page.get_by_label("Accepted referral")).to_have_value(str(referral.pk))
     page.get_by_label("Bed category").select_option("women")
     page.get_by_label("Planned exit").fill(
         (timezone.localdate() + datetime.timedelta(days=90)).strftime("%d/%m/%Y")
@@ -136,7 +148,13 @@ def test_refer_accept_admit_deliver_and_complete_with_a_successful_outcome(live_
     assert referral.status == ReferralStatus.IN_SERVICE
 
     # 4. They record the support delivered under the referral.
-    page.goto(f"{base}/referrals/support/new/?referral={referral.pk}")
+    open_referrals_to_us(page)
+    page.get_by_test_id("referral-row").filter(has_text=referral.reference).get_by_test_id(
+        "referral-link"
+    ).click()
+    page.wait_for_url(f"{base}/referrals/r/{referral.pk}/")
+    page.get_by_test_id("record-support-link").click()
+    page.wait_for_url(f"{base}/referrals/support/new/?referral={referral.pk}")
     page.get_by_label("Type of support").select_option("shelter")
     page.get_by_label("Quantity").fill("7")
     page.get_by_label("Unit").fill("đêm")
@@ -147,7 +165,8 @@ def test_refer_accept_admit_deliver_and_complete_with_a_successful_outcome(live_
     assert delivery.case_id == case.pk
 
     # 5. They complete the referral with the outcome "successful": the loop is closed.
-    page.goto(f"{base}/referrals/r/{referral.pk}/")
+    page.get_by_test_id("delivery-referral-link").click()
+    page.wait_for_url(f"{base}/referrals/r/{referral.pk}/")
     complete = page.get_by_test_id("form-complete")
     complete.get_by_label("Outcome").select_option(ReferralOutcome.SUCCESSFUL)
     page.get_by_test_id("do-complete").click()

@@ -5,6 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from shield.accounts.roles import Role, Scope
+from shield.accounts.tests.factories import member
 from shield.audit.models import AuditEvent
 from shield.core.errors import InvalidTransition, PermissionRefused, StaleVersion, ValidationFailed
 from shield.referrals.models import BedHold, HoldStatus, ReferralStatus, ReferralStep, Service, ShelterStay
@@ -71,7 +73,11 @@ def test_only_an_accepted_referral_leads_to_an_admission():
 
 
 def test_over_capacity_is_refused_then_allowed_with_a_supervisors_override():
+    """The rule: the shelter's staff admit; beyond capacity a supervisor whose scope reaches the
+    shelter overrides (and the lifecycle's start of service agrees, so nothing is rolled back); the
+    referring side's supervisor does not admit to another agency's shelter."""
     w = f.world(beds={"women": 1})
+    shelter_supervisor = member(Role.SUPERVISOR, agency=w.shelter_agency, scope=Scope.AGENCY)
     f.stay(w.shelter, case=f.another_case(w), admitted_on=TODAY())
     referral = f.referral(w.case, service=w.shelter)
     with pytest.raises(ValidationFailed) as refused:
@@ -81,15 +87,22 @@ def test_over_capacity_is_refused_then_allowed_with_a_supervisors_override():
         services.shelter_admit(
             actor=w.staff, referral=referral, category="women", override_reason="Emergency"
         )
+    with pytest.raises(PermissionRefused):
+        services.shelter_admit(
+            actor=w.supervisor, referral=referral, category="women", override_reason="Emergency"
+        )
     assert ShelterStay.objects.filter(referral=referral).count() == 0
     stay = services.shelter_admit(
-        actor=w.supervisor,
+        actor=shelter_supervisor,
         referral=referral,
         category="women",
         override_reason="Night emergency, no other place",
     )
-    assert stay.override_by == w.supervisor
+    assert stay.override_by == shelter_supervisor
     assert stay.override_reason == "Night emergency, no other place"
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.IN_SERVICE
+    assert ReferralStep.objects.filter(referral=referral, to_status=ReferralStatus.IN_SERVICE).count() == 1
 
 
 def test_a_live_hold_counts_as_occupied_and_is_used_by_its_admission():

@@ -60,7 +60,11 @@ def test_recording_support(world):
         Endpoint(
             "POST",
             f"/referrals/support/new/?referral={referral.pk}",
-            data={"support_type": "psychological", "delivered_on": day.strftime("%d/%m/%Y"), "quantity": "2"},
+            data={
+                "support_type": "psychological_support",
+                "delivered_on": day.strftime("%d/%m/%Y"),
+                "quantity": "2",
+            },
             permitted_status={302},
         ),
         actors,

@@ -30,7 +30,7 @@ def test_the_regime_in_force_changes_on_its_effective_days():
 
 
 def test_the_suggested_amount_follows_the_quantity_and_a_cap_allows_less():
-    meals = regimes.regime_for("travel_and_meals", LAW_53)
+    meals = regimes.regime_for("travel_home", LAW_53)
     assert meals is not None
     assert meals.kind == "cap"
     assert meals.suggested(Decimal(3)) == 3 * meals.amount_vnd
@@ -42,7 +42,7 @@ def _external_world():
     w = f.world()
     clinic = f.provider(name="Phòng khám Hy Vọng")
     health = f.shelter(clinic)
-    health.service_type = "health_check"
+    health.service_type = "health_care"
     health.save()
     return w, clinic, case_factories.approved_plan(w.case).goals.first().actions.first()
 
@@ -86,7 +86,7 @@ def test_money_support_needs_its_amount_and_support_in_kind_does_not():
         )
     assert "amount_vnd" in refused.value.field_errors
     session = services.support_delivery_record(
-        actor=w.staff, referral=ref, support_type="psychological", delivered_on=timezone.localdate()
+        actor=w.staff, referral=ref, support_type="psychological_support", delivered_on=timezone.localdate()
     )
     assert session.amount_vnd is None
     assert session.unit == "session"
@@ -97,7 +97,7 @@ def test_a_delivery_is_tied_to_a_referral_or_an_action():
     with pytest.raises(ValidationFailed):
         services.support_delivery_record(
             actor=w.worker,
-            support_type="psychological",
+            support_type="psychological_support",
             delivered_on=timezone.localdate(),
             provider=w.provider,
         )
@@ -109,7 +109,7 @@ def test_the_case_worker_records_for_an_external_provider_only():
         actor=w.worker,
         care_plan_action=action,
         provider=clinic,
-        support_type="psychological",
+        support_type="psychological_support",
         delivered_on=timezone.localdate(),
     )
     assert delivery.case == w.case
@@ -119,7 +119,7 @@ def test_the_case_worker_records_for_an_external_provider_only():
             actor=w.worker,
             care_plan_action=action,
             provider=w.provider,
-            support_type="psychological",
+            support_type="psychological_support",
             delivered_on=timezone.localdate(),
         )
 
@@ -130,7 +130,10 @@ def test_provider_staff_of_another_agency_get_not_found():
     ref = f.referral(w.case, service=w.shelter, status=ReferralStatus.IN_SERVICE)
     with pytest.raises(NotFound):
         services.support_delivery_record(
-            actor=other.staff, referral=ref, support_type="psychological", delivered_on=timezone.localdate()
+            actor=other.staff,
+            referral=ref,
+            support_type="psychological_support",
+            delivered_on=timezone.localdate(),
         )
     assert not SupportDelivery.objects.exists()
 
@@ -140,7 +143,10 @@ def test_support_waits_for_the_provider_to_accept():
     ref = f.referral(w.case, service=w.shelter, status=ReferralStatus.SENT)
     with pytest.raises(InvalidTransition):
         services.support_delivery_record(
-            actor=w.staff, referral=ref, support_type="psychological", delivered_on=timezone.localdate()
+            actor=w.staff,
+            referral=ref,
+            support_type="psychological_support",
+            delivered_on=timezone.localdate(),
         )
 
 
@@ -179,11 +185,11 @@ def test_voiding_keeps_the_record_out_of_the_totals():
 def test_the_case_totals_take_two_queries_whatever_the_number_of_deliveries(django_assert_max_num_queries):
     w = f.world()
     ref = f.referral(w.case, service=w.shelter, status=ReferralStatus.IN_SERVICE)
-    for kind in ["psychological", "legal_aid", "psychological", "employment"] * 3:
+    for kind in ["psychological_support", "legal_aid", "psychological_support", "employment_counselling"] * 3:
         services.support_delivery_record(
             actor=w.staff, referral=ref, support_type=kind, delivered_on=timezone.localdate()
         )
     with django_assert_max_num_queries(2):
         latest, totals = selectors.case_support_for(case=w.case)
     assert len(latest) == 12
-    assert {t.support_type: t.deliveries for t in totals}["psychological"] == 6
+    assert {t.support_type: t.deliveries for t in totals}["psychological_support"] == 6
