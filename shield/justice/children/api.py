@@ -32,7 +32,7 @@ from shield.core.api.pagination import CheckedCursorPagination
 from shield.core.api.versioning import expected_version, with_etag
 from shield.core.errors import VersionRequired
 from shield.core.models import VersionedModel
-from shield.justice.children import access, rules, selectors, services
+from shield.justice.children import rules, selectors, services
 from shield.justice.models import (
     DecidingBody,
     Diversion,
@@ -43,6 +43,7 @@ from shield.justice.models import (
     Party,
     PlaceType,
 )
+from shield.justice.proceedings import access
 
 # Serializers ------------------------------------------------------------------------------------
 

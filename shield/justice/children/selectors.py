@@ -9,8 +9,7 @@ from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
 from shield.core.lookups import one_or_not_found
-from shield.justice.children import access, rules
-from shield.justice.children.access import Viewer
+from shield.justice.children import rules
 from shield.justice.models import (
     ChildDeadlineBreach,
     Diversion,
@@ -22,6 +21,9 @@ from shield.justice.models import (
     Proceeding,
     ProceedingStatus,
 )
+from shield.justice.proceedings import access
+from shield.justice.proceedings import selectors as proceeding_selectors
+from shield.justice.proceedings.access import Viewer
 
 PAGE_SIZE = 25
 
@@ -32,7 +34,7 @@ def _visible_proceedings(user: Viewer) -> QuerySet[Proceeding]:
 
 def child_party_get_for(*, user: Viewer, party_id: uuid.UUID | str) -> Party:
     """A child party of a proceeding the user sees (NotFound for adults too: no child rules)."""
-    party = access.party_get_for(user=user, party_id=party_id)
+    party = proceeding_selectors.party_get_for(user=user, party_id=party_id)
     if not party.is_child:
         from shield.core.errors import NotFound
 
@@ -49,7 +51,7 @@ def interview_get_for(*, user: Viewer, interview_id: uuid.UUID | str) -> Intervi
         "party", "party__person", "proceeding", "proceeding__holding_agency", "justified_by", "recorded_by"
     )
     interview = one_or_not_found(items, interview_id)
-    interview.party.display_name = access.party_name_for(  # type: ignore[attr-defined]
+    interview.party.display_name = proceeding_selectors.party_name_for(  # type: ignore[attr-defined]
         user=user, party=interview.party, proceeding=interview.proceeding
     )
     return interview
@@ -64,7 +66,7 @@ def diversion_get_for(*, user: Viewer, diversion_id: uuid.UUID | str) -> Diversi
         "party", "party__person", "proceeding", "proceeding__holding_agency", "decided_by"
     )
     diversion = one_or_not_found(items, diversion_id)
-    diversion.party.display_name = access.party_name_for(  # type: ignore[attr-defined]
+    diversion.party.display_name = proceeding_selectors.party_name_for(  # type: ignore[attr-defined]
         user=user, party=diversion.party, proceeding=diversion.proceeding
     )
     return diversion
@@ -97,10 +99,7 @@ def deadlines_of(party: Party, *, child_rules: rules.ChildRules | None = None) -
 
 def _mine(user: Viewer) -> Q:
     """Proceedings the user sees and is assigned to: the officer's own work."""
-    u = access._active_user(user)
-    if u is None:
-        return access.NOTHING
-    return access.visible_q(u) & access._assigned_ids(u)
+    return access.assigned_q(user)
 
 
 def breaches_open_for(*, user: Viewer) -> QuerySet[ChildDeadlineBreach]:

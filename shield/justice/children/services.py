@@ -17,7 +17,7 @@ from shield.accounts import policy
 from shield.accounts.models import User
 from shield.audit.models import AuditAction
 from shield.core.errors import InvalidTransition, NotFound, PermissionRefused, StaleVersion, ValidationFailed
-from shield.justice.children import access, rules
+from shield.justice.children import rules
 from shield.justice.models import (
     ChildDeadlineBreach,
     ChildDeadlineMet,
@@ -37,6 +37,7 @@ from shield.justice.models import (
     RuleValue,
     StepKind,
 )
+from shield.justice.proceedings import access
 from shield.notifications.models import Kind
 from shield.notifications.services import notify
 
@@ -51,6 +52,8 @@ MIN_YEAR = 2000
 MAX_YEAR = 2100
 # Deadlines a user records as done by hand; the others are met by the records themselves.
 RECORDED_DEADLINES = ("notify_guardian", "notify_social_worker")
+
+JUSTIFY = "justice.justify_exception"
 
 
 class RuleRefused(ValidationFailed):
@@ -197,7 +200,7 @@ def interview_record(
                 % {"law": check.law, "rules": "; ".join(rules.breach_label(b) for b in check.breaches)},
                 breaches=check.breaches,
             )
-        if not policy.has_permission(actor, access.JUSTIFY) or not access.is_assigned(actor, proceeding):
+        if not policy.has_permission(actor, JUSTIFY) or not access.is_assigned(actor, proceeding):
             raise PermissionRefused(
                 _("Only an officer assigned to this proceeding may justify going beyond the child's limits.")
             )

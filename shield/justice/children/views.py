@@ -33,8 +33,9 @@ from shield.core.errors import (
 )
 from shield.core.forms import add_application_error
 from shield.core.pagination import CappedPaginator
-from shield.justice.children import access, forms, rules, selectors, services
+from shield.justice.children import forms, rules, selectors, services
 from shield.justice.models import DiversionStatus, Interview, InterviewStatus, Party
+from shield.justice.proceedings import access
 from shield.people.selectors import masked_name
 
 VIEW = access.VIEW

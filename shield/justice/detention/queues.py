@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shield.accounts.models import User
 from shield.justice.detention import selectors
-from shield.justice.detention.access import VIEW
+from shield.justice.proceedings.access import VIEW
 from shield.notifications import worklists
 
 

@@ -1,8 +1,9 @@
 """Reading detention episodes with access applied: missing and out of reach both answer 404.
 
 A user reaches the episodes of the parties of the proceedings they reach
-(`access.proceedings_in_reach`); children's names are masked by the pages and the API unless the
-reader is assigned to the proceeding (`access.party_name`).
+(`shield.justice.proceedings.access.proceedings_in_reach`); children's names are masked by the
+pages and the API unless the reader is assigned to the proceeding
+(`shield.justice.proceedings.selectors.party_name_in_list`).
 """
 
 import datetime
@@ -15,8 +16,8 @@ from django.utils import timezone
 
 from shield.accounts.models import User
 from shield.core.lookups import one_or_not_found
-from shield.justice.detention.access import VIEW, proceedings_in_reach
 from shield.justice.models import DetentionEpisode, DetentionKind, FamilyVisit, Party
+from shield.justice.proceedings.access import VIEW, proceedings_in_reach
 
 OPEN = "open"
 ENDED = "ended"

@@ -14,9 +14,9 @@ from shield.accounts.policy import memberships_with
 from shield.audit.models import AuditAction
 from shield.core.concurrency import save_versioned
 from shield.core.errors import NotFound, PermissionRefused, StaleVersion, ValidationFailed, VersionRequired
-from shield.justice.detention.access import EDIT, proceedings_in_reach
 from shield.justice.models import DetentionEpisode, DetentionKind, FamilyVisit, Party, PlaceKind
 from shield.justice.models.detention import AFTERCARE_MAX, PLACE_NAME_MAX
+from shield.justice.proceedings.access import EDIT, proceedings_in_reach
 
 EDITABLE = (
     "kind",

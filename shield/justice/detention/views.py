@@ -22,7 +22,6 @@ from shield.core.errors import ApplicationError, NotFound
 from shield.core.forms import add_application_error
 from shield.core.pagination import CappedPaginator
 from shield.justice.detention import selectors, services
-from shield.justice.detention.access import EDIT, VIEW, assigned_proceeding_ids, party_name
 from shield.justice.detention.forms import (
     EpisodeEditForm,
     EpisodeFilterForm,
@@ -31,6 +30,8 @@ from shield.justice.detention.forms import (
     initial_of,
 )
 from shield.justice.models import DetentionEpisode, Party
+from shield.justice.proceedings.access import EDIT, VIEW, assigned_proceeding_ids
+from shield.justice.proceedings.selectors import party_name_in_list as party_name
 
 PAGE_SIZE = 25
 EPISODE_TYPE = DetentionEpisode._meta.label_lower

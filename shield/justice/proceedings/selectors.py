@@ -22,6 +22,7 @@ from shield.justice.models import (
 from shield.justice.proceedings import access
 from shield.justice.proceedings.access import Viewer, can_see_child_identity
 from shield.justice.proceedings.offences import trafficking_codes
+from shield.people.models import Person
 from shield.people.selectors import masked_name
 
 MAX_QUERY_LENGTH = 80
@@ -119,6 +120,14 @@ def party_name_for(*, user: Viewer, party: Party, proceeding: Proceeding | None 
     if not party.is_child or can_see_child_identity(user, proceeding or party.proceeding):
         return party.person.full_name
     return masked_name(party.person)
+
+
+def party_name_in_list(*, party: Party, person: Person, assigned: set[object]) -> str:
+    """A party's name in a list: a child's is masked unless the reader is assigned to the proceeding
+    (`assigned` from `access.assigned_proceeding_ids`, one query for the whole page)."""
+    if party.is_child and party.proceeding_id not in assigned:
+        return masked_name(person)
+    return person.full_name
 
 
 def parties_of(*, user: Viewer, proceeding: Proceeding) -> list[Party]:

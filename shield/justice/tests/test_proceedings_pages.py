@@ -241,3 +241,17 @@ def test_the_worklist_query_count_does_not_grow_with_hearings(django_assert_max_
         response = client.get("/justice/worklist/")
     assert len(_real(captured)) <= 12
     assert response.content.decode().count('data-testid="worklist-row"') == 6
+
+
+def test_the_proceeding_page_links_a_child_party_to_its_page_and_detention_history(client) -> None:
+    from django.urls import reverse
+
+    from shield.justice.tests import children_factories as cf
+
+    at = cf.desk()
+    proceeding = cf.open_proceeding(at=at)
+    child = cf.party(proceeding)
+    client.force_login(at.officer)
+    body = client.get(reverse("justice:proceeding_detail", args=[proceeding.pk])).content.decode()
+    assert reverse("justice:child_party", args=[child.pk]) in body
+    assert reverse("justice:detention_party", args=[child.pk]) in body

@@ -17,8 +17,8 @@ whole reach of the user and per province, and protects what it shows:
 - **Disclosure.** Counts go through the statistics app's primary suppression
   (`disclosure.primary.primary_keys`, threshold from the data file): a count from 1 to 4 prints
   as `<5`, and a rate, share or median computed from a suppressed count is not printed either.
-- **Diversion (10)** counts `Party.outcome == diverted` until the children part's diversion
-  decisions land; then it should count children who entered a diversion measure.
+- **Diversion (10)** counts children who entered a diversion measure (the children part's
+  `Diversion`, by its decision date) decided before any sentence, not `Party.outcome == diverted`.
 """
 
 import datetime
@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -45,6 +45,7 @@ from shield.justice.models import (
     PRE_SENTENCE_KINDS,
     DetentionEpisode,
     DetentionKind,
+    Diversion,
     FamilyVisit,
     Party,
     PartyOutcome,
@@ -275,17 +276,24 @@ def _count(user: User | AnonymousUser, year: int, census_on: datetime.date) -> _
     ).values_list("person_id", PROVINCE):
         _add(counted.in_conflict, province, person)
 
-    # 9, 10: children sentenced or diverted in the year.
-    outcomes = children.filter(
-        outcome__in=(PartyOutcome.CONVICTED, PartyOutcome.DIVERTED), outcome_on__range=(start, end)
-    ).values_list("person_id", PROVINCE, "outcome", "sentence_custodial")
-    for person, province, outcome, custodial in outcomes:
-        if outcome == PartyOutcome.DIVERTED:
-            _add(counted.diverted, province, person)
-        else:
-            _add(counted.sentenced, province, person)
-            if custodial:
-                _add(counted.custodial, province, person)
+    # 9: children sentenced in the year.
+    sentenced = children.filter(outcome=PartyOutcome.CONVICTED, outcome_on__range=(start, end))
+    for person, province, custodial in sentenced.values_list("person_id", PROVINCE, "sentence_custodial"):
+        _add(counted.sentenced, province, person)
+        if custodial:
+            _add(counted.custodial, province, person)
+
+    # 10: children who entered a diversion measure in the year (the children part's `Diversion`),
+    # decided before any sentence: a diversion recorded after the child's conviction is not counted.
+    diversions = (
+        Diversion.objects.filter(
+            _scope(user, "party__"), party__is_child=True, decided_on__range=(start, end)
+        )
+        .exclude(party__outcome=PartyOutcome.CONVICTED, party__outcome_on__lte=F("decided_on"))
+        .values_list("party__person_id", "party__" + PROVINCE)
+    )
+    for person, province in diversions:
+        _add(counted.diverted, province, person)
 
     # Detention: every episode of a child in reach that touched the year (one query).
     episodes = (

@@ -12,7 +12,7 @@ from shield.accounts.tests.factories import member
 from shield.accounts.tests.permission_matrix import Actors, Endpoint, assert_matrix
 from shield.audit.models import AuditEvent
 from shield.geo.models import Province
-from shield.justice.models import DetentionKind, PartyOutcome, PartyRole
+from shield.justice.models import DecidingBody, DetentionKind, Diversion, PartyOutcome, PartyRole
 from shield.justice.tests import detention_factories as f
 from shield.statistics.juvenile_justice import counting
 from shield.statistics.models import PopulationFigure, PopulationUpload
@@ -21,6 +21,21 @@ pytestmark = pytest.mark.django_db
 
 D = datetime.date
 TODAY = D(2026, 6, 1)
+
+
+def _diversion(party, *, by, decided_on):
+    return Diversion.objects.create(
+        proceeding=party.proceeding,
+        party=party,
+        deciding_body=DecidingBody.PROCURACY,
+        decided_on=decided_on,
+        measures=["reprimand"],
+        supervision_months=3,
+        supervision_ends_on=decided_on + datetime.timedelta(days=90),
+        supervisor="Công an xã",
+        eligibility_reason="Art. 37",
+        decided_by=by,
+    )
 
 
 @pytest.fixture
@@ -58,7 +73,9 @@ def data():
     f.episode(
         party=c4, recorded_by=jo, started_on=D(2025, 1, 10), ended_on=D(2025, 3, 1), died_on=D(2025, 3, 1)
     )
-    child("Trẻ Năm", event_on=D(2025, 4, 1), outcome=PartyOutcome.DIVERTED, outcome_on=D(2025, 6, 1))
+    c5 = child("Trẻ Năm", event_on=D(2025, 4, 1), outcome=PartyOutcome.DIVERTED, outcome_on=D(2025, 6, 1))
+    # Indicator 10 counts the children part's diversion decisions, not the party's outcome field.
+    _diversion(c5, by=jo, decided_on=D(2025, 6, 1))
     c6 = child(
         "Trẻ Sáu",
         event_on=D(2025, 5, 1),
@@ -69,6 +86,8 @@ def data():
     f.episode(
         party=c6, recorded_by=jo, started_on=D(2025, 5, 2), ended_on=D(2025, 7, 31), aftercare_received=False
     )
+    # A diversion recorded after the child's sentence is not pre-sentence diversion: not counted.
+    _diversion(c6, by=jo, decided_on=D(2025, 9, 1))
     child(
         "Người Lớn",
         is_child=False,

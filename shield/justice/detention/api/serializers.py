@@ -4,9 +4,9 @@ from typing import Any
 
 from rest_framework import serializers
 
-from shield.justice.detention.access import party_name
 from shield.justice.models import DetentionEpisode, DetentionKind, FamilyVisit, PlaceKind
 from shield.justice.models.detention import AFTERCARE_MAX, PLACE_NAME_MAX
+from shield.justice.proceedings.selectors import party_name_in_list as party_name
 
 
 class EpisodeSerializer(serializers.ModelSerializer[DetentionEpisode]):

@@ -26,7 +26,6 @@ from shield.core.api.pagination import CheckedCursorPagination
 from shield.core.api.versioning import expected_version, with_etag
 from shield.core.errors import ValidationFailed, VersionRequired
 from shield.justice.detention import selectors, services
-from shield.justice.detention.access import EDIT, VIEW, assigned_proceeding_ids
 from shield.justice.detention.api.serializers import (
     EpisodeCreateSerializer,
     EpisodeSerializer,
@@ -35,6 +34,7 @@ from shield.justice.detention.api.serializers import (
     VisitSerializer,
 )
 from shield.justice.models import DetentionEpisode, FamilyVisit
+from shield.justice.proceedings.access import EDIT, VIEW, assigned_proceeding_ids
 
 EPISODE_TYPE = DetentionEpisode._meta.label_lower
 
