@@ -66,6 +66,9 @@ def referral(
 def delivery(
     case: Case, *, support_type: str = "shelter", on: datetime.date = DAY, **extra: Any
 ) -> SupportDelivery:
+    # A delivery is tied to a referral or a care-plan action (a database rule): here, a referral.
+    if "referral" not in extra:
+        extra["referral"] = referral(case, service_type=support_type, status=ReferralStatus.IN_SERVICE)
     return SupportDelivery.objects.create(
         case=case,
         person=case.person,
@@ -172,11 +175,11 @@ def test_a_supervisor_counts_only_the_referrals_and_support_of_their_agency(stat
     mine, other = f.agency("ha_noi"), f.agency("lao_cai")
     supervisor = member(Role.SUPERVISOR, agency=mine, scope=Scope.AGENCY)
     ours, theirs = f.victim(at=mine, decided_on=DAY), f.victim(at=other, decided_on=DAY)
-    referral(ours)
+    sent_by_us = referral(ours)
+    sent_by_them = referral(theirs)
     referral(theirs)
-    referral(theirs)
-    delivery(ours)
-    delivery(theirs)
+    delivery(ours, referral=sent_by_us)
+    delivery(theirs, referral=sent_by_them)
 
     requests = [
         TableRequest("referrals_sent", "2025"),
