@@ -28,7 +28,7 @@ from shield.justice.models import (
     ProceedingHolding,
     ProceedingKind,
 )
-from shield.people import services as people_services
+from shield.justice.proceedings.demo import demo_person
 
 SEED = 17
 OFFICER = "police.hanoi"
@@ -52,7 +52,10 @@ PLACES = {
 def _own_proceedings(officer: User, agency: Agency, out: TextIO) -> None:
     """A few proceedings with accused children, for a database without the proceedings demo."""
     now = timezone.now()
-    for i, (name, born, sex) in enumerate(CHILDREN):
+    for i, (_name, born, sex) in enumerate(CHILDREN):
+        person = demo_person(actor=officer, sex=sex, born=born)
+        if person is None:
+            continue
         reported = now - datetime.timedelta(days=120 + 60 * i)
         proceeding = Proceeding.objects.create(
             reference=f"DEMO-DET-{now.year}-{i + 1:04d}",
@@ -69,9 +72,6 @@ def _own_proceedings(officer: User, agency: Agency, out: TextIO) -> None:
             JusticeAssignment.objects.create(
                 proceeding=proceeding, officer=officer, agency=agency, assigned_by=officer
             )
-        person = people_services.person_register(
-            actor=officer, owner_agency=agency, full_name=name, sex=sex, birth_date=born
-        )
         Party.objects.create(
             proceeding=proceeding,
             person=person,

@@ -15,7 +15,7 @@ from shield.accounts.roles import Role, Scope
 from shield.cases.models import Case
 from shield.justice.models import HoldingRole, PartyRole, Proceeding, ProceedingKind, StepKind
 from shield.justice.proceedings import services
-from shield.people import services as people_services
+from shield.people import selectors as people_selectors
 from shield.people.models import Person
 
 # (username, first name, last name, agency code)
@@ -79,11 +79,23 @@ def _officer(username: str, first: str, last: str, agency: Agency, password: str
     return user
 
 
-def _person(actor: User, agency: Agency, name: str, sex: str, age: int, on: datetime.date) -> Person:
+def _person(actor: User, agency: Agency, name: str, sex: str, age: int, on: datetime.date) -> Person | None:
+    """A person of the people demo the officer may see, of this sex and about this age, who takes no
+    part yet: the justice demo registers nobody of its own, so `--persons N` still gives N people."""
     born = on.replace(year=on.year - age, day=1) - datetime.timedelta(days=200)
-    return people_services.person_register(
-        actor=actor, owner_agency=agency, full_name=name, sex=sex, birth_date=born
+    return demo_person(actor=actor, sex=sex, born=born)
+
+
+def demo_person(*, actor: User, sex: str, born: datetime.date) -> Person | None:
+    """The nearest in age within three years, children staying children and adults adults."""
+    free = people_selectors.person_list_for(user=actor).filter(
+        sex=sex, cases__isnull=True, justice_parties__isnull=True, birth_date__isnull=False
     )
+    near = free.filter(
+        birth_date__gte=born - datetime.timedelta(days=3 * 365),
+        birth_date__lte=born + datetime.timedelta(days=3 * 365),
+    )
+    return near.order_by("created_at").first()
 
 
 def load(*, options: dict[str, Any], out: TextIO) -> None:
@@ -193,17 +205,20 @@ def _parties(
     else:
         name, sex, age = PARTY_NAMES[index % 2]
         victim = _person(officer, agency, name, sex, age, event_on)
-        services.party_add(
-            actor=officer, proceeding=proceeding, person=victim, role=PartyRole.VICTIM, event_on=event_on
-        )
+        if victim is not None:
+            services.party_add(
+                actor=officer, proceeding=proceeding, person=victim, role=PartyRole.VICTIM, event_on=event_on
+            )
     witness_name, sex, age = PARTY_NAMES[(index + 1) % 2]
     witness_name = f"{witness_name.rsplit(' ', 1)[0]} {WITNESS_GIVEN[index % len(WITNESS_GIVEN)]}"
     witness = _person(officer, agency, witness_name, sex, age, event_on)
-    services.party_add(
-        actor=officer, proceeding=proceeding, person=witness, role=PartyRole.WITNESS, event_on=event_on
-    )
+    if witness is not None:
+        services.party_add(
+            actor=officer, proceeding=proceeding, person=witness, role=PartyRole.WITNESS, event_on=event_on
+        )
     accused_name, sex, age = PARTY_NAMES[2 + index % 3]
     accused = _person(officer, agency, accused_name, sex, age, event_on)
-    services.party_add(
-        actor=officer, proceeding=proceeding, person=accused, role=PartyRole.ACCUSED, event_on=event_on
-    )
+    if accused is not None:
+        services.party_add(
+            actor=officer, proceeding=proceeding, person=accused, role=PartyRole.ACCUSED, event_on=event_on
+        )
