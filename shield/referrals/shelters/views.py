@@ -24,7 +24,7 @@ from shield.people.selectors import display_name_for
 from shield.referrals.models import Referral, ReferralStatus, Service, ShelterStay
 from shield.referrals.shelters import forms, selectors, services
 from shield.referrals.support import access
-from shield.referrals.support.pages import refused_on_form, require_any
+from shield.referrals.support.pages import reasoned_step, refused_on_form, require_any
 
 SHELTER = Service._meta.label_lower
 STAY = ShelterStay._meta.label_lower
@@ -254,21 +254,14 @@ def hold_release(request: HttpRequest, hold_id: uuid.UUID) -> HttpResponse:
     user = _user(request)
     hold = selectors.hold_get_for(user=user, hold_id=hold_id)
     form = forms.ReleaseForm(request.POST or None, initial={"version": hold.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.bed_hold_release(
-                actor=user,
-                hold=hold,
-                version=form.cleaned_data["version"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ApplicationError as error:
-            if not refused_on_form(form, error):
-                raise
-        else:
-            messages.success(request, _("The bed is released."))
-            return HttpResponseRedirect(reverse("referrals:shelter_detail", args=[hold.service_id]))
-    context = {"hold": hold, "form": form}
-    return render(
-        request, "referrals/shelters/hold_release.html", context, status=400 if form.errors else 200
+    return reasoned_step(
+        request,
+        form=form,
+        write=lambda version, reason: services.bed_hold_release(
+            actor=user, hold=hold, version=version, reason=reason
+        ),
+        done=_("The bed is released."),
+        redirect_to=reverse("referrals:shelter_detail", args=[hold.service_id]),
+        template="referrals/shelters/hold_release.html",
+        context={"hold": hold, "form": form},
     )

@@ -5,8 +5,10 @@ from functools import wraps
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 
 from shield.audit.refusals import permission_denied
 from shield.core.errors import (
@@ -54,3 +56,27 @@ def refused_on_form(form: forms.BaseForm, error: ApplicationError) -> bool:
         add_application_error(form, error)
         return True
     return False
+
+
+def reasoned_step(
+    request: HttpRequest,
+    *,
+    form: forms.Form,
+    write: Callable[[int, str], object],
+    done: str,
+    redirect_to: str,
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """A versioned write that needs a reason (void a delivery, release a bed): on a valid POST run
+    `write(version, reason)`; a refusal the user can fix goes on the form, success redirects."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            write(form.cleaned_data["version"], form.cleaned_data["reason"])
+        except ApplicationError as error:
+            if not refused_on_form(form, error):
+                raise
+        else:
+            messages.success(request, done)
+            return HttpResponseRedirect(redirect_to)
+    return render(request, template, context, status=400 if form.errors else 200)

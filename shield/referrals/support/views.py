@@ -23,7 +23,7 @@ from shield.core.pagination import CappedPaginator
 from shield.people.selectors import display_name_for
 from shield.referrals.models import Provider, Referral, SupportDelivery
 from shield.referrals.support import access, forms, regimes, selectors, services
-from shield.referrals.support.pages import refused_on_form, require_any
+from shield.referrals.support.pages import reasoned_step, refused_on_form, require_any
 
 DELIVERY = SupportDelivery._meta.label_lower
 READERS = ("cases.view", access.DELIVER)
@@ -147,21 +147,14 @@ def delivery_void(request: HttpRequest, delivery_id: uuid.UUID) -> HttpResponse:
     user = _user(request)
     delivery = selectors.delivery_get_for(user=user, delivery_id=delivery_id)
     form = forms.VoidForm(request.POST or None, initial={"version": delivery.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.support_delivery_void(
-                actor=user,
-                delivery=delivery,
-                version=form.cleaned_data["version"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ApplicationError as error:
-            if not refused_on_form(form, error):
-                raise
-        else:
-            messages.success(request, _("The record is voided. It stays in the history, out of the totals."))
-            return HttpResponseRedirect(reverse("referrals:delivery_detail", args=[delivery.pk]))
-    context = {"delivery": delivery, "form": form}
-    return render(
-        request, "referrals/support/delivery_void.html", context, status=400 if form.errors else 200
+    return reasoned_step(
+        request,
+        form=form,
+        write=lambda version, reason: services.support_delivery_void(
+            actor=user, delivery=delivery, version=version, reason=reason
+        ),
+        done=_("The record is voided. It stays in the history, out of the totals."),
+        redirect_to=reverse("referrals:delivery_detail", args=[delivery.pk]),
+        template="referrals/support/delivery_void.html",
+        context={"delivery": delivery, "form": form},
     )
