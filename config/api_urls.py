@@ -29,6 +29,7 @@ urlpatterns = [
     path("linkage/", include("shield.linkage.api.urls")),
     path("referrals/", include("shield.referrals.api_urls")),
     path("justice/", include("shield.justice.api_urls")),
+    path("returns/", include("shield.returns.api_urls")),
     path("notifications/", include("shield.notifications.api.urls")),
     path("statistics/", include("shield.statistics.api.urls")),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="api-schema"),

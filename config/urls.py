@@ -20,6 +20,7 @@ urlpatterns = [
     path("intake/", include("shield.intake.urls")),
     path("referrals/", include("shield.referrals.urls")),
     path("justice/", include("shield.justice.urls")),
+    path("returns/", include("shield.returns.urls")),
     path("hsds/", include("shield.referrals.directory.hsds_urls")),
     path("linkage/", include("shield.linkage.urls")),
     path("notifications/", include("shield.notifications.urls")),

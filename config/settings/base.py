@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "shield.intake",
     "shield.referrals",
     "shield.justice",
+    "shield.returns",
     "shield.linkage",
     "shield.statistics",
 ]

@@ -65,6 +65,11 @@ PERMISSION_LABELS: dict[str, Promise] = {
     "justice.view": _("See justice proceedings involving children"),
     "justice.edit": _("Record proceedings, interviews and diversion"),
     "justice.justify_exception": _("Justify an interview beyond a child's limits (assigned officers)"),
+    "returns.view": _("See returns, receptions and reintegration follow-ups in your scope"),
+    "returns.receive": _("Record returns from abroad and receptions at border gates"),
+    "returns.verify": _("Answer foreign authorities' requests to verify a returnee's identity"),
+    "returns.follow_up": _("Plan reintegration and record follow-ups"),
+    "returns.supervise": _("Approve loss of contact, see reintegration cohort figures"),
     "linkage.review": _("Review possible duplicate people"),
     "linkage.run": _("Run record linkage over the whole registry"),
     "statistics.view": _("See national statistics (aggregates only)"),
@@ -110,9 +115,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "intake.screen",
             "intake.triage_tips",
             "cases.refer",
+            "returns.view",
+            "returns.receive",
+            "returns.verify",
         }
     ),
-    Role.CASE_WORKER: frozenset(_CASE_WORK | {"intake.triage_tips", "cases.refer"}),
+    Role.CASE_WORKER: frozenset(
+        _CASE_WORK
+        | {"intake.triage_tips", "cases.refer", "returns.view", "returns.receive", "returns.follow_up"}
+    ),
     Role.SUPERVISOR: frozenset(
         _CASE_WORK
         | {
@@ -122,6 +133,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "linkage.review",
             "statistics.view",
             "referrals.supervise",
+            "returns.view",
+            "returns.receive",
+            "returns.verify",
+            "returns.follow_up",
+            "returns.supervise",
         }
     ),
     Role.SERVICE_PROVIDER: frozenset({"referrals.deliver"}),

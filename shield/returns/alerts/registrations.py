@@ -1,0 +1,5 @@
+"""What the alerts part plugs into other apps at start-up (work queues, panels, receivers)."""
+
+
+def register() -> None:
+    pass

@@ -1,0 +1,1 @@
+"""Returns: the reception part."""

@@ -1,0 +1,5 @@
+"""API of the reception part (mounted under /api/v1/returns/)."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
