@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export PATH := $(abspath $(BIN)):$(PATH)
 
-# Two workers: the suite is mostly waiting on the database and the browser (2-core machines).
-PYTEST_ARGS ?= -n 2
+# Two workers: the suite is mostly waiting on the database and the browser (2-core machines);
+# worksteal keeps both busy when a long test (schemathesis, the demo launcher) lands late.
+PYTEST_ARGS ?= -n 2 --dist worksteal
 
 .PHONY: install demo serve test test-spark test-postgres lint format lock messages clean-demo
 

@@ -90,3 +90,33 @@ def page(chromium):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+# Fixtures that open the test database; a test using none of them (nor the django_db marker) is
+# blocked from the database by pytest-django, so its result cannot depend on the engine.
+DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+)
+
+
+def uses_database(item: pytest.Item) -> bool:
+    if item.get_closest_marker("django_db") is not None:
+        return True
+    return bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL, run only the tests that touch the database: the others (the linkage engine,
+    name parsing, disclosure control, the demo launcher with its own SQLite file) give the same
+    result on either engine and already ran in the SQLite run. `SHIELD_TEST_EVERYTHING=1` runs them
+    anyway."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return
+    if os.environ.get("SHIELD_TEST_EVERYTHING") == "1":
+        return
+    skip = pytest.mark.skip(reason="does not touch the database: runs in the SQLite run")
+    for item in items:
+        if not uses_database(item):
+            item.add_marker(skip)
