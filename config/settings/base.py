@@ -43,8 +43,8 @@ INSTALLED_APPS = [
     "shield.intake",
     "shield.referrals",
     "shield.justice",
-    "shield.returns",
     "shield.linkage",
+    "shield.returns",
     "shield.statistics",
 ]
 

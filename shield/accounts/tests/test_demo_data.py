@@ -23,6 +23,7 @@ ACCOUNTS = {
 def _run(settings, **options) -> str:
     settings.DEBUG = True
     out = io.StringIO()
+    options.setdefault("up_to", "accounts")
     call_command("demo_data", stdout=out, **options)
     return out.getvalue()
 
@@ -65,9 +66,9 @@ def test_demo_data_creates_the_promised_accounts_and_agencies(settings, client):
 
 
 def test_demo_data_runs_twice_without_duplicates(settings):
-    _run(settings)
+    _run(settings, up_to=None)
     counts = (User.objects.count(), Agency.objects.count(), Membership.objects.count())
-    _run(settings)
+    _run(settings, up_to=None)
     assert (User.objects.count(), Agency.objects.count(), Membership.objects.count()) == counts
 
 

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 def demo(settings):
     settings.DEBUG = True
     out = io.StringIO()
-    call_command("demo_data", stdout=out, stderr=io.StringIO(), persons=400)
+    call_command("demo_data", stdout=out, stderr=io.StringIO(), persons=400, up_to="cases")
     return out.getvalue()
 
 

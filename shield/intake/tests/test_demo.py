@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_demo_data_has_a_year_of_screenings_and_tips(settings):
     settings.DEBUG = True
     out = io.StringIO()
-    call_command("demo_data", "--persons", "200", "--screenings", "60", stdout=out)
+    call_command("demo_data", "--persons", "200", "--screenings", "60", "--up-to", "intake", stdout=out)
     outcomes = set(Screening.objects.values_list("outcome", flat=True))
     assert {"no_concern", "referred", "child_protection"} <= outcomes
     assert Screening.objects.values("border_gate").distinct().count() == 5

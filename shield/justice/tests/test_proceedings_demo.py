@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def test_demo_proceedings_cover_every_step_with_child_and_adult_parties(settings) -> None:
     settings.DEBUG = True
     out = io.StringIO()
-    call_command("demo_data", stdout=out, stderr=io.StringIO(), persons=200)
+    call_command("demo_data", stdout=out, stderr=io.StringIO(), persons=200, up_to="justice")
     assert "Justice:" in out.getvalue()
     kinds = set(ProceedingStep.objects.values_list("kind", flat=True))
     assert kinds == set(StepKind.values) - {StepKind.RESUMED}

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_has_referrals_in_every_state_and_some_overdue(settings) -> None:
     settings.DEBUG = True
     out = io.StringIO()
-    call_command("demo_data", stdout=out, stderr=io.StringIO(), persons=300)
+    call_command("demo_data", stdout=out, stderr=io.StringIO(), persons=300, up_to="referrals")
     states = set(Referral.objects.values_list("status", flat=True))
     assert states == set(ReferralStatus.values), out.getvalue()
     from django.utils import timezone
@@ -24,5 +24,5 @@ def test_the_demo_has_referrals_in_every_state_and_some_overdue(settings) -> Non
     assert ReferralStep.objects.filter(on_behalf_of_provider=True).exists()
     again = io.StringIO()
     before = Referral.objects.count()
-    call_command("demo_data", stdout=again, stderr=io.StringIO(), persons=0)
+    call_command("demo_data", stdout=again, stderr=io.StringIO(), persons=0, up_to="referrals")
     assert Referral.objects.count() == before

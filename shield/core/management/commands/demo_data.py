@@ -3,7 +3,8 @@
 Each app that has demo data provides a `demo` module (`shield/<app>/demo.py`) with
 `load(*, options, out) -> None` and optionally `add_arguments(parser)` and
 `summary(*, options, out) -> None` (printed after every app has loaded). They run in
-INSTALLED_APPS order, so an app's demo data can rely on the apps below it.
+INSTALLED_APPS order, so an app's demo data can rely on the apps below it. `--up-to LABEL` stops
+after that app (its tests need only the apps below it, and the whole demo takes half a minute).
 """
 
 import importlib
@@ -17,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 
-def demo_modules() -> list[ModuleType]:
+def demo_modules(up_to: str | None = None) -> list[ModuleType]:
     found = []
     for config in apps.get_app_configs():
         if not config.name.startswith("shield."):
@@ -27,6 +28,8 @@ def demo_modules() -> list[ModuleType]:
         except ModuleNotFoundError as exc:
             if exc.name != f"{config.name}.demo":
                 raise
+        if config.label == up_to:
+            break
     return found
 
 
@@ -39,6 +42,12 @@ class Command(BaseCommand):
             default="shield-demo-2026",
             help="Password for every demo account (default: shield-demo-2026).",
         )
+        parser.add_argument(
+            "--up-to",
+            dest="up_to",
+            choices=[c.label for c in apps.get_app_configs() if c.name.startswith("shield.")],
+            help="Load the demo data of the apps up to this one only (in INSTALLED_APPS order).",
+        )
         for module in demo_modules():
             if hasattr(module, "add_arguments"):
                 module.add_arguments(parser)
@@ -49,7 +58,7 @@ class Command(BaseCommand):
                 "demo_data refuses to run with DEBUG off: it creates accounts with a known password. "
                 "Use it only on a development machine (config.settings.local)."
             )
-        modules = demo_modules()
+        modules = demo_modules(options.get("up_to"))
         for module in modules:
             with transaction.atomic():
                 module.load(options=options, out=self.stdout)
