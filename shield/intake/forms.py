@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries import countries
 
 from shield.accounts.models import Agency
@@ -355,7 +356,9 @@ class TipForm(forms.Form):
 
 
 class TipFilterForm(forms.Form):
-    q = forms.CharField(label=_("Reference"), required=False, max_length=40, widget=_text(type="search"))
+    q = forms.CharField(
+        label=pgettext_lazy("tip", "Reference"), required=False, max_length=40, widget=_text(type="search")
+    )
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,

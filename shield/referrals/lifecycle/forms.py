@@ -19,7 +19,7 @@ class ReferralFilterForm(forms.Form):
     OPEN, ALL = "open", "all"
 
     state = forms.ChoiceField(
-        label=_("State"),
+        label=_("Show"),
         required=False,
         choices=[(OPEN, _("Open referrals")), (ALL, _("All states"))],
         initial=OPEN,
