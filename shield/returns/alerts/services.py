@@ -153,7 +153,11 @@ def alert_detect(*, meeting: Meeting | None) -> RevictimisationAlert | None:
         return None  # the reception screening of a return is the return itself
     individual, persons = _identity(meeting.person_id)
     already = RevictimisationAlert.objects.filter(source=meeting.source, source_id=meeting.source_id).filter(
-        Q(individual=individual) if individual is not None else Q(person_id__in=persons)
+        # By the individual, or by its person records: an alert raised before a run placed the
+        # person (individual empty) still counts once the person is placed.
+        Q(individual=individual) | Q(person_id__in=persons)
+        if individual is not None
+        else Q(person_id__in=persons)
     )
     if already.exists():
         return None

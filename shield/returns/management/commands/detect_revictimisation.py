@@ -1,4 +1,4 @@
-"""`manage.py detect_revictimisation`: raise the re-victimisation alerts bulk writes bypassed (cron, daily)."""
+"""`manage.py detect_revictimisation`: raise the alerts that bulk writes bypassed (cron, daily)."""
 
 import datetime
 from argparse import ArgumentParser
