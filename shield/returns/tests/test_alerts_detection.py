@@ -126,7 +126,8 @@ def test_a_returnee_no_run_has_placed_is_their_own_individual(w, django_capture_
     with django_capture_on_commit_callbacks(execute=True):
         screening = f.screened(w.gate, w.returnee)
     alert = RevictimisationAlert.objects.get()
-    assert alert.individual is None and alert.person == w.returnee
+    assert alert.individual is None
+    assert alert.person == w.returnee
     # Placed later (a run), the same screening is still one alert.
     with django_capture_on_commit_callbacks(execute=True):
         f.individual_of(w.returnee)
