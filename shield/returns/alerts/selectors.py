@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
+from shield.accounts import policy
 from shield.accounts.models import User
 from shield.core.lookups import one_or_not_found
 from shield.intake import selectors as intake_selectors
@@ -32,7 +33,7 @@ def alert_visible_q(user: User) -> Q:
         return Q(pk__in=[])
     reach = Q(pk__in=[])
     for permission in READERS:
-        if user.has_perm(permission):
+        if policy.has_permission(user, permission):
             reach |= user.scope_q(permission, agency_path="owner_agency") | Q(owner=user)
     return reach
 
