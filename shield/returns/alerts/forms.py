@@ -27,7 +27,7 @@ class AlertFilterForm(forms.Form):
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         start, end = data.get("met_from"), data.get("met_to")
-        if start and end and start > end:  # type: ignore[operator]
+        if start and end and start > end:
             self.add_error("met_to", _("The end date is before the start date."))
         return data
 

@@ -164,6 +164,7 @@ def alert_detect(*, meeting: Meeting | None) -> RevictimisationAlert | None:
     earlier_return, plan = _earlier_records(meeting, persons)
     if earlier_return is None and plan is None:
         return None
+    owner: User | None
     if plan is not None:
         owner, owner_agency_id, person_id = plan.worker, plan.agency_id, plan.person_id
     else:
