@@ -29,6 +29,7 @@ class Kind(models.TextChoices):
     REFERRAL_NO_ANSWER = "referral_no_answer", _("Referral not answered in time")
     REFERRAL_NO_OUTCOME = "referral_no_outcome", _("Referral without an outcome in time")
     CHILD_DEADLINE_BREACHED = "child_deadline_breached", _("Child's deadline breached")
+    RETURNEE_MET_AGAIN = "returnee_met_again", _("Returnee met again")
 
 
 # Kinds raised once per target and recipient, however often the raising code runs (the overdue

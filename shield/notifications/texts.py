@@ -115,4 +115,10 @@ def render(kind: str, params: Mapping[str, Any], agencies: Mapping[str, Agency] 
         return (
             _("Proceeding %(reference)s: a deadline of a child's rules was breached (due %(due)s).") % values
         )
+    if kind == Kind.RETURNEE_MET_AGAIN:
+        if params.get("source") == "screening":
+            return _("A returnee you followed (%(reference)s) was screened at a border gate again.") % values
+        if params.get("source") == "tip":
+            return _("A returnee you followed (%(reference)s) was named in a tip.") % values
+        return _("A returnee you followed (%(reference)s) was registered again by an agency.") % values
     return _("Something waits for you.")
