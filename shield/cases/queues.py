@@ -2,22 +2,23 @@
 case selectors, exactly the list its link opens."""
 
 from collections.abc import Callable
+from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from shield.accounts.models import User
 from shield.cases import selectors
-from shield.cases.models import Stage
+from shield.cases.models import Case, Stage
 from shield.cases.selectors import CaseFilters
 from shield.notifications import worklists
 
 
-def _case_queue(queue: str) -> Callable[[User], int]:
-    def count(user: User) -> int:
-        return worklists.capped_count(selectors.case_list_for(user=user, filters=CaseFilters(queue=queue)))
+def _case_queue(queue: str) -> Callable[[User], QuerySet[Case]]:
+    def items(user: User) -> QuerySet[Case]:
+        return selectors.case_list_for(user=user, filters=CaseFilters(queue=queue))
 
-    return count
+    return items
 
 
 def my_cases_by_stage(user: User) -> list[tuple[str, int, str]]:
@@ -29,8 +30,8 @@ def my_cases_by_stage(user: User) -> list[tuple[str, int, str]]:
     ]
 
 
-def approvals_count(user: User) -> int:
-    return worklists.capped_count(selectors.approvals_for(user=user))
+def approvals(user: User) -> QuerySet[Any]:
+    return selectors.approvals_for(user=user)
 
 
 def register() -> None:
@@ -38,7 +39,7 @@ def register() -> None:
         worklists.Worklist(
             key="case_approvals",
             title=_("Care plans and closures waiting for your approval"),
-            count=approvals_count,
+            items=approvals,
             url_name="cases:approval_list",
             permission=selectors.SUPERVISE,
             order=10,
@@ -48,7 +49,7 @@ def register() -> None:
         worklists.Worklist(
             key="case_incoming",
             title=_("Cases transferred to your agency, waiting for an answer"),
-            count=_case_queue(selectors.QUEUE_INCOMING),
+            items=_case_queue(selectors.QUEUE_INCOMING),
             url_name="cases:case_list",
             query=f"queue={selectors.QUEUE_INCOMING}",
             permission=selectors.EDIT,
@@ -59,7 +60,7 @@ def register() -> None:
         worklists.Worklist(
             key="case_overdue",
             title=_("Cases with your overdue actions"),
-            count=_case_queue(selectors.QUEUE_OVERDUE),
+            items=_case_queue(selectors.QUEUE_OVERDUE),
             url_name="cases:case_list",
             query=f"queue={selectors.QUEUE_OVERDUE}",
             permission=selectors.VIEW,
@@ -70,7 +71,7 @@ def register() -> None:
         worklists.Worklist(
             key="case_mine",
             title=_("Your open cases"),
-            count=_case_queue(selectors.QUEUE_MINE),
+            items=_case_queue(selectors.QUEUE_MINE),
             url_name="cases:case_list",
             query=f"queue={selectors.QUEUE_MINE}",
             permission=selectors.VIEW,

@@ -1,23 +1,21 @@
 """The intake app's work queues (see `shield.notifications.worklists`): tips waiting for triage,
 counted through the tip list's own selector and filters."""
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from shield.accounts.models import User
 from shield.intake import selectors
-from shield.intake.models import TipStatus
+from shield.intake.models import Tip, TipStatus
 from shield.notifications import worklists
 
 
-def tips_waiting_count(user: User) -> int:
-    tips = selectors.tip_list_for(user=user, filters=selectors.TipFilters(status=TipStatus.NEW))
-    return worklists.capped_count(tips)
+def tips_waiting(user: User) -> QuerySet[Tip]:
+    return selectors.tip_list_for(user=user, filters=selectors.TipFilters(status=TipStatus.NEW))
 
 
-def tips_overdue_count(user: User) -> int:
-    return worklists.capped_count(
-        selectors.tip_list_for(user=user, filters=selectors.TipFilters(overdue=True))
-    )
+def tips_overdue(user: User) -> QuerySet[Tip]:
+    return selectors.tip_list_for(user=user, filters=selectors.TipFilters(overdue=True))
 
 
 def register() -> None:
@@ -25,7 +23,7 @@ def register() -> None:
         worklists.Worklist(
             key="intake_tips_overdue",
             title=_("Tips past their triage deadline"),
-            count=tips_overdue_count,
+            items=tips_overdue,
             url_name="intake:tip_list",
             query="overdue=on",
             permission=selectors.TRIAGE,
@@ -36,7 +34,7 @@ def register() -> None:
         worklists.Worklist(
             key="intake_tips_new",
             title=_("Tips waiting for triage"),
-            count=tips_waiting_count,
+            items=tips_waiting,
             url_name="intake:tip_list",
             query=f"status={TipStatus.NEW.value}",
             permission=selectors.TRIAGE,

@@ -1,15 +1,16 @@
 """The linkage app's work queue (see `shield.notifications.worklists`): pairs waiting for review."""
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from shield.accounts.models import User
 from shield.linkage import selectors
-from shield.linkage.models import PairStatus
+from shield.linkage.models import PairStatus, ReviewPair
 from shield.notifications import worklists
 
 
-def pairs_waiting_count(user: User) -> int:
-    return worklists.capped_count(selectors.review_pair_list_for(user=user, status=PairStatus.OPEN))
+def pairs_waiting(user: User) -> QuerySet[ReviewPair]:
+    return selectors.review_pair_list_for(user=user, status=PairStatus.OPEN)
 
 
 def register() -> None:
@@ -17,7 +18,7 @@ def register() -> None:
         worklists.Worklist(
             key="linkage_pairs",
             title=_("Possible duplicate persons waiting for review"),
-            count=pairs_waiting_count,
+            items=pairs_waiting,
             url_name="linkage:review_list",
             query=f"status={PairStatus.OPEN.value}",
             permission=selectors.REVIEW_PERMISSION,

@@ -5,6 +5,9 @@ registered here, through accounts' selector. Apps above (cases, intake, linkage)
 in their own AppConfig.ready().
 """
 
+from typing import Any
+
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from shield.accounts import home_panels, selectors
@@ -12,8 +15,8 @@ from shield.accounts.models import User
 from shield.notifications import worklists
 
 
-def _pending_grants(user: User) -> int:
-    return worklists.capped_count(selectors.role_grant_pending_list(user=user))
+def _pending_grants(user: User) -> QuerySet[Any]:
+    return selectors.role_grant_pending_list(user=user)
 
 
 def register() -> None:
@@ -29,7 +32,7 @@ def register() -> None:
         worklists.Worklist(
             key="role_grants",
             title=_("Roles waiting for a second administrator"),
-            count=_pending_grants,
+            items=_pending_grants,
             url_name="accounts:grant_list",
             permission="accounts.manage_system",
             order=80,

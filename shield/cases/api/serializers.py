@@ -21,6 +21,7 @@ from shield.cases.models import Case, CaseStageChange, CaseType, RiskLevel, Stag
 from shield.cases.selectors import latest_identification
 from shield.cases.stages import Option
 from shield.core.access import AccessSubject
+from shield.core.api.fields import EventDateTimeField
 from shield.people.api.serializers import AgencyRefSerializer, PlaceRefSerializer
 from shield.people.models import Person
 from shield.people.selectors import display_name_for
@@ -190,7 +191,7 @@ class CaseOpenSerializer(serializers.Serializer):
     owner_agency = agency_field(
         required=False, help_text=_("The agency that owns the case; by default your own.")
     )
-    reported_at = serializers.DateTimeField(
+    reported_at = EventDateTimeField(
         required=False, help_text=_("When the report came in (by default now); deadlines run from it.")
     )
     risk_level = serializers.ChoiceField(choices=RiskLevel.choices, default=RiskLevel.MEDIUM)

@@ -6,6 +6,7 @@ from typing import Any
 from rest_framework import serializers
 
 from shield.cases.api.serializers import NamedChoiceField, agency_field, agency_ref, dt, user_ref
+from shield.core.api.fields import EventDateTimeField
 from shield.intake.models import (
     Direction,
     Purpose,
@@ -218,7 +219,7 @@ class TipSerializer(serializers.Serializer):
 
 class TipWriteSerializer(serializers.Serializer):
     channel = NamedChoiceField(TipChannel)
-    received_at = serializers.DateTimeField(required=False)
+    received_at = EventDateTimeField(required=False)
     urgency = NamedChoiceField(Urgency, required=False)
     reporter_anonymous = serializers.BooleanField(required=False, default=False)
     reporter_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

@@ -99,3 +99,14 @@ def test_tips_record_and_triage(gate):
     assert Tip.objects.get().status == "case_opened"
     again = client.post(url + "triage/", {"action": "close", "reason": "x"}, format="json")
     assert again.status_code == 428
+
+
+@pytest.mark.parametrize("when", ["0939-03-01T07:46:13Z", "9999-12-31T23:59:59Z"])
+def test_a_tip_received_in_an_impossible_year_is_refused_and_not_recorded(gate, when):
+    client = api(member(Role.CASE_WORKER, agency=gate.receiver))
+    refused = client.post(
+        "/api/v1/tips/", {"channel": "hotline", "description": "x", "received_at": when}, format="json"
+    )
+    assert refused.status_code == 400
+    assert "received_at" in str(refused.json())
+    assert not Tip.objects.exists()

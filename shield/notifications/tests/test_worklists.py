@@ -120,3 +120,29 @@ def test_linkage_pairs_waiting_are_a_queue_agreeing_with_the_review_list(client)
     # Another agency's reviewer sees neither pair nor queue.
     client.force_login(linkage.supervisor(AgencyFactory.create()))
     assert "queue-linkage_pairs" not in client.get(reverse("home")).content.decode()
+
+
+def test_queues_given_as_items_are_counted_together_in_one_statement(django_assert_num_queries):
+    from shield.accounts.models import Agency
+
+    for n in range(3):
+        AgencyFactory(name_en=f"Queue agency {n}")
+    everything = Agency.objects.all()
+    total = everything.count()
+    querysets = [everything, everything.filter(name_en__startswith="Queue agency"), everything.none()]
+    querysets.append(everything.filter(pk__in=[]))
+    with django_assert_num_queries(1):
+        counted = worklists.capped_counts(querysets)
+    assert counted == [min(total, worklists.COUNT_CAP + 1), 3, 0, 0]
+    assert counted[:2] == [worklists.capped_count(q) for q in querysets[:2]]
+
+
+def test_a_worklist_needs_items_or_a_count_and_derives_the_count_from_its_items():
+    with pytest.raises(ValueError, match="exactly one"):
+        worklists.Worklist(key="neither", title="x", url_name="home")
+    from shield.accounts.models import Agency
+
+    queue = worklists.Worklist(
+        key="derived", title="x", url_name="home", items=lambda user: Agency.objects.none()
+    )
+    assert queue.count(None) == 0  # type: ignore[arg-type]

@@ -8,6 +8,7 @@
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,19 +19,19 @@ from shield.cases import selectors as case_selectors
 from shield.cases.models import ActionStatus, CarePlanAction, CarePlanStatus, Case
 from shield.notifications import worklists
 from shield.referrals.lifecycle import presenters, selectors
-from shield.referrals.models import ReferralStatus
+from shield.referrals.models import Referral, ReferralStatus
 
 PANEL_ROWS = 10
 
 
-def incoming_count(user: User) -> int:
+def incoming(user: User) -> QuerySet[Referral]:
     filters = selectors.ReferralFilters(statuses=(ReferralStatus.SENT,))
-    return worklists.capped_count(selectors.referral_inbox_for(user=user, filters=filters))
+    return selectors.referral_inbox_for(user=user, filters=filters)
 
 
-def overdue_count(user: User) -> int:
+def overdue(user: User) -> QuerySet[Referral]:
     filters = selectors.ReferralFilters(overdue=True, now=timezone.now())
-    return worklists.capped_count(selectors.referral_outbox_for(user=user, filters=filters))
+    return selectors.referral_outbox_for(user=user, filters=filters)
 
 
 def case_referrals_panel(user: User, case: Case) -> dict[str, Any] | None:
@@ -63,7 +64,7 @@ def register() -> None:
         worklists.Worklist(
             key="referrals_incoming",
             title=_("Referrals to your agency waiting for an answer"),
-            count=incoming_count,
+            items=incoming,
             url_name="referrals:referral_inbox",
             query=f"status={ReferralStatus.SENT.value}",
             order=60,
@@ -73,7 +74,7 @@ def register() -> None:
         worklists.Worklist(
             key="referrals_overdue",
             title=_("Referrals you sent that are overdue"),
-            count=overdue_count,
+            items=overdue,
             url_name="referrals:referral_outbox",
             query="overdue=on",
             permission=selectors.MAKE,

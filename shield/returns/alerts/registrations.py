@@ -10,6 +10,7 @@ The lower apps know nothing of this.
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,7 @@ from shield.intake.models import Screening, Tip
 from shield.linkage.models import PersonIndividual
 from shield.notifications import worklists
 from shield.returns.alerts import selectors, services
+from shield.returns.models import RevictimisationAlert
 
 QUEUE_KEY = "returns_met_again"
 
@@ -49,8 +51,8 @@ def _on_person_placed(
     transaction.on_commit(lambda: services.alert_detect_for_individual_of(person_id=person_id), robust=True)
 
 
-def met_again_count(user: User) -> int:
-    return worklists.capped_count(selectors.open_for(user))
+def met_again(user: User) -> QuerySet[RevictimisationAlert]:
+    return selectors.open_for(user)
 
 
 def register() -> None:
@@ -61,7 +63,7 @@ def register() -> None:
         worklists.Worklist(
             key=QUEUE_KEY,
             title=_("Returnees met again"),
-            count=met_again_count,
+            items=met_again,
             url_name="returns:alert_list",
             query="acknowledged=no",
             permission=selectors.FOLLOW_UP,

@@ -5,6 +5,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from shield.core.api.fields import EventDateTimeField
 from shield.justice.models import (
     FamilyMatter,
     HoldingRole,
@@ -144,14 +145,14 @@ class ProceedingOpenSerializer(serializers.Serializer[Any]):
     offences = serializers.ListField(child=serializers.CharField(max_length=40), max_length=20, default=list)
     holding_agency = serializers.UUIDField()
     holding_role = serializers.ChoiceField(choices=HoldingRole.choices)
-    reported_at = serializers.DateTimeField()
+    reported_at = EventDateTimeField()
     summary = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX_LENGTH, default="")
 
 
 class StepInputSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=StepKind.choices)
     occurred_on = serializers.DateField(required=False, allow_null=True, default=None)
-    scheduled_for = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    scheduled_for = EventDateTimeField(required=False, allow_null=True, default=None)
     note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX_LENGTH, default="")
     version = serializers.IntegerField(required=False, min_value=1)
 
