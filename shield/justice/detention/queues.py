@@ -1,5 +1,8 @@
 """The detention part's work queue: children in the user's reach who are held now."""
 
+from typing import Any
+
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from shield.accounts.models import User
@@ -8,10 +11,9 @@ from shield.justice.proceedings.access import VIEW
 from shield.notifications import worklists
 
 
-def held_now_count(user: User) -> int:
+def held_now(user: User) -> QuerySet[Any]:
     """The same filter as the list's `?state=open`."""
-    filters = selectors.EpisodeFilters(state=selectors.OPEN)
-    return worklists.capped_count(selectors.episode_list_for(user=user, filters=filters))
+    return selectors.episode_list_for(user=user, filters=selectors.EpisodeFilters(state=selectors.OPEN))
 
 
 def register() -> None:
@@ -19,7 +21,7 @@ def register() -> None:
         worklists.Worklist(
             key="justice_children_held",
             title=_("Children held in custody or detention now"),
-            count=held_now_count,
+            items=held_now,
             url_name="justice:detention_list",
             query=f"state={selectors.OPEN}",
             permission=VIEW,

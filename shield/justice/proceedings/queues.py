@@ -2,13 +2,14 @@
 the officer sees, from today to seven days ahead)."""
 
 import datetime
+from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shield.accounts.models import User
 from shield.justice.proceedings import selectors, worklist
-from shield.notifications import worklists
 
 HEARINGS_KEY = "justice_hearings"
 WEEK = datetime.timedelta(days=7)
@@ -20,8 +21,7 @@ def _window(today: datetime.date) -> tuple[datetime.datetime, datetime.datetime]
 
 
 def hearing_rows(user: User, today: datetime.date, limit: int) -> list[worklist.Row]:
-    start, end = _window(today)
-    steps = selectors.hearings_between(user=user, start=start, end=end)[:limit]
+    steps = hearings(user, today)[:limit]
     now = timezone.now()
     return [
         worklist.Row(
@@ -35,9 +35,9 @@ def hearing_rows(user: User, today: datetime.date, limit: int) -> list[worklist.
     ]
 
 
-def hearing_count(user: User, today: datetime.date) -> int:
+def hearings(user: User, today: datetime.date) -> QuerySet[Any]:
     start, end = _window(today)
-    return worklists.capped_count(selectors.hearings_between(user=user, start=start, end=end))
+    return selectors.hearings_between(user=user, start=start, end=end)
 
 
 def register() -> None:
@@ -46,7 +46,7 @@ def register() -> None:
             key=HEARINGS_KEY,
             title=_("Hearings this week"),
             rows=hearing_rows,
-            count=hearing_count,
+            items=hearings,
             order=20,
         )
     )

@@ -12,7 +12,7 @@ How to add a section (the children part adds deadlines, interviews planned, dive
                 key="justice_deadlines",        # unique; also the home page queue's key
                 title=_("Deadlines due or breached"),   # gettext_lazy, with its vi translation
                 rows=deadline_rows,             # (user, today) -> list[worklist.Row], at most `limit`
-                count=deadline_count,           # (user, today) -> int, one query (worklists.capped_count)
+                items=deadlines_due,            # (user, today) -> QuerySet of what waits (counted)
                 url_name="justice:deadlines",   # the full list of the same items (optional: "")
                 query="",                       # its filter, e.g. "due=week"
                 permission="justice.view",
@@ -20,11 +20,12 @@ How to add a section (the children part adds deadlines, interviews planned, dive
             )
         )
 
-`rows` and `count` read through the selectors (access applied: `access.visible_q`) and must agree
-with each other; `rows` answers at most `limit` rows (`Row(proceeding, label, due, breached)`), in
-the order the officer should work them, in a fixed number of queries (not one per row). Each
-section is also registered as a queue in `shield.notifications.worklists` (same key, title and
-count), so the home page's "Waiting for you" panel counts it and links to the worklist page.
+`rows` and `items` read through the selectors (access applied: `access.visible_q`) and must agree
+with each other (`rows` is usually the first `limit` of `items`); `rows` answers at most `limit`
+rows (`Row(proceeding, label, due, breached)`), in the order the officer should work them, in a
+fixed number of queries (not one per row). Each section is also registered as a queue in
+`shield.notifications.worklists` (same key, title and items), so the home page's "Waiting for you"
+panel counts it, with every other queue in one statement, and links to the worklist page.
 """
 
 import datetime
@@ -32,6 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -67,11 +69,14 @@ class Section:
     key: str
     title: str | Promise
     rows: Callable[[User, datetime.date, int], list[Row]]
-    count: Callable[[User, datetime.date], int]
+    items: Callable[[User, datetime.date], QuerySet[Any]]
     url_name: str = ""
     query: str = ""
     permission: str = "justice.view"
     order: int = 50
+
+    def count(self, user: User, today: datetime.date) -> int:
+        return worklists.capped_count(self.items(user, today))
 
     def url(self) -> str:
         if not self.url_name:
@@ -107,7 +112,7 @@ def register_section(section: Section) -> None:
         worklists.Worklist(
             key=section.key,
             title=section.title,
-            count=lambda user: section.count(user, timezone.localdate()),
+            items=lambda user: section.items(user, timezone.localdate()),
             url_name="justice:worklist",
             query=f"section={section.key}",
             permission=section.permission,

@@ -222,8 +222,8 @@ def test_children_held_now_queue_agrees_with_the_list(world):
     actors, proceeding, _child, _episode = world
     held = f.party(proceeding=proceeding, full_name="Trẻ Đang Bị Giữ")
     f.episode(party=held, recorded_by=actors.permitted)  # open
-    assert queues.held_now_count(actors.permitted) == 1
-    assert queues.held_now_count(actors.other_agency) == 0
+    assert queues.held_now(actors.permitted).count() == 1
+    assert queues.held_now(actors.other_agency).count() == 0
     client = Client()
     client.force_login(actors.permitted)
     body = client.get("/justice/detention/?state=open").content.decode()

@@ -213,7 +213,7 @@ def test_a_section_registered_by_another_part_shows_on_the_worklist() -> None:
         rows=lambda user, today, limit: [
             worklist.Row(proceeding=proceeding, label="Due", due=today, breached=True)
         ],
-        count=lambda user, today: 1,
+        items=lambda user, today: Proceeding.objects.filter(pk=proceeding.pk),
     )
     worklist.register_section(section)
     try:

@@ -145,4 +145,4 @@ def test_a_worklist_needs_items_or_a_count_and_derives_the_count_from_its_items(
     queue = worklists.Worklist(
         key="derived", title="x", url_name="home", items=lambda user: Agency.objects.none()
     )
-    assert queue.count(None) == 0  # type: ignore[arg-type]
+    assert queue.count(None) == 0
