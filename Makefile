@@ -5,9 +5,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export PATH := $(abspath $(BIN)):$(PATH)
 
-# Two workers: the suite is mostly waiting on the database and the browser (2-core machines);
-# worksteal keeps both busy when a long test (schemathesis, the demo launcher) lands late.
-PYTEST_ARGS ?= -n 2 --dist worksteal
+# Two workers: the suite is mostly waiting on the database and the browser (2-core machines).
+# `--dist load` hands tests out in pytest-django's order, transactional (browser) tests last: a
+# transactional test empties the database it ends in, so no ordinary test may run after one on
+# the same worker (worksteal broke that: a worker stole ordinary tests after a browser test and
+# found no provinces or border gates).
+PYTEST_ARGS ?= -n 2 --dist load
 
 .PHONY: install demo serve test test-spark test-postgres lint format lock messages clean-demo
 
