@@ -112,7 +112,11 @@ def return_cancel(*, actor: User, record: Return, version: int | None, reason: s
     record.status = ReturnStatus.CANCELLED
     save_versioned(record, expected_version=version, fields=["status", "cancel_reason"])
     audit.record(
-        action=AuditAction.TRANSITION, actor=actor, agency=record.agency, obj=record, changed_fields=["status"]
+        action=AuditAction.TRANSITION,
+        actor=actor,
+        agency=record.agency,
+        obj=record,
+        changed_fields=["status"],
     )
     return record
 
@@ -146,7 +150,9 @@ def _at(request: VerificationRequest, *allowed: str) -> None:
         raise InvalidTransition(_("This request is not at that step."))
 
 
-def _step(actor: User, request: VerificationRequest, version: int | None, fields: list[str]) -> VerificationRequest:
+def _step(
+    actor: User, request: VerificationRequest, version: int | None, fields: list[str]
+) -> VerificationRequest:
     save_versioned(request, expected_version=version, fields=fields)
     audit.record(
         action=AuditAction.TRANSITION,
@@ -159,7 +165,9 @@ def _step(actor: User, request: VerificationRequest, version: int | None, fields
 
 
 @transaction.atomic
-def verification_check(*, actor: User, request: VerificationRequest, version: int | None) -> VerificationRequest:
+def verification_check(
+    *, actor: User, request: VerificationRequest, version: int | None
+) -> VerificationRequest:
     """Compare the registry: the person's documents (CCCD first) and linkage's candidates for them."""
     _need(actor, VERIFY)
     _at(request, VerificationStatus.RECEIVED, VerificationStatus.CHECKED)
@@ -314,7 +322,12 @@ def member_save_draft(
 
 @transaction.atomic
 def member_screen(
-    *, actor: User, member: ReceptionMember, version: int | None, outcome: str, data: Mapping[str, Any] | None = None
+    *,
+    actor: User,
+    member: ReceptionMember,
+    version: int | None,
+    outcome: str,
+    data: Mapping[str, Any] | None = None,
 ) -> ReceptionMember:
     """Complete the member's screening with the intake instrument (the person is the returnee)."""
     _need(actor, RECEIVE)
@@ -388,7 +401,9 @@ def reception_complete(
     _need(actor, RECEIVE)
     _open(event)
     pending = list(
-        event.members.filter(disposition=Disposition.PENDING).order_by("position").values_list("position", flat=True)
+        event.members.filter(disposition=Disposition.PENDING)
+        .order_by("position")
+        .values_list("position", flat=True)
     )
     if pending:
         raise ValidationFailed(

@@ -28,7 +28,8 @@ def test_a_return_is_cancelled_never_deleted():
         actor=gate.officer, person=someone, country="CN", how="handed_over", channel="bilateral",
         expected_on=timezone.localdate(),
     )  # fmt: skip
-    assert back.status == ReturnStatus.EXPECTED and back.reference.startswith("RET-")
+    assert back.status == ReturnStatus.EXPECTED
+    assert back.reference.startswith("RET-")
     with pytest.raises(ValidationFailed):
         services.return_cancel(actor=gate.officer, record=back, version=back.version, reason=" ")
     services.return_cancel(actor=gate.officer, record=back, version=back.version, reason="Not handed over")
@@ -53,7 +54,9 @@ def test_verification_runs_received_checked_decided_answered_and_leaves_the_queu
     request = services.verification_check(actor=gate.officer, request=request, version=request.version)
     assert set(request.checks) >= {"documents", "linkage_candidates", "has_cccd"}
     with pytest.raises(StaleVersion):
-        services.verification_decide(actor=gate.officer, request=request, version=1, confirmed=True, basis="x")
+        services.verification_decide(
+            actor=gate.officer, request=request, version=1, confirmed=True, basis="x"
+        )
     request.refresh_from_db()
     request = services.verification_decide(
         actor=gate.officer, request=request, version=request.version, confirmed=True, basis="CCCD matches"
@@ -103,7 +106,9 @@ def test_a_group_reception_screens_everyone_as_one_group_and_completes_once_all_
     )
     with pytest.raises(StaleVersion):
         services.member_save_draft(actor=gate.officer, member=members[0], version=1, draft={"note": "x"})
-    member = services.member_screen(actor=gate.officer, member=member, version=member.version, outcome="no_concern")
+    member = services.member_screen(
+        actor=gate.officer, member=member, version=member.version, outcome="no_concern"
+    )
     member = services.member_dispose(
         actor=gate.officer, member=member, version=member.version, disposition=Disposition.FAMILY,
         handed_to="Mother, Vàng Thị Pà",
@@ -114,7 +119,11 @@ def test_a_group_reception_screens_everyone_as_one_group_and_completes_once_all_
     for other in members[1:]:
         other.refresh_from_db()
         services.member_dispose(
-            actor=gate.officer, member=other, version=other.version, disposition=Disposition.COMMUNE, commune=commune
+            actor=gate.officer,
+            member=other,
+            version=other.version,
+            disposition=Disposition.COMMUNE,
+            commune=commune,
         )
     event.refresh_from_db()
     event = services.reception_complete(
