@@ -82,6 +82,7 @@ def test_the_verification_list_page_shows_the_due_requests(client):
     page = client.get(reverse("returns:verification_list") + "?due=yes")
     assert page.status_code == 200
     assert back.reference in page.content.decode()
+    assert "nav-returns" in page.content.decode()
 
 
 def test_a_group_reception_screens_everyone_as_one_group_and_completes_once_all_are_handed_on():
