@@ -1,5 +1,9 @@
 """Pages of the reception part (mounted under /returns/)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from shield.returns.reception import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("verifications/", views.verification_list, name="verification_list"),
+]
