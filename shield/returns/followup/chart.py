@@ -1,5 +1,5 @@
 """The person's reintegration scores over time as server-rendered inline SVG (no JS library):
-one line per dimension and a thicker line for the composite, scores 0–1 on the vertical axis."""
+one line per dimension and a thicker line for the composite, scores 0 to 1 on the vertical axis."""
 
 from dataclasses import dataclass
 from decimal import Decimal

@@ -40,10 +40,10 @@ def schedule_for(starts_on: datetime.date, case_type: str = "") -> tuple[str, tu
             default = rule
         elif case_type and case_type in types:
             chosen = rule
-    rule = chosen or default
-    if rule is None:
+    found = chosen or default
+    if found is None:
         return "default", (1, 3, 6, 12)
-    return str(rule["code"]), tuple(int(m) for m in rule["months"])
+    return str(found["code"]), tuple(int(m) for m in found["months"])
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -98,7 +98,7 @@ def _q3(value: float) -> Decimal:
 
 def score(definition: dict[str, Any], answers: dict[str, str]) -> dict[str, Decimal | None]:
     """Dimension scores (weighted mean of the answered questions' option scores) and the composite
-    (weighted mean of the scored dimensions), each 0–1; None where nothing was answered. An answer
+    (weighted mean of the scored dimensions), each 0 to 1; None where nothing was answered. An answer
     to an unknown question or with an unknown option is refused."""
     known = {q["code"]: q for d in definition["dimensions"] for q in d["questions"]}
     errors = {}
@@ -114,10 +114,10 @@ def score(definition: dict[str, Any], answers: dict[str, str]) -> dict[str, Deci
     for dimension in definition["dimensions"]:
         got = wsum = 0.0
         for question in dimension["questions"]:
-            option = answers.get(question["code"])
-            if not option:
+            picked = answers.get(question["code"])
+            if not picked:
                 continue
-            value = next(o["score"] for o in question["options"] if o["code"] == option)
+            value = next(o["score"] for o in question["options"] if o["code"] == picked)
             got += float(value) * float(question["weight"])
             wsum += float(question["weight"])
         if wsum:

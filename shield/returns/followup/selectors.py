@@ -143,7 +143,7 @@ def score_series(*, user: User, person_id: uuid.UUID) -> list[ScorePoint]:
         .order_by("done_on", "id")
         .values_list("done_on", "score_economic", "score_social", "score_psychosocial", "score_composite")
     )
-    return [ScorePoint(*row) for row in rows]
+    return [ScorePoint(row[0], *row[1:]) for row in rows if row[0] is not None]
 
 
 def open_plans_of_case(case_id: uuid.UUID) -> QuerySet[ReintegrationPlan]:
