@@ -17,27 +17,34 @@ from shield.core.api.fields import EventDateTimeField
 from shield.core.api.pagination import CheckedCursorPagination
 from shield.core.api.versioning import with_etag
 from shield.core.errors import ValidationFailed
+from shield.people.selectors import display_name_for
 from shield.referrals.support.api_base import ERRORS, VERSIONED, CareAPIView
 from shield.returns.followup import selectors, services
 from shield.returns.models import FollowUp, FollowUpStatus, NoContactReason, ReintegrationPlan
 
 
 class FollowUpSerializer(serializers.ModelSerializer[FollowUp]):
+    person_name = serializers.SerializerMethodField()
     escalated_at = EventDateTimeField(read_only=True)
     created_at = EventDateTimeField(read_only=True)
 
     class Meta:
         model = FollowUp
         fields = [
-            "id", "version", "plan", "sequence", "months_after", "due_on", "status", "worker", "agency",
+            "id", "version", "plan", "person_name", "sequence",
+            "months_after", "due_on", "status", "worker", "agency",
             "done_on", "contact_made", "no_contact_reason", "lives_in_province", "lives_in_commune",
             "instrument", "answers", "score_economic", "score_social", "score_psychosocial",
             "score_composite", "escalated_at", "created_at",
         ]  # fmt: skip
         read_only_fields = fields
 
+    def get_person_name(self, obj: FollowUp) -> str:
+        return display_name_for(user=self.context["user"], person=obj.plan.person)
+
 
 class PlanSerializer(serializers.ModelSerializer[ReintegrationPlan]):
+    person_name = serializers.SerializerMethodField()
     followups = FollowUpSerializer(many=True, read_only=True)
     contact_lost_requested_at = EventDateTimeField(read_only=True)
     contact_lost_approved_at = EventDateTimeField(read_only=True)
@@ -45,10 +52,14 @@ class PlanSerializer(serializers.ModelSerializer[ReintegrationPlan]):
     class Meta:
         model = ReintegrationPlan
         fields = [
-            "id", "version", "person", "case", "return_record", "agency", "worker", "schedule_code",
+            "id", "version", "person", "person_name", "case", "return_record",
+            "agency", "worker", "schedule_code",
             "starts_on", "status", "contact_lost_requested_at", "contact_lost_approved_at", "followups",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def get_person_name(self, obj: ReintegrationPlan) -> str:
+        return display_name_for(user=self.context["user"], person=obj.person)
 
 
 class RecordSerializer(serializers.Serializer[Any]):
@@ -98,7 +109,9 @@ class FollowUpListView(FollowUpView):
         rows = selectors.followup_list_for(user=self.user(), filters=filters)
         audit.record(action=AuditAction.LIST, actor=self.user(), object_type=self.object_type)
         page = self.paginate_queryset(rows)
-        return self.get_paginated_response(FollowUpSerializer(page, many=True).data)
+        return self.get_paginated_response(
+            FollowUpSerializer(page, many=True, context={"user": self.user()}).data
+        )
 
 
 class FollowUpDetailView(FollowUpView):
@@ -106,7 +119,7 @@ class FollowUpDetailView(FollowUpView):
     def get(self, request: Request, followup_id: uuid.UUID) -> Response:
         row = selectors.followup_get_for(user=self.user(), followup_id=followup_id)
         audit.record(action=AuditAction.VIEW, actor=self.user(), agency=row.agency, obj=row)
-        return with_etag(Response(FollowUpSerializer(row).data), row)
+        return with_etag(Response(FollowUpSerializer(row, context={"user": self.user()}).data), row)
 
 
 class FollowUpRecordView(FollowUpView):
@@ -133,7 +146,7 @@ class FollowUpRecordView(FollowUpView):
             answers=data.get("answers") or {},
             notes=data.get("notes", ""),
         )
-        return with_etag(Response(FollowUpSerializer(done).data), done)
+        return with_etag(Response(FollowUpSerializer(done, context={"user": self.user()}).data), done)
 
 
 class PlanDetailView(CareAPIView):
@@ -146,4 +159,4 @@ class PlanDetailView(CareAPIView):
     def get(self, request: Request, plan_id: uuid.UUID) -> Response:
         plan = selectors.plan_get_for(user=self.user(), plan_id=plan_id)
         audit.record(action=AuditAction.VIEW, actor=self.user(), agency=plan.agency, obj=plan)
-        return with_etag(Response(PlanSerializer(plan).data), plan)
+        return with_etag(Response(PlanSerializer(plan, context={"user": self.user()}).data), plan)

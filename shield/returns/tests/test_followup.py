@@ -193,6 +193,32 @@ def test_pages_through_the_matrix(w):
     assert_matrix(
         Endpoint("GET", f"/returns/plans/{plan.pk}/"), actors, secrets=[f.RETURNEE], snapshot=snapshot
     )
+    fu = plan.followups.order_by("sequence").first()
+    for url in (
+        "/api/v1/returns/follow-ups/",
+        f"/api/v1/returns/follow-ups/{fu.pk}/",
+        f"/api/v1/returns/plans/{plan.pk}/",
+    ):
+        assert_matrix(
+            Endpoint("GET", url, api=True, scoped=url.endswith("follow-ups/")),
+            actors,
+            secrets=[f.RETURNEE],
+            snapshot=snapshot,
+        )
+
+
+def test_recording_through_the_api_needs_if_match(w, client: Client):
+    plan = _plan(w)
+    fu = plan.followups.order_by("sequence").first()
+    client.force_login(w.worker)
+    url = f"/api/v1/returns/follow-ups/{fu.pk}/record/"
+    body = {"done_on": timezone.localdate().isoformat(), "contact_made": True, "answers": GOOD}
+    assert client.post(url, body, content_type="application/json").status_code == 428
+    ok = client.post(url, body, content_type="application/json", headers={"If-Match": f'"{fu.version}"'})
+    assert ok.status_code == 200
+    assert ok.json()["score_composite"] == "1.000"
+    stale = client.post(url, body, content_type="application/json", headers={"If-Match": f'"{fu.version}"'})
+    assert stale.status_code == 412
 
 
 def test_cohort_figures(w, client: Client):
