@@ -30,11 +30,17 @@ class Kind(models.TextChoices):
     REFERRAL_NO_OUTCOME = "referral_no_outcome", _("Referral without an outcome in time")
     CHILD_DEADLINE_BREACHED = "child_deadline_breached", _("Child's deadline breached")
     RETURNEE_MET_AGAIN = "returnee_met_again", _("Returnee met again")
+    FOLLOWUP_OVERDUE = "followup_overdue", _("Reintegration follow-up overdue")
 
 
 # Kinds raised once per target and recipient, however often the raising code runs (the overdue
 # sweep runs every day); the database holds the rule so two sweeps at once cannot both notify.
-ONCE_PER_TARGET = (Kind.ACTION_OVERDUE, Kind.REFERRAL_NO_ANSWER, Kind.REFERRAL_NO_OUTCOME)
+ONCE_PER_TARGET = (
+    Kind.ACTION_OVERDUE,
+    Kind.REFERRAL_NO_ANSWER,
+    Kind.REFERRAL_NO_OUTCOME,
+    Kind.FOLLOWUP_OVERDUE,
+)
 
 
 class Notification(BaseModel):

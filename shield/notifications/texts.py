@@ -121,4 +121,6 @@ def render(kind: str, params: Mapping[str, Any], agencies: Mapping[str, Agency] 
         if params.get("source") == "tip":
             return _("A returnee you followed (%(reference)s) was named in a tip.") % values
         return _("A returnee you followed (%(reference)s) was registered again by an agency.") % values
+    if kind == Kind.FOLLOWUP_OVERDUE:
+        return _("A reintegration follow-up (%(reference)s) is overdue since %(due)s.") % values
     return _("Something waits for you.")

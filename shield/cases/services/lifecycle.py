@@ -15,7 +15,7 @@ from shield.accounts.models import Agency, User
 from shield.accounts.roles import AgencyKind
 from shield.audit import reasons
 from shield.audit.models import AuditAction
-from shield.cases import selectors, stages
+from shield.cases import closure_checks, selectors, stages
 from shield.cases.models import (
     Case,
     CaseReferenceCounter,
@@ -380,6 +380,7 @@ def closure_request(*, actor: User, case: Case, reason: str) -> ClosureRequest:
     """Ask a supervisor to close the case; one request may wait at a time."""
     locked = case_for_edit(actor=actor, case=case)
     text = required_text(reason, field="reason", message=_("Say why the case should be closed."))
+    _refuse_if_blocked(locked)
     if ClosureRequest.objects.filter(case=locked, status=ClosureStatus.REQUESTED).exists():
         raise ValidationFailed(_("A request to close this case is already waiting for a supervisor."))
     request = ClosureRequest.objects.create(case=locked, requested_by=actor, reason=text)
@@ -393,6 +394,13 @@ def closure_request(*, actor: User, case: Case, reason: str) -> ClosureRequest:
     )
     notices.closure_submitted(actor=actor, request=request, case=locked)
     return request
+
+
+def _refuse_if_blocked(case: Case) -> None:
+    """Work other apps keep open on the case (their registered closure checks) blocks closing."""
+    reasons = closure_checks.blocking_reasons(case)
+    if reasons:
+        raise ValidationFailed(" ".join(reasons))
 
 
 def _pending_closure(request: ClosureRequest, actor: User) -> tuple[ClosureRequest, Case]:
@@ -412,6 +420,7 @@ def closure_approve(*, actor: User, request: ClosureRequest, note: str = "") -> 
     """A supervisor (not the requester) approves: the case closes through the stage machine, with
     the request's reason as the closure reason. Returns the closed case."""
     locked, case = _pending_closure(request, actor)
+    _refuse_if_blocked(case)
     now = timezone.now()
     move(actor=actor, case=case, to_stage=Stage.CLOSED, reason=locked.reason, closure_approved=True, at=now)
     locked.status, locked.decided_by, locked.decided_at = ClosureStatus.APPROVED, actor, now

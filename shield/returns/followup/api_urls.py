@@ -1,5 +1,14 @@
 """API of the followup part (mounted under /api/v1/returns/)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from shield.returns.followup import api
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("follow-ups/", api.FollowUpListView.as_view(), name="api-followup-list"),
+    path("follow-ups/<uuid:followup_id>/", api.FollowUpDetailView.as_view(), name="api-followup-detail"),
+    path(
+        "follow-ups/<uuid:followup_id>/record/", api.FollowUpRecordView.as_view(), name="api-followup-record"
+    ),
+    path("plans/<uuid:plan_id>/", api.PlanDetailView.as_view(), name="api-plan-detail"),
+]

@@ -1,0 +1,155 @@
+"""Follow-up pages: the list (the worklist's target), a plan (its follow-ups and the person's score
+chart, audited read), recording a follow-up, reporting and approving a loss of contact, and the
+cohort figures for supervisors."""
+
+import uuid
+from typing import cast
+
+from django.contrib import messages
+from django.core.paginator import Page
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from shield import audit
+from shield.accounts.models import User
+from shield.audit.models import AuditAction
+from shield.core.errors import ApplicationError
+from shield.core.htmx import render_page_or_partial
+from shield.core.pagination import CappedPaginator
+from shield.people.selectors import display_name_for
+from shield.referrals.support.pages import refused_on_form, require_any
+from shield.returns.followup import chart, forms, rules, selectors, services
+from shield.returns.models import FollowUp, ReintegrationPlan
+
+FOLLOWUP = FollowUp._meta.label_lower
+PLAN = ReintegrationPlan._meta.label_lower
+PAGE_SIZE = 25
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+@require_any(*selectors.READERS, object_type=FOLLOWUP)
+def followup_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = forms.FollowUpFilterForm(request.GET or None)
+    page: Page[FollowUp] | None = None
+    if not request.GET or form.is_valid():
+        data = form.cleaned_data if request.GET else {}
+        filters = selectors.FollowUpFilters(
+            mine=bool(data.get("mine")), due=data.get("due") or "", status=data.get("status") or ""
+        )
+        rows = selectors.followup_list_for(user=user, filters=filters)
+        page = CappedPaginator(rows, PAGE_SIZE, count_in_order=False).get_page(request.GET.get("page"))
+        for row in page.object_list:
+            row.shown_name = display_name_for(user=user, person=row.plan.person)
+        audit.record(action=AuditAction.LIST, actor=user, object_type=FOLLOWUP)
+    context = {"form": form, "page": page, "filtered": bool(request.GET)}
+    return render_page_or_partial(request, "returns/followup/followup_list.html", context, partial="results")
+
+
+def _plan_context(user: User, plan: ReintegrationPlan) -> dict[str, object]:
+    return {
+        "plan": plan,
+        "name": display_name_for(user=user, person=plan.person),
+        "followups": selectors.plan_followups(plan),
+        "chart": chart.lines(selectors.score_series(user=user, person_id=plan.person_id)),
+    }
+
+
+@require_any(*selectors.READERS, object_type=PLAN)
+def plan_detail(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    plan = selectors.plan_get_for(user=user, plan_id=plan_id)
+    audit.record(action=AuditAction.VIEW, actor=user, agency=plan.agency, obj=plan)
+    return render(request, "returns/followup/plan_detail.html", _plan_context(user, plan))
+
+
+@require_any(selectors.FOLLOW_UP, object_type=FOLLOWUP)
+def followup_record(request: HttpRequest, followup_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    followup = selectors.followup_get_for(user=user, followup_id=followup_id)
+    definition = rules.instrument().definition
+    form = forms.FollowUpRecordForm(
+        request.POST or None, definition=definition, initial={"version": followup.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.followup_record(
+                actor=user,
+                followup=followup,
+                version=data["version"],
+                done_on=data["done_on"],
+                contact_made=data["contact_made"],
+                no_contact_reason=data.get("no_contact_reason") or "",
+                no_contact_note=data.get("no_contact_note") or "",
+                lives_in_province=data.get("lives_in_province"),
+                answers=form.answers(),
+                notes=data.get("notes") or "",
+            )
+        except ApplicationError as error:
+            if not refused_on_form(form, error):
+                raise
+        else:
+            messages.success(request, _("The follow-up is recorded."))
+            return HttpResponseRedirect(reverse("returns:plan_detail", args=[followup.plan_id]))
+    context = {
+        "followup": followup,
+        "form": form,
+        "name": display_name_for(user=user, person=followup.plan.person),
+    }
+    return render(
+        request, "returns/followup/followup_record.html", context, status=400 if form.errors else 200
+    )
+
+
+@require_any(selectors.FOLLOW_UP, object_type=PLAN)
+def contact_lost_report(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    plan = selectors.plan_get_for(user=user, plan_id=plan_id)
+    form = forms.ContactLostForm(request.POST or None, initial={"version": plan.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_lost_report(
+                actor=user,
+                plan=plan,
+                reason=form.cleaned_data["reason"],
+                version=form.cleaned_data["version"],
+            )
+        except ApplicationError as error:
+            if not refused_on_form(form, error):
+                raise
+        else:
+            messages.success(request, _("The loss of contact is reported; a supervisor approves it."))
+            return HttpResponseRedirect(reverse("returns:plan_detail", args=[plan.pk]))
+    context = {**_plan_context(user, plan), "form": form, "approving": False}
+    return render(request, "returns/followup/contact_lost.html", context, status=400 if form.errors else 200)
+
+
+@require_any(selectors.SUPERVISE, object_type=PLAN)
+def contact_lost_approve(request: HttpRequest, plan_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    plan = selectors.plan_get_for(user=user, plan_id=plan_id)
+    form = forms.ApproveForm(request.POST or None, initial={"version": plan.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_lost_approve(actor=user, plan=plan, version=form.cleaned_data["version"])
+        except ApplicationError as error:
+            if not refused_on_form(form, error):
+                raise
+        else:
+            messages.success(request, _("The loss of contact is approved."))
+            return HttpResponseRedirect(reverse("returns:plan_detail", args=[plan.pk]))
+    context = {**_plan_context(user, plan), "form": form, "approving": True}
+    return render(request, "returns/followup/contact_lost.html", context, status=400 if form.errors else 200)
+
+
+@require_any(selectors.SUPERVISE, object_type=PLAN)
+def cohort(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    audit.record(action=AuditAction.LIST, actor=user, object_type=PLAN, details={"view": "cohort"})
+    return render(request, "returns/followup/cohort.html", {"cohort": selectors.cohort_for(user=user)})
