@@ -1,6 +1,7 @@
 """The follow-up API under /api/v1/returns/: follow-ups (list, one, record with If-Match) and
-plans (one). Reads and writes need `returns.follow_up` or `returns.supervise`; rows outside the
-user's reach answer 404; every list and every detail read is audited."""
+plans (create, one, reassign with If-Match). Reads and writes need `returns.follow_up` or
+`returns.supervise` (creating a plan `returns.follow_up`); rows outside the user's reach answer
+404; every list and every detail read is audited."""
 
 import uuid
 from typing import Any
@@ -16,8 +17,8 @@ from shield.cases.api.schema import ETAG, IF_MATCH
 from shield.core.api.fields import EventDateTimeField
 from shield.core.api.pagination import CheckedCursorPagination
 from shield.core.api.versioning import with_etag
-from shield.core.errors import ValidationFailed
-from shield.people.selectors import display_name_for
+from shield.core.errors import PermissionRefused, ValidationFailed
+from shield.people.selectors import display_name_for, person_get_for
 from shield.referrals.support.api_base import ERRORS, VERSIONED, CareAPIView
 from shield.returns.followup import selectors, services
 from shield.returns.models import FollowUp, FollowUpStatus, NoContactReason, ReintegrationPlan
@@ -71,6 +72,28 @@ class RecordSerializer(serializers.Serializer[Any]):
     no_contact_note = serializers.CharField(required=False, allow_blank=True, max_length=1000)
     answers = serializers.DictField(child=serializers.CharField(max_length=40), required=False)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+
+class PlanCreateSerializer(serializers.Serializer[Any]):
+    person = serializers.UUIDField()
+    case = serializers.UUIDField(required=False, allow_null=True)
+    schedule = serializers.CharField(
+        required=False, allow_blank=True, max_length=60, help_text="A schedule in force on the start date"
+    )
+    starts_on = serializers.DateField()
+    goals = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    worker = serializers.UUIDField(help_text="A member of your agency who does follow-ups")
+
+
+class ReassignSerializer(serializers.Serializer[Any]):
+    worker = serializers.UUIDField(help_text="A member of the plan's agency who does follow-ups")
+
+
+def _worker(workers: Any, worker_id: uuid.UUID) -> Any:
+    found = workers.filter(pk=worker_id).first()
+    if found is None:
+        raise ValidationFailed(field_errors={"worker": ["Not a worker of the agency who does follow-ups."]})
+    return found
 
 
 class EarliestDueFirst(CheckedCursorPagination):
@@ -149,12 +172,71 @@ class FollowUpRecordView(FollowUpView):
         return with_etag(Response(FollowUpSerializer(done, context={"user": self.user()}).data), done)
 
 
-class PlanDetailView(CareAPIView):
+class PlanView(CareAPIView):
     object_type = ReintegrationPlan._meta.label_lower
     read_permissions = selectors.READERS
-    write_permissions = (selectors.FOLLOW_UP,)
+    write_permissions: tuple[str, ...] = (selectors.FOLLOW_UP,)
     serializer_class = PlanSerializer
 
+
+class PlanCreateView(PlanView):
+    @extend_schema(
+        request=PlanCreateSerializer,
+        responses={201: PlanSerializer, **ERRORS},
+        parameters=[ETAG],
+        summary="Start a reintegration plan (its follow-ups are scheduled)",
+    )
+    def post(self, request: Request) -> Response:
+        user = self.user()
+        agency = user.primary_agency
+        if agency is None:
+            raise PermissionRefused("Only a member of an agency starts a reintegration plan.")
+        body = PlanCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        person = person_get_for(user=user, person_id=data["person"])
+        case = None
+        if data.get("case"):
+            reachable = selectors.cases_of_person_for(user=user, person_id=person.pk)
+            case = reachable.filter(pk=data["case"]).first()
+            if case is None:
+                raise ValidationFailed(field_errors={"case": ["No such case of this person in your reach."]})
+        plan = services.plan_create(
+            actor=user,
+            person=person,
+            agency=agency,
+            worker=_worker(selectors.workers_of(agency), data["worker"]),
+            starts_on=data["starts_on"],
+            goals=data.get("goals", ""),
+            case=case,
+            schedule_code=data.get("schedule", ""),
+        )
+        plan = selectors.plan_get_for(user=user, plan_id=plan.pk)
+        return with_etag(Response(PlanSerializer(plan, context={"user": user}).data, status=201), plan)
+
+
+class PlanReassignView(PlanView):
+    write_permissions = selectors.READERS
+
+    @extend_schema(
+        request=ReassignSerializer,
+        responses={200: PlanSerializer, **VERSIONED},
+        parameters=[IF_MATCH, ETAG],
+        summary="Reassign a plan's responsible worker (If-Match)",
+    )
+    def post(self, request: Request, plan_id: uuid.UUID) -> Response:
+        plan = selectors.plan_get_for(user=self.user(), plan_id=plan_id)
+        version = self.version_of(request, plan)
+        body = ReassignSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        worker = _worker(selectors.workers_of(plan.agency), body.validated_data["worker"])
+        done = services.plan_reassign(
+            actor=self.user(), plan=plan, worker=worker, agency=plan.agency, version=version
+        )
+        return with_etag(Response(PlanSerializer(done, context={"user": self.user()}).data), done)
+
+
+class PlanDetailView(PlanView):
     @extend_schema(responses={200: PlanSerializer, **ERRORS}, parameters=[ETAG], summary="One plan")
     def get(self, request: Request, plan_id: uuid.UUID) -> Response:
         plan = selectors.plan_get_for(user=self.user(), plan_id=plan_id)

@@ -10,5 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(
         "follow-ups/<uuid:followup_id>/record/", api.FollowUpRecordView.as_view(), name="api-followup-record"
     ),
+    path("plans/", api.PlanCreateView.as_view(), name="api-plan-create"),
     path("plans/<uuid:plan_id>/", api.PlanDetailView.as_view(), name="api-plan-detail"),
+    path("plans/<uuid:plan_id>/reassign/", api.PlanReassignView.as_view(), name="api-plan-reassign"),
 ]

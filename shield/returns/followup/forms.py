@@ -1,4 +1,5 @@
-"""Forms of the follow-up pages: filter the list, record a follow-up, report / approve a loss of contact."""
+"""Forms of the follow-up pages: filter the list, record a follow-up, report / approve a loss of
+contact, create a plan and reassign its worker."""
 
 from typing import Any
 
@@ -93,3 +94,46 @@ class ContactLostForm(VersionedForm):
 
 class ApproveForm(VersionedForm):
     pass
+
+
+def _worker_field(workers: Any) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=_("Responsible worker"),
+        queryset=workers,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+
+class PlanCreateForm(forms.Form):
+    """A new plan for one person (fixed by the link): optional case of theirs, a schedule in force,
+    the start day, goals and a worker of the user's agency."""
+
+    person = forms.UUIDField(widget=forms.HiddenInput)
+    case: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Case"),
+        queryset=None,
+        required=False,
+        empty_label="—",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    schedule = select([], label=_("Follow-up schedule"))
+    starts_on = date_field(_("Starts on"))
+    goals = _text(_("Goals"), 4000)
+
+    def __init__(
+        self, *args: Any, cases: Any, workers: Any, schedules: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        case_field = self.fields["case"]
+        assert isinstance(case_field, forms.ModelChoiceField)
+        case_field.queryset = cases
+        schedule_field = self.fields["schedule"]
+        assert isinstance(schedule_field, forms.ChoiceField)
+        schedule_field.choices = schedules
+        self.fields["worker"] = _worker_field(workers)
+
+
+class PlanReassignForm(VersionedForm):
+    def __init__(self, *args: Any, workers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["worker"] = _worker_field(workers)

@@ -46,6 +46,21 @@ def schedule_for(starts_on: datetime.date, case_type: str = "") -> tuple[str, tu
     return str(found["code"]), tuple(int(m) for m in found["months"])
 
 
+def schedules_in_force(day: datetime.date) -> list[tuple[str, tuple[int, ...], str]]:
+    """Every schedule rule in force on this day (code, months, description), for a form's choices."""
+    path = dated_rules.rules_path("SHIELD_FOLLOWUP_SCHEDULES", DEFAULT_SCHEDULES)
+    return [
+        (str(rule["code"]), tuple(int(m) for m in rule["months"]), str(rule.get("description") or ""))
+        for rule in dated_rules.load(path, "schedules")
+        if rule.covers(day)
+    ]
+
+
+def schedule_named(code: str, starts_on: datetime.date) -> tuple[int, ...] | None:
+    """The months of the schedule `code` if it is in force on `starts_on`, else None."""
+    return next((months for found, months, _ in schedules_in_force(starts_on) if found == code), None)
+
+
 def add_months(day: datetime.date, months: int) -> datetime.date:
     """The same day `months` later (the month's last day when it is shorter)."""
     month0 = day.month - 1 + months

@@ -14,7 +14,10 @@ from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from shield.accounts import policy
-from shield.accounts.models import User
+from shield.accounts.models import Agency, Membership, User
+from shield.accounts.roles import ROLE_PERMISSIONS
+from shield.cases.models import Case
+from shield.cases.selectors import visible_q as case_visible_q
 from shield.core.lookups import one_or_not_found
 from shield.referrals.models import Referral, ReferralStatus, SupportDelivery
 from shield.returns.models import (
@@ -66,6 +69,23 @@ def plan_list_for(*, user: User, filters: PlanFilters | None = None) -> QuerySet
     if f.person is not None:
         rows = rows.filter(person_id=f.person)
     return rows.select_related("person", "agency", "worker", "case").order_by("-starts_on", "-id")
+
+
+def workers_of(agency: Agency | None) -> QuerySet[User]:
+    """Who may be a plan's responsible worker in this agency: its active members whose role grants
+    `returns.follow_up` (the choices of the create and reassign forms, checked by the services)."""
+    if agency is None:
+        return User.objects.none()
+    roles = [role for role, granted in ROLE_PERMISSIONS.items() if FOLLOW_UP in granted]
+    members = Membership.objects.filter(
+        agency=agency, is_active=True, role__in=roles, user__is_active=True
+    ).values("user_id")
+    return User.objects.filter(pk__in=members).order_by("first_name", "last_name", "username")
+
+
+def cases_of_person_for(*, user: User, person_id: uuid.UUID) -> QuerySet[Case]:
+    """The person's cases the user may see (the optional case of a new plan)."""
+    return Case.objects.filter(case_visible_q(user), person_id=person_id).order_by("-created_at")
 
 
 def plan_get_for(*, user: User, plan_id: uuid.UUID | str) -> ReintegrationPlan:

@@ -22,7 +22,7 @@ from shield.core.errors import InvalidTransition, PermissionRefused, ValidationF
 from shield.notifications.models import Kind
 from shield.notifications.services import members_with, notify
 from shield.people.models import Person
-from shield.returns.followup import rules
+from shield.returns.followup import rules, selectors
 from shield.returns.models import (
     FollowUp,
     FollowUpStatus,
@@ -53,13 +53,28 @@ def plan_create(
     goals: str = "",
     case: Any = None,
     return_record: Return | None = None,
+    schedule_code: str = "",
 ) -> ReintegrationPlan:
-    """A plan and its scheduled follow-ups (months after `starts_on`, from the rule in force)."""
+    """A plan and its scheduled follow-ups (months after `starts_on`, from the rule in force, or
+    from the named schedule when it is in force on that day). The worker must be a member of the
+    agency who does follow-ups."""
+    if not selectors.workers_of(agency).filter(pk=worker.pk).exists():
+        raise ValidationFailed(
+            field_errors={"worker": [_("Choose a worker of the agency who does follow-ups.")]}
+        )
     if return_record is not None and return_record.person_id != person.pk:
         raise ValidationFailed(field_errors={"return_record": [_("This return is of another person.")]})
     if case is not None and case.person_id != person.pk:
         raise ValidationFailed(field_errors={"case": [_("This case is of another person.")]})
-    code, months = rules.schedule_for(starts_on, getattr(case, "case_type", "") or "")
+    if schedule_code:
+        named = rules.schedule_named(schedule_code, starts_on)
+        if named is None:
+            raise ValidationFailed(
+                field_errors={"schedule": [_("This schedule is not in force on the start date.")]}
+            )
+        code, months = schedule_code, named
+    else:
+        code, months = rules.schedule_for(starts_on, getattr(case, "case_type", "") or "")
     plan = ReintegrationPlan.objects.create(
         person=person,
         case=case,
@@ -98,6 +113,12 @@ def plan_reassign(
     *, actor: User, plan: ReintegrationPlan, worker: User, agency: Agency, version: int | None
 ) -> ReintegrationPlan:
     """A new responsible worker/agency; the open (scheduled) follow-ups move with the plan."""
+    if plan.status != PlanStatus.ACTIVE:
+        raise InvalidTransition(_("Only an active plan can be reassigned."))
+    if not selectors.workers_of(agency).filter(pk=worker.pk).exists():
+        raise ValidationFailed(
+            field_errors={"worker": [_("Choose a worker of the agency who does follow-ups.")]}
+        )
     plan.worker, plan.agency = worker, agency
     save_versioned(plan, expected_version=version, fields=["worker", "agency"])
     FollowUp.objects.filter(plan=plan, status=FollowUpStatus.SCHEDULED).update(

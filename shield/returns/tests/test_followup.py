@@ -205,6 +205,24 @@ def test_pages_through_the_matrix(w):
             secrets=[f.RETURNEE],
             snapshot=snapshot,
         )
+    # The writes: starting a plan and reassigning one (If-Match or `version` in the body).
+    body = {"person": str(w.returnee.pk), "starts_on": timezone.localdate().isoformat()}
+    body["worker"] = str(w.worker.pk)
+    assert_matrix(
+        Endpoint("POST", "/api/v1/returns/plans/", data=body, api=True, permitted_status={201}),
+        actors,
+        snapshot=snapshot,
+    )
+    assert_matrix(
+        Endpoint(
+            "POST",
+            f"/api/v1/returns/plans/{plan.pk}/reassign/",
+            data={"version": plan.version, "worker": str(w.worker.pk)},
+            api=True,
+        ),
+        actors,
+        snapshot=snapshot,
+    )
 
 
 def test_recording_through_the_api_needs_if_match(w, client: Client):
