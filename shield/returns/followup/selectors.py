@@ -44,6 +44,14 @@ def _reach(user: User, *, agency_path: str, worker_path: str) -> Q:
     return reach
 
 
+def _reads(user: User) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and any(policy.has_permission(user, permission) for permission in READERS)
+    )
+
+
 def plan_visible_q(user: User) -> Q:
     return _reach(user, agency_path="agency", worker_path="worker")
 
@@ -106,10 +114,14 @@ class FollowUpFilters:
 
 def followup_list_for(*, user: User, filters: FollowUpFilters | None = None) -> QuerySet[FollowUp]:
     f = filters or FollowUpFilters()
-    rows = FollowUp.objects.filter(followup_visible_q(user))
     today = timezone.localdate()
     if f.mine:
-        rows = rows.filter(worker=user)
+        # The worker's own rows are in reach whenever they read follow-ups at all: filtering on the
+        # worker alone (no OR of scopes) lets PostgreSQL walk `followup_worker_due` in order and
+        # stop at the page's 25 rows (bench/returns_followup.py).
+        rows = FollowUp.objects.filter(worker=user) if _reads(user) else FollowUp.objects.none()
+    else:
+        rows = FollowUp.objects.filter(followup_visible_q(user))
     if f.status:
         rows = rows.filter(status=f.status)
     if f.due == "soon":
