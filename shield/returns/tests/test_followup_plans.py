@@ -52,7 +52,10 @@ def test_the_person_and_case_pages_link_to_a_new_plan(w, client: Client):
     case_page = client.get(f"/cases/{case.pk}/").content.decode()
     assert f"/returns/plans/new/?person={w.returnee.pk}&amp;case={case.pk}" in case_page
     client.force_login(member(Role.FRONTLINE_OFFICER, agency=w.agency))
-    assert 'data-testid="start-reintegration-plan"' not in client.get(f"/people/{w.returnee.pk}/").content.decode()
+    assert (
+        'data-testid="start-reintegration-plan"'
+        not in client.get(f"/people/{w.returnee.pk}/").content.decode()
+    )
 
 
 def test_starting_a_plan_through_the_page_schedules_its_followups(w, client: Client):
