@@ -73,7 +73,8 @@ def may_change(user: User, delivery: SupportDelivery) -> bool:
     if delivery.immediate:
         assert delivery.agency is not None
         return may_give_immediate(user, agency=delivery.agency)
-    assert delivery.provider is not None and delivery.case is not None
+    assert delivery.provider is not None
+    assert delivery.case is not None
     return may_record_for(user, provider=delivery.provider, case=delivery.case)
 
 

@@ -38,8 +38,12 @@ VOID = (*WRITE, access.RECEIVE)
 class DeliverySerializer(serializers.ModelSerializer[SupportDelivery]):
     person_name = serializers.SerializerMethodField()
     # Empty for immediate support given before any case, or by an agency without a directory entry.
-    case_reference = serializers.CharField(source="case.reference", read_only=True, allow_null=True, default=None)
-    provider_name = serializers.CharField(source="provider.name", read_only=True, allow_null=True, default=None)
+    case_reference = serializers.CharField(
+        source="case.reference", read_only=True, allow_null=True, default=None
+    )
+    provider_name = serializers.CharField(
+        source="provider.name", read_only=True, allow_null=True, default=None
+    )
     agency_name = serializers.CharField(source="agency.name", read_only=True, allow_null=True, default=None)
     # A service-type code of the directory's taxonomy: the taxonomy is data, so the schema shows a
     # string, like a service's `service_type` (the service validates the code).
@@ -49,7 +53,8 @@ class DeliverySerializer(serializers.ModelSerializer[SupportDelivery]):
         model = SupportDelivery
         fields = [
             "id", "version", "case", "case_reference", "person_name", "referral", "care_plan_action",
-            "immediate", "agency", "agency_name", "provider", "provider_name", "support_type", "delivered_on", "quantity", "unit", "amount_vnd",
+            "immediate", "agency", "agency_name", "provider", "provider_name", "support_type",
+            "delivered_on", "quantity", "unit", "amount_vnd",
             "suggested_amount_vnd", "regime_basis", "deviation_reason", "voided_at", "created_at",
         ]  # fmt: skip
         read_only_fields = fields
@@ -95,7 +100,7 @@ class RegimeSerializer(serializers.Serializer[Any]):
 class DeliveryView(CareAPIView):
     object_type = SupportDelivery._meta.label_lower
     read_permissions = READ
-    write_permissions = WRITE
+    write_permissions: tuple[str, ...] = WRITE
     serializer_class = DeliverySerializer
 
     def answer(self, delivery: SupportDelivery, *, status_code: int = status.HTTP_200_OK) -> Response:
@@ -178,7 +183,9 @@ class DeliveryDetailView(DeliveryView):
     @extend_schema(responses={200: DeliverySerializer, **ERRORS}, parameters=[ETAG], summary="One delivery")
     def get(self, request: Request, delivery_id: uuid.UUID) -> Response:
         delivery = selectors.delivery_get_for(user=self.user(), delivery_id=delivery_id)
-        audit.record(action=AuditAction.VIEW, actor=self.user(), agency=delivery.answering_agency, obj=delivery)
+        audit.record(
+            action=AuditAction.VIEW, actor=self.user(), agency=delivery.answering_agency, obj=delivery
+        )
         return self.answer(delivery)
 
 
