@@ -485,7 +485,9 @@ def _delivery_rows(*, persons: bool) -> Callable[["Days", set[str]], QuerySet[An
         if dims.AGENCY_KIND in needed:
             known = [c for c in dimension_get(dims.AGENCY_KIND).codes if c != dims.UNKNOWN]
             annotations[column(dims.AGENCY_KIND)] = Case(
-                When(case__isnull=False, case__owner_agency__kind__in=known, then=F("case__owner_agency__kind")),
+                When(
+                    case__isnull=False, case__owner_agency__kind__in=known, then=F("case__owner_agency__kind")
+                ),
                 When(case__isnull=True, agency__kind__in=known, then=F("agency__kind")),
                 default=Value(dims.UNKNOWN),
                 output_field=CharField(),
