@@ -361,3 +361,17 @@ def test_the_api_answers_field_errors_and_voids_through_the_referrals_api(w):
     )
     assert void.status_code == 200
     assert void.json()["voided_at"]
+
+
+def test_a_national_case_reader_sees_immediate_support_tied_to_a_case_but_not_untied(w):
+    person = w.member.return_record.person
+    case = open_case(agency=w.agency, person_=person)
+    untied = _give(w)
+    Return.objects.filter(pk=w.member.return_record_id).update(case=case)
+    tied = _give(w, amount_vnd=60_000, quantity=Decimal(1))
+    # cases.view everywhere, no returns.view: the case's readers see what is tied to a case.
+    national = user_with(Role.JUSTICE_OFFICER, agency=w.gate.receiver, scope=Scope.NATIONAL)
+    client = Client()
+    client.force_login(national)
+    assert client.get(reverse("referrals:delivery_detail", args=[tied.pk])).status_code == 200
+    assert client.get(reverse("referrals:delivery_detail", args=[untied.pk])).status_code == 404
