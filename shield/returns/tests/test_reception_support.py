@@ -285,7 +285,10 @@ def test_the_page_in_vietnamese_and_its_query_count_does_not_grow(w):
         _give(w, amount_vnd=60_000, quantity=Decimal(1))
     with CaptureQueriesContext(connection) as more:
         page = client.get(url)
-    assert _statements(few) <= 12
+    # 12: session, user, memberships, the two permission reads of require_any, the agency subtree,
+    # the member, the count, the rows, the bell, the audit chain's head and the insert; PostgreSQL
+    # adds the audit chain's advisory lock (shield/audit/services.py).
+    assert _statements(few) <= 12 + (connection.vendor == "postgresql")
     assert _statements(more) <= _statements(few)
     body = page.content.decode()
     assert body.count('data-testid="member-support-row"') == 7
