@@ -82,7 +82,13 @@ def return_list(request: HttpRequest) -> HttpResponse:
         page = CappedPaginator(rows, PAGE_SIZE, count_in_order=False).get_page(request.GET.get("page"))
         for row in page.object_list:
             row.shown_name = display_name_for(user=user, person=row.person)
-        audit.record(action=AuditAction.LIST, actor=user, object_type=RETURN)
+        audit.record(
+            action=AuditAction.LIST,
+            actor=user,
+            object_type=RETURN,
+            search=filters.q,
+            details={"filters": sorted(name for name in form.fields if data.get(name))},
+        )
     context = {"form": form, "page": page, "filtered": bool(request.GET)}
     return render_page_or_partial(request, "returns/reception/return_list.html", context, partial="results")
 

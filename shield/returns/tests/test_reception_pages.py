@@ -248,6 +248,12 @@ def test_the_return_list_filters_and_finds_by_name_or_reference(w: World, client
     assert refs("?q=Huỳnh+Thụ") == {expected.reference}  # Hoàng/Huỳnh alike, Văn optional
     assert refs(f"?q={expected.reference.lower()}") == {expected.reference}
     assert refs("?q=nobody") == set()
+    searched = (
+        AuditEvent.objects.filter(action="list", object_type="returns.return").order_by("-sequence").first()
+    )
+    assert searched is not None
+    assert searched.details["filters"] == ["q"]
+    assert "nobody" not in str(searched.details)  # kept as keyed hashes only
     bad = client.get("/returns/?status=nope")
     assert bad.status_code == 200
     assert 'data-testid="invalid-filters"' in bad.content.decode()
