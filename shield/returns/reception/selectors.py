@@ -4,7 +4,7 @@ scope covering the receiving agency)."""
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from shield.accounts import policy
@@ -107,8 +107,25 @@ def return_search_for(*, user: User, filters: ReturnFilters | None = None) -> Qu
 
 
 def return_detail_get_for(*, user: User, return_id: uuid.UUID | str) -> Return:
-    """One return with what its page shows loaded (person, agency, gate, case, who recorded it)."""
-    rows = return_list_for(user=user).select_related("case", "created_by")
+    """One return with what its page shows, in one query: person, agency, gate, case, who recorded
+    it, its verification request and its reception member (both reached with the return: their
+    access is the return's), and `case_visible` — whether the viewer may open its case. Read the
+    optional ones with `getattr(record, "verification", None)`."""
+    visible_case = Case.objects.filter(case_visible_q(user), pk=OuterRef("case_id"))
+    rows = (
+        return_list_for(user=user)
+        .select_related(
+            "case",
+            "created_by",
+            "verification",
+            "verification__checked_by",
+            "verification__decided_by",
+            "reception_member",
+            "reception_member__event",
+            "reception_member__event__border_gate",
+        )
+        .annotate(case_visible=Exists(visible_case))
+    )
     return one_or_not_found(rows, return_id)
 
 
@@ -127,15 +144,6 @@ def verification_get_for(*, user: User, request_id: uuid.UUID | str) -> Verifica
         "return_record__agency", "return_record__border_gate", "checked_by", "decided_by"
     )
     return one_or_not_found(rows, request_id)
-
-
-def member_of(record: Return) -> ReceptionMember | None:
-    """The reception a return was received in, as its member (a return reached through a selector)."""
-    return (
-        ReceptionMember.objects.filter(return_record=record)
-        .select_related("event", "event__border_gate")
-        .first()
-    )
 
 
 def reception_detail_get_for(*, user: User, event_id: uuid.UUID | str) -> ReceptionEvent:
@@ -169,13 +177,6 @@ def receivers_of(user: User) -> QuerySet[User]:
         agency=agency, is_active=True, role__in=roles, user__is_active=True
     ).values("user_id")
     return User.objects.filter(pk__in=members).order_by("first_name", "last_name", "username")
-
-
-def case_visible(*, user: User, record: Return) -> bool:
-    """Whether the viewer may open the return's case (the case page applies its own access)."""
-    if record.case_id is None:
-        return False
-    return Case.objects.filter(case_visible_q(user), pk=record.case_id).exists()
 
 
 def _may(user: User, permission: str, agency_path: str) -> Q:

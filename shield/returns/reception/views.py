@@ -135,9 +135,9 @@ def return_detail(request: HttpRequest, return_id: uuid.UUID) -> HttpResponse:
     context = {
         "record": record,
         "name": display_name_for(user=user, person=record.person),
-        "case_visible": selectors.case_visible(user=user, record=record),
-        "verification": selectors.verification_of(user=user, record=record),
-        "member": selectors.member_of(record),
+        "case_visible": bool(getattr(record, "case_visible", False)),
+        "verification": getattr(record, "verification", None),
+        "member": getattr(record, "reception_member", None),
         "alerts": alerts,
         "plans": plans,
         "can_receive": user.has_perm(selectors.RECEIVE) and record.status != ReturnStatus.CANCELLED,
