@@ -82,15 +82,16 @@ class _Lookups:
     """What every card needs once per page: provinces, communes by province, instruments."""
 
     def __init__(self, event: ReceptionEvent) -> None:
-        self.provinces = [(p.code, p.name) for p in geo.province_list()]
-        self.default_province = event.border_gate.province.code if event.border_gate.province_id else ""
+        self._by_code = {p.code: p for p in geo.province_list()}
+        self.provinces = [(p.code, p.name) for p in self._by_code.values()]
+        gate_province = event.border_gate.province_id
+        self.default_province = next((p.code for p in self._by_code.values() if p.pk == gate_province), "")
         self._communes: dict[str, list[tuple[str, str]]] = {}
         self._definitions: dict[Any, Definition] = {}
 
     def communes(self, code: str) -> list[tuple[str, str]]:
         if code not in self._communes:
-            province = next((c for c, _name in self.provinces if c == code), None)
-            found = geo.province_list().filter(code=province).first() if province else None
+            found = self._by_code.get(code)
             self._communes[code] = (
                 [(c.code, c.name) for c in geo.commune_list(province=found)] if found else []
             )
@@ -144,6 +145,7 @@ def _page(
     failed: tuple[uuid.UUID, forms.MemberCardForm] | None = None,
     register: forms.RegisterForm | None = None,
     complete: forms.CompleteForm | None = None,
+    refusal: str = "",
     status: int = 200,
 ) -> HttpResponse:
     user = _user(request)
@@ -171,6 +173,7 @@ def _page(
         "register": register or forms.RegisterForm(),
         "complete": complete or forms.CompleteForm(initial={"version": event.version}),
         "pending": sum(1 for c in cards if c.stage != "done"),
+        "refusal": refusal,
     }
     return render(request, "returns/reception/sitting.html", context, status=status)
 
@@ -233,6 +236,10 @@ def sitting_member(request: HttpRequest, event_id: uuid.UUID, member_id: uuid.UU
     user = _user(request)
     event = _event(user, event_id)
     member = _member(event, member_id)
+    if event.status != ReceptionStatus.OPEN or member.disposition != Disposition.PENDING:
+        refusal = _("This reception is completed.") if event.status != ReceptionStatus.OPEN else ""
+        refusal = refusal or _("This returnee has already been handed on.")
+        return _page(request, event, refusal=refusal, status=400)
     lookups = _Lookups(event)
     form = _card_form(lookups, member, request.POST)
     action = request.POST.get("action", "draft")

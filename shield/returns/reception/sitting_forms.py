@@ -158,16 +158,15 @@ class MemberCardForm(VersionedForm):
                     label=indicator.text,
                     required=False,
                     choices=[("", _("Not asked")), *((o.code, o.text) for o in indicator.options)],
-                    help_text=indicator.help_text,
                     widget=_select(),
                 )
             else:
                 field = forms.BooleanField(
                     label=indicator.text,
                     required=False,
-                    help_text=indicator.help_text,
                     widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
                 )
+            # No help text on the card: forty cards at a gate with a poor connection stay light.
             self.fields[name] = field
 
     def sections(self) -> list[tuple[Any, list[forms.BoundField]]]:
@@ -222,6 +221,7 @@ class ReferForm(VersionedForm):
         label=_("Consent given by"),
         choices=[("person", _("The person")), ("guardian", _("A guardian"))],
         initial="person",
+        required=False,
         widget=_select(),
     )
     guardian_name = forms.CharField(
