@@ -114,6 +114,20 @@
     this.status.className = "small " + (css[kind] || "text-muted");
     this.status.dataset.state = kind;
     this.status.textContent = text;
+    if (kind === "conflict" && texts.textDiscard) {
+      // The choice is the officer's: keep their text (the Save button) or take the saved card.
+      var member = this.member;
+      var discard = document.createElement("button");
+      discard.type = "button";
+      discard.className = "btn btn-link btn-sm p-0 ms-1 align-baseline";
+      discard.dataset.testid = "discard-local";
+      discard.textContent = texts.textDiscard;
+      discard.addEventListener("click", function () {
+        forget(member);
+        window.location.reload();
+      });
+      this.status.appendChild(discard);
+    }
   };
 
   Card.prototype.changed = function () {

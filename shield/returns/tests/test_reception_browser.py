@@ -163,3 +163,33 @@ def test_a_group_handover_of_five_at_mong_cai_in_one_sitting(live_server, page, 
     assert family == {1: "Mẹ, Vàng Thị Pà", 3: "Chồng, Thào A Sử"}
     assert all(m.commune_id for m in members if m.disposition == Disposition.COMMUNE)
     assert errors == []
+
+
+def test_a_version_conflict_keeps_the_local_text_and_says_so(live_server, page, chromium):
+    """Another officer saves the card in between: the autosave is refused (412), the text stays on
+    this device and in the card after a reload, and saving with the button is a conscious choice."""
+    base = live_server.url
+    gate = gate_post("mong-cai", username="officer.conflict")
+    event = services.reception_open(
+        actor=gate.officer, border_gate=gate.agency.border_gate, country="CN", channel="bilateral",
+        received_at=timezone.now(),
+    )  # fmt: skip
+    added = services.member_add(actor=gate.officer, event=event, full_name="Lò Thị Hoa", birth_year=2001)
+    sign_in(page, base, "officer.conflict")
+    page.goto(f"{base}/returns/receptions/{event.pk}/sitting/")
+    # Meanwhile the card is saved from another device.
+    services.member_save_draft(
+        actor=gate.officer, member=added, version=added.version, draft={"answer_injury_fear": True}
+    )
+    status = card(page, 1).get_by_test_id("autosave-status")
+    card(page, 1).get_by_label("Movement controlled").check()
+    expect(status).to_contain_text("Someone else saved this returnee's card")
+    page.reload()
+    expect(card(page, 1).get_by_label("Movement controlled")).to_be_checked()
+    expect(status).to_contain_text("Someone else saved this returnee's card")
+    # Taking the saved card drops the local text; here the officer keeps hers and saves.
+    expect(status.get_by_test_id("discard-local")).to_be_visible()
+    card(page, 1).get_by_test_id("save-card").click()
+    expect(page.get_by_role("status").filter(has_text="is saved")).to_be_visible()
+    added.refresh_from_db()
+    assert added.draft["answer_movement_controlled"] is True
