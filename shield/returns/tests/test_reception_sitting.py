@@ -47,6 +47,7 @@ def sitting_at_mong_cai() -> Sitting:
     gate = gate_post("mong-cai")
     # The officer of the sitting screens (frontline officer) and refers (case worker) at the post.
     MembershipFactory(user=gate.officer, agency=gate.agency, role=Role.CASE_WORKER)
+    assert gate.agency.border_gate is not None
     event = services.reception_open(
         actor=gate.officer,
         border_gate=gate.agency.border_gate,
