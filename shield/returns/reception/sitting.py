@@ -437,6 +437,8 @@ def sitting_refer(request: HttpRequest, event_id: uuid.UUID, member_id: uuid.UUI
         else:
             messages.success(request, _("Returnee %(number)s is referred.") % {"number": member.position})
             return HttpResponseRedirect(_sitting_url(event, member))
+    if request.method != "POST":
+        audit.record(action=AuditAction.VIEW, actor=user, agency=event.agency, obj=member)
     chosen = str(form["service"].value() or "")
     context = {
         "event": event,

@@ -293,6 +293,7 @@ def test_the_refer_page_lists_shelters_and_refers_from_the_sitting(s, client):
     m = _screen(s, m, outcome="referred")
     page = client.get(s.url("_refer", m)).content.decode()
     assert s.shelter.name in page
+    assert AuditEvent.objects.filter(action=AuditAction.VIEW, object_id=str(m.pk)).exists()
     found = client.get(s.url("_refer", m), {"q": "Quảng Ninh"}).content.decode()
     assert s.shelter.name in found
     body = {"version": m.version, "service": str(s.shelter.pk), "reason": "Cần nơi ở", "urgency": "urgent"}
