@@ -36,6 +36,7 @@ from shield.referrals.support.pages import refused_on_form, require_any
 from shield.returns.models import Disposition, ReceptionEvent, ReceptionMember, ReceptionStatus
 from shield.returns.reception import selectors, services
 from shield.returns.reception import sitting_forms as forms
+from shield.returns.reception.support_views import attach_support_panels
 
 RECEIVE = services.RECEIVE
 REFER = "referrals.make"
@@ -155,6 +156,11 @@ def _page(
         form = failed[1] if failed is not None and failed[0] == member.pk else _card_form(lookups, member)
         name = display_name_for(user=user, person=member.return_record.person)
         cards.append(Card(member=member, name=name, form=form, stage=_stage(member)))
+    attach_support_panels(
+        user=user,
+        members=[card.member for card in cards],
+        next_url=reverse("returns:reception_sitting", args=[event.pk]),
+    )
     search = forms.PersonSearchForm(request.GET or None)
     found: list[tuple[Any, str]] | None = None
     if request.GET.get("q") and search.is_valid() and search.cleaned_data["q"]:

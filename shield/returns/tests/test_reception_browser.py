@@ -19,7 +19,7 @@ from playwright.sync_api import Locator, Page, expect
 from shield.accounts.roles import Role
 from shield.accounts.tests.factories import DEFAULT_PASSWORD, MembershipFactory
 from shield.intake.tests.factories import gate_post
-from shield.referrals.models import Referral
+from shield.referrals.models import Referral, SupportDelivery
 from shield.referrals.tests import directory_factories as directory
 from shield.returns.models import Disposition, ReceptionMember, ReceptionStatus, ReturnStatus
 from shield.returns.reception import services
@@ -141,6 +141,13 @@ def test_a_group_handover_of_five_at_mong_cai_in_one_sitting(live_server, page, 
     card(page, 3).get_by_test_id("hand-on").click()
     expect(card(page, 3).get_by_test_id("member-done")).to_contain_text("Thào A Sử")
 
+    # Given at once at the gate: travel home for the first returnee, as support delivered.
+    support = card(page, 1).get_by_test_id("member-support-form")
+    support.get_by_label("Unit").fill("ngày")
+    support.get_by_label("Amount (VND)").fill("60000")
+    support.get_by_test_id("member-support-submit").click()
+    expect(card(page, 1).get_by_test_id("member-support-row")).to_have_count(1)
+
     # At phone width the sitting fits without horizontal scroll.
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
@@ -171,6 +178,10 @@ def test_a_group_handover_of_five_at_mong_cai_in_one_sitting(live_server, page, 
     family = {m.position: m.handed_to for m in members if m.disposition == Disposition.FAMILY}
     assert family == {1: "Mẹ, Vàng Thị Pà", 3: "Chồng, Thào A Sử"}
     assert all(m.commune_id for m in members if m.disposition == Disposition.COMMUNE)
+    given = SupportDelivery.objects.get()
+    assert given.immediate
+    assert given.person == members[0].return_record.person
+    assert given.unit == "ngày"
     assert errors == []
 
 
