@@ -1,10 +1,12 @@
-"""Demo data of the reception part: one group handover of four people at Móng Cái, completed.
+"""Demo data of the reception part: one group handover of four people at Móng Cái, completed,
+each given travel and meals home at the gate.
 
 Recorded through the services by the Móng Cái Border Guard officer (`bg.mongcai`); loaded once
 (the handover receipt number marks it).
 """
 
 import datetime
+from decimal import Decimal
 from typing import Any, TextIO
 
 from django.db import transaction
@@ -13,7 +15,7 @@ from django.utils import timezone
 from shield.accounts.models import User
 from shield.geo.models import Commune
 from shield.returns.models import Disposition, ReceptionEvent
-from shield.returns.reception import services
+from shield.returns.reception import services, support
 
 RECEIPT = "BB-DEMO-MC-0001"
 GROUP = ("Lò Thị Hoa", "Giàng Thị Sua", "Vàng Thị Dính", "Sùng A Páo")
@@ -44,6 +46,11 @@ def load(*, options: dict[str, Any], out: TextIO) -> None:
         member = services.member_screen(
             actor=officer, member=member, version=member.version, outcome="no_concern"
         )
+        # Travel and meals home, given at the gate (the regime's cap per day, two days).
+        support.member_support_give(
+            actor=officer, member=member, support_type="travel_home",
+            delivered_on=timezone.localdate(received), quantity=Decimal(2), unit="ngày", amount_vnd=120000,
+        )  # fmt: skip
         if number == 0:
             services.member_dispose(
                 actor=officer, member=member, version=member.version, disposition=Disposition.FAMILY,
