@@ -129,6 +129,8 @@ class VerificationRequest(VersionedModel):
     decided_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decided by")
     )
+    # Kept apart from `status`, which moves on to "answer sent": what was decided stays readable.
+    confirmed = models.BooleanField(_("confirmed Vietnamese"), null=True, blank=True)
     decision_note = EncryptedTextField(_("basis of the decision"), blank=True, max_length=2000)
     answered_at = models.DateTimeField(_("answer sent at"), null=True, blank=True)
     answer_reference = models.CharField(_("reference of our answer"), max_length=100, blank=True)
@@ -141,3 +143,12 @@ class VerificationRequest(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.return_record_id}"
+
+    @property
+    def decision_label(self) -> str:
+        """The decision in words ("Confirmed Vietnamese" / "Not confirmed"), empty before it."""
+        if self.confirmed is None:
+            return ""
+        return str(
+            VerificationStatus.CONFIRMED.label if self.confirmed else VerificationStatus.NOT_CONFIRMED.label
+        )

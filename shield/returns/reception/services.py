@@ -218,8 +218,11 @@ def verification_decide(
         basis, "basis", limit=2000, required=True, message=_("Say what the decision rests on.")
     )
     request.status = VerificationStatus.CONFIRMED if confirmed else VerificationStatus.NOT_CONFIRMED
+    request.confirmed = confirmed
     request.decided_at, request.decided_by = timezone.now(), actor
-    return _step(actor, request, version, ["decision_note", "status", "decided_at", "decided_by"])
+    return _step(
+        actor, request, version, ["decision_note", "confirmed", "status", "decided_at", "decided_by"]
+    )
 
 
 @transaction.atomic

@@ -66,6 +66,10 @@ def test_verification_runs_received_checked_decided_answered_and_leaves_the_queu
         actor=gate.officer, request=request, version=request.version, answer_reference="CV-12/BP"
     )
     assert request.status == VerificationStatus.ANSWERED
+    # Once answered, what was decided is still on record.
+    request.refresh_from_db()
+    assert request.confirmed is True
+    assert request.decision_label == "Confirmed Vietnamese"
     assert list(selectors.verifications_due(gate.officer)) == []
 
 
