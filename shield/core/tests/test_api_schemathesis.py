@@ -112,6 +112,7 @@ def _dataset() -> Dataset:
     verification = returns_services.verification_receive(
         actor=team.supervisor, record=back, foreign_authority="Dongxing PSB", received_at=timezone.now()
     )
+    assert gate.agency.border_gate is not None
     reception = returns_services.reception_open(
         actor=team.worker, border_gate=gate.agency.border_gate, country="CN", channel="bilateral",
         received_at=timezone.now(),

@@ -13,6 +13,7 @@ import uuid
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.pagination import BasePagination
@@ -65,7 +66,7 @@ class InGroupOrder(CheckedCursorPagination):
 def _choice(params: Any, name: str, allowed: list[str]) -> str:
     value = str(params.get(name, ""))
     if value and value not in allowed:
-        raise ValidationFailed(field_errors={name: ["Not a known value."]})
+        raise ValidationFailed(field_errors={name: [_("Choose a value from the list.")]})
     return value
 
 
@@ -118,7 +119,9 @@ class ReturnListView(ReturnView):
             try:
                 country = s.CountryCodeField().run_validation(params["country"])
             except serializers.ValidationError as exc:
-                raise ValidationFailed(field_errors={"country": ["Not a known country code."]}) from exc
+                raise ValidationFailed(
+                    field_errors={"country": [_("Choose a country from the list.")]}
+                ) from exc
             rows = rows.filter(country=country)
         self.listed()
         page = self.paginate_queryset(rows)
@@ -232,7 +235,7 @@ class VerificationListView(VerificationView):
         data = body.validated_data
         record = selectors.return_get_for(user=self.user(), return_id=data["return_record"])
         if selectors.verification_list_for(user=self.user()).filter(return_record=record).exists():
-            raise InvalidTransition("This return already has a verification request.")
+            raise InvalidTransition(_("This return already has a verification request."))
         created = services.verification_receive(
             actor=self.user(),
             record=record,
@@ -371,7 +374,7 @@ class ReceptionListView(ReceptionView):
         officers = tuple(member_selectors.receivers_of(user.primary_agency).filter(pk__in=wanted))
         if len(officers) != len(wanted):
             raise ValidationFailed(
-                field_errors={"officers": ["Name members of your agency who receive returnees."]}
+                field_errors={"officers": [_("Name members of your agency who receive returnees.")]}
             )
         event = services.reception_open(
             actor=user,
@@ -492,11 +495,7 @@ class MemberDraftView(MemberView):
             draft = {**(found.draft or {}), **draft}
             draft = {key: value for key, value in draft.items() if value is not None}
             if s.draft_size(draft) > s.DRAFT_LIMIT_BYTES:
-                raise ValidationFailed(
-                    field_errors={
-                        "draft": [f"The draft is too large: at most {s.DRAFT_LIMIT_BYTES // 1024} KB."]
-                    }
-                )
+                raise ValidationFailed(field_errors={"draft": [s.too_large()]})
         services.member_save_draft(actor=self.user(), member=found, version=version, draft=draft)
         return self.answer_member(member_id)
 
@@ -560,7 +559,7 @@ class MemberDisposeView(MemberView):
         if data.get("referral"):
             referral = referral_get_for(user=user, referral_id=data["referral"])
             if referral.person_id != found.return_record.person_id:
-                raise ValidationFailed(field_errors={"referral": ["Not a referral of this returnee."]})
+                raise ValidationFailed(field_errors={"referral": [_("Not a referral of this returnee.")]})
         services.member_dispose(
             actor=user,
             member=found,

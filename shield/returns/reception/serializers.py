@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_countries import countries
 from rest_framework import serializers
 
@@ -38,7 +39,7 @@ DRAFT_LIMIT_BYTES = 16 * 1024
 def _country(value: str) -> str:
     code = countries.alpha2(str(value or "").strip().upper())
     if not code:
-        raise serializers.ValidationError("Choose a country: an ISO 3166 alpha-2 code such as CN.")
+        raise serializers.ValidationError(_("Choose a country from the list."))
     return str(code)
 
 
@@ -306,30 +307,36 @@ class MemberAddSerializer(serializers.Serializer[Any]):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs.get("person") and attrs.get("full_name", "").strip():
             raise serializers.ValidationError(
-                {"person": ["Give either an existing person or a name, not both."]}
+                {"person": [_("Give either an existing person or a name, not both.")]}
             )
         if not attrs.get("person") and not attrs.get("full_name", "").strip():
             raise serializers.ValidationError(
-                {"full_name": ["Give an existing person or the name to register."]}
+                {"full_name": [_("Give an existing person or the name to register.")]}
             )
         year = attrs.get("birth_year")
         if year is not None and year > timezone.localdate().year:
-            raise serializers.ValidationError({"birth_year": ["The year of birth cannot be in the future."]})
+            raise serializers.ValidationError(
+                {"birth_year": [_("The year of birth cannot be in the future.")]}
+            )
         return attrs
 
 
-def _check_draft(value: Any, path: str = "") -> None:
+def _check_draft(value: Any) -> None:
     """No NUL character anywhere: PostgreSQL's JSON cannot hold one (SQLite would)."""
     pending = [value]
     while pending:
         item = pending.pop()
         if isinstance(item, str) and "\x00" in item:
-            raise serializers.ValidationError("Null characters are not allowed.")
+            raise serializers.ValidationError(_("Null characters are not allowed."))
         if isinstance(item, dict):
             pending.extend(item.keys())
             pending.extend(item.values())
         elif isinstance(item, list):
             pending.extend(item)
+
+
+def too_large() -> str:
+    return _("The draft is too large: at most %(kb)d KB.") % {"kb": DRAFT_LIMIT_BYTES // 1024}
 
 
 def draft_size(draft: dict[str, Any]) -> int:
@@ -343,9 +350,7 @@ class DraftField(serializers.DictField):
         value: dict[str, Any] = super().to_internal_value(data)
         _check_draft(value)
         if draft_size(value) > DRAFT_LIMIT_BYTES:
-            raise serializers.ValidationError(
-                f"The draft is too large: at most {DRAFT_LIMIT_BYTES // 1024} KB."
-            )
+            raise serializers.ValidationError(too_large())
         return value
 
 
