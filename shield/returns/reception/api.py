@@ -12,8 +12,10 @@ masked for a role without `people.see_child_names`).
 import uuid
 from typing import Any
 
+from django.db import IntegrityError
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.pagination import BasePagination
@@ -22,7 +24,7 @@ from rest_framework.response import Response
 
 from shield import audit
 from shield.audit.models import AuditAction
-from shield.cases.api.schema import ETAG, IF_MATCH, LOCATION
+from shield.cases.api.schema import ETAG, IF_MATCH
 from shield.core.api.pagination import CheckedCursorPagination, NewestFirstCursorPagination
 from shield.core.api.versioning import with_etag
 from shield.core.errors import InvalidTransition, ValidationFailed
@@ -45,6 +47,9 @@ from shield.returns.reception import serializers as s
 VIEW = selectors.VIEW
 RECEIVE = services.RECEIVE
 VERIFY = services.VERIFY
+LOCATION = OpenApiParameter(
+    "Location", OpenApiTypes.URI, OpenApiParameter.HEADER, response=[201], description="The new record's URL."
+)
 # A reception's page shows this many members inline; the rest are read from its `members/` list.
 INLINE_MEMBERS = 100
 
@@ -234,15 +239,19 @@ class VerificationListView(VerificationView):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         record = selectors.return_get_for(user=self.user(), return_id=data["return_record"])
+        taken = InvalidTransition(_("This return already has a verification request."))
         if selectors.verification_list_for(user=self.user()).filter(return_record=record).exists():
-            raise InvalidTransition(_("This return already has a verification request."))
-        created = services.verification_receive(
-            actor=self.user(),
-            record=record,
-            foreign_authority=data["foreign_authority"],
-            received_at=data["received_at"],
-            foreign_reference=data.get("foreign_reference", ""),
-        )
+            raise taken
+        try:
+            created = services.verification_receive(
+                actor=self.user(),
+                record=record,
+                foreign_authority=data["foreign_authority"],
+                received_at=data["received_at"],
+                foreign_reference=data.get("foreign_reference", ""),
+            )
+        except IntegrityError as exc:  # another request for the same return, saved a moment before
+            raise taken from exc
         response = self.answer(s.VerificationDetailSerializer, self.request_of(created.pk), status=201)
         response["Location"] = reverse("api-verification-detail", args=[created.pk])
         return response
