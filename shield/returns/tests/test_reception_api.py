@@ -641,3 +641,46 @@ def test_list_query_counts_do_not_grow_with_the_rows(here: Place):
     more = {url: _count(api, url) for url in urls}
     assert more == few
     assert max(few.values()) <= 12, few
+
+
+# --- The OpenAPI schema --------------------------------------------------------------------------
+
+VERSIONED_WRITES = {
+    ("post", "/api/v1/returns/{return_id}/cancel/"),
+    ("post", "/api/v1/returns/verifications/{request_id}/check/"),
+    ("post", "/api/v1/returns/verifications/{request_id}/decide/"),
+    ("post", "/api/v1/returns/verifications/{request_id}/answer/"),
+    ("post", "/api/v1/returns/receptions/{event_id}/complete/"),
+    ("put", "/api/v1/returns/receptions/members/{member_id}/draft/"),
+    ("patch", "/api/v1/returns/receptions/members/{member_id}/draft/"),
+    ("post", "/api/v1/returns/receptions/members/{member_id}/screen/"),
+    ("post", "/api/v1/returns/receptions/members/{member_id}/dispose/"),
+}
+
+
+def test_the_schema_documents_every_route_its_errors_and_if_match(here: Place):
+    document = _client(here.officer).get("/api/v1/schema/", headers={"Accept": "application/json"}).json()
+    mine = {
+        (method, path): operation
+        for path, item in document["paths"].items()
+        if path.startswith("/api/v1/returns/")
+        and not path.startswith(
+            ("/api/v1/returns/follow-ups/", "/api/v1/returns/plans/", "/api/v1/returns/alerts/")
+        )
+        for method, operation in item.items()
+        if method in {"get", "post", "put", "patch", "delete"}
+    }
+    assert len(mine) == 21
+    for key, operation in mine.items():
+        assert "403" in operation["responses"], key
+        if "{" in key[1]:
+            assert "404" in operation["responses"], key
+        if key[0] != "get":
+            assert "400" in operation["responses"], key
+    for key in VERSIONED_WRITES:
+        operation = mine[key]
+        assert {"409", "412", "428"} <= set(operation["responses"]), key
+        assert any(p["name"] == "If-Match" and p["in"] == "header" for p in operation["parameters"]), key
+    assert {key for key, op in mine.items() if "412" in op["responses"]} == VERSIONED_WRITES
+    filters = {p["name"] for p in document["paths"]["/api/v1/returns/"]["get"]["parameters"]}
+    assert {"status", "country", "cursor", "page_size"} <= filters
