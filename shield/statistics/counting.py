@@ -239,6 +239,9 @@ class Source:
     # From a row to its owning agency, for the access scope (`accounts.policy.scope_q`).
     agency_path: str
     province_path: str | None = None
+    # For rows whose `agency_path` is empty (immediate support given before any case): the path to
+    # the agency that answers for them instead.
+    fallback_agency_path: str | None = None
 
     @property
     def counts_persons(self) -> bool:
@@ -455,7 +458,8 @@ def _referral_rows(*, completed: bool, persons: bool) -> Callable[["Days", set[s
 
 def _delivery_rows(*, persons: bool) -> Callable[["Days", set[str]], QuerySet[Any]]:
     """Support delivered in the period (by the day delivered), voided deliveries left out, cut by
-    the case's owning agency's province and kind; for persons, the supported person's individual."""
+    the case's owning agency's province and kind (for immediate support given before any case, the
+    giving agency's); for persons, the supported person's individual."""
 
     def rows(period: "Days", needed: set[str]) -> QuerySet[Any]:
         qs = SupportDelivery.objects.filter(
@@ -473,11 +477,20 @@ def _delivery_rows(*, persons: bool) -> Callable[["Days", set[str]], QuerySet[An
             annotations[column(dims.SEX)] = _sex("person__sex")
         if dims.PROVINCE in needed:
             annotations[column(dims.PROVINCE)] = Coalesce(
-                F("case__owner_agency__province__code"), Value(dims.UNKNOWN), output_field=CharField()
+                F("case__owner_agency__province__code"),
+                F("agency__province__code"),
+                Value(dims.UNKNOWN),
+                output_field=CharField(),
             )
         if dims.AGENCY_KIND in needed:
-            annotations[column(dims.AGENCY_KIND)] = _known_or_unknown(
-                "case__owner_agency__kind", dims.AGENCY_KIND
+            known = [c for c in dimension_get(dims.AGENCY_KIND).codes if c != dims.UNKNOWN]
+            annotations[column(dims.AGENCY_KIND)] = Case(
+                When(
+                    case__isnull=False, case__owner_agency__kind__in=known, then=F("case__owner_agency__kind")
+                ),
+                When(case__isnull=True, agency__kind__in=known, then=F("agency__kind")),
+                default=Value(dims.UNKNOWN),
+                output_field=CharField(),
             )
         return qs.annotate(**annotations) if annotations else qs
 
@@ -566,6 +579,7 @@ SOURCES: dict[str, Source] = {
             _DELIVERY_DIMENSIONS,
             _delivery_rows(persons=False),
             agency_path="case__owner_agency",
+            fallback_agency_path="agency",
         ),
         Source(
             "support.persons",
@@ -573,6 +587,7 @@ SOURCES: dict[str, Source] = {
             _DELIVERY_DIMENSIONS | {dims.SEX},
             _delivery_rows(persons=True),
             agency_path="case__owner_agency",
+            fallback_agency_path="agency",
         ),
     )
 }

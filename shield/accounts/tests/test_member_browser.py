@@ -15,6 +15,8 @@ NEW_PASSWORD = "Song-Hong-mua-thu-4827"
 
 
 def _no_page_scroll(page):
+    # After a click the next document may not exist yet: measure the page once it has loaded.
+    page.wait_for_load_state()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), page.url
 
 
@@ -47,6 +49,7 @@ def test_an_administrator_invites_a_member_on_a_phone(live_server, chromium):
         assert page.get_by_text("Invitation sent to sp.phone@example.org.").is_visible()
         _no_page_scroll(page)
         page.get_by_role("link", name="Deactivate").click()
+        page.wait_for_url("**/deactivate/")
         _no_page_scroll(page)
         page.get_by_role("link", name="Cancel").click()
 

@@ -1,4 +1,8 @@
-"""Support delivered to a person: what was given, when, by whom, tied to a referral or a care-plan action."""
+"""Support delivered to a person: what was given, when, by whom, tied to a referral, a care-plan
+action, or given at once at first contact (immediate support, e.g. meals and travel home at a
+border-gate reception, often before any case exists)."""
+
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -9,14 +13,27 @@ from shield.core.encryption import EncryptedTextField
 from shield.core.models import VersionedModel
 from shield.referrals.directory import taxonomy
 
+if TYPE_CHECKING:
+    from shield.accounts.models import Agency
+
 USER = settings.AUTH_USER_MODEL
 
 
 class SupportDelivery(VersionedModel):
-    """One delivery of support. Never deleted: a mistaken one is voided with a reason."""
+    """One delivery of support. Never deleted: a mistaken one is voided with a reason.
+
+    Tied to a referral, to a care-plan action, or `immediate` (given at first contact). Only an
+    immediate delivery may lack a case (none may exist yet) and a provider: it records the giving
+    `agency` instead, and its provider is that agency's directory entry when the directory has one.
+    """
 
     case = models.ForeignKey(
-        "cases.Case", on_delete=models.PROTECT, related_name="support_deliveries", verbose_name=_("case")
+        "cases.Case",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="support_deliveries",
+        verbose_name=_("case"),
     )
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="support_deliveries", verbose_name=_("person")
@@ -38,7 +55,23 @@ class SupportDelivery(VersionedModel):
         verbose_name=_("care-plan action"),
     )
     provider = models.ForeignKey(
-        "referrals.Provider", on_delete=models.PROTECT, related_name="deliveries", verbose_name=_("provider")
+        "referrals.Provider",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=_("provider"),
+    )
+    # Immediate support at first contact (a reception at a border gate): no referral or action.
+    immediate = models.BooleanField(_("immediate support at first contact"), default=False)
+    # The agency that gave immediate support (empty for support under a referral or an action).
+    agency = models.ForeignKey(
+        "accounts.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("giving agency"),
     )
     # A service-type code of the directory's taxonomy (`data/service_types.json`): one list of types
     # for services, referrals and support delivered.
@@ -72,8 +105,22 @@ class SupportDelivery(VersionedModel):
                 condition=Q(voided_at__isnull=True) | ~Q(void_reason=""), name="delivery_void_has_reason"
             ),
             models.CheckConstraint(
-                condition=Q(referral__isnull=False) | Q(care_plan_action__isnull=False),
-                name="delivery_tied_to_referral_or_action",
+                condition=Q(referral__isnull=False) | Q(care_plan_action__isnull=False) | Q(immediate=True),
+                name="delivery_tied_to_referral_action_or_immediate",
+            ),
+            models.CheckConstraint(
+                condition=Q(immediate=False)
+                | Q(referral__isnull=True, care_plan_action__isnull=True, agency__isnull=False),
+                name="delivery_immediate_untied_with_agency",
+            ),
+            models.CheckConstraint(
+                condition=Q(immediate=True) | Q(case__isnull=False, provider__isnull=False),
+                name="delivery_case_and_provider_unless_immediate",
             ),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="delivery_quantity_positive"),
         ]
+
+    @property
+    def answering_agency(self) -> "Agency | None":
+        """The agency the record belongs to: the case's owning agency, else the giving agency."""
+        return self.case.owner_agency if self.case is not None else self.agency

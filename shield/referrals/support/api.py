@@ -28,14 +28,23 @@ from shield.referrals.models import Provider, Referral, SupportDelivery
 from shield.referrals.support import access, regimes, selectors, services
 from shield.referrals.support.api_base import ERRORS, VERSIONED, CareAPIView, NewestDeliveredFirst
 
-READ = ("cases.view", access.DELIVER)
+READ = ("cases.view", access.DELIVER, access.RECEPTION_VIEW)
+# Recording here is under a referral or a care-plan action; immediate support is recorded through
+# the returns API (reception), but its reception staff may void it here.
 WRITE = ("cases.edit", access.DELIVER)
+VOID = (*WRITE, access.RECEIVE)
 
 
 class DeliverySerializer(serializers.ModelSerializer[SupportDelivery]):
     person_name = serializers.SerializerMethodField()
-    case_reference = serializers.CharField(source="case.reference", read_only=True)
-    provider_name = serializers.CharField(source="provider.name", read_only=True)
+    # Empty for immediate support given before any case, or by an agency without a directory entry.
+    case_reference = serializers.CharField(
+        source="case.reference", read_only=True, allow_null=True, default=None
+    )
+    provider_name = serializers.CharField(
+        source="provider.name", read_only=True, allow_null=True, default=None
+    )
+    agency_name = serializers.CharField(source="agency.name", read_only=True, allow_null=True, default=None)
     # A service-type code of the directory's taxonomy: the taxonomy is data, so the schema shows a
     # string, like a service's `service_type` (the service validates the code).
     support_type = serializers.CharField(read_only=True)
@@ -44,7 +53,8 @@ class DeliverySerializer(serializers.ModelSerializer[SupportDelivery]):
         model = SupportDelivery
         fields = [
             "id", "version", "case", "case_reference", "person_name", "referral", "care_plan_action",
-            "provider", "provider_name", "support_type", "delivered_on", "quantity", "unit", "amount_vnd",
+            "immediate", "agency", "agency_name", "provider", "provider_name", "support_type",
+            "delivered_on", "quantity", "unit", "amount_vnd",
             "suggested_amount_vnd", "regime_basis", "deviation_reason", "voided_at", "created_at",
         ]  # fmt: skip
         read_only_fields = fields
@@ -90,7 +100,7 @@ class RegimeSerializer(serializers.Serializer[Any]):
 class DeliveryView(CareAPIView):
     object_type = SupportDelivery._meta.label_lower
     read_permissions = READ
-    write_permissions = WRITE
+    write_permissions: tuple[str, ...] = WRITE
     serializer_class = DeliverySerializer
 
     def answer(self, delivery: SupportDelivery, *, status_code: int = status.HTTP_200_OK) -> Response:
@@ -174,12 +184,14 @@ class DeliveryDetailView(DeliveryView):
     def get(self, request: Request, delivery_id: uuid.UUID) -> Response:
         delivery = selectors.delivery_get_for(user=self.user(), delivery_id=delivery_id)
         audit.record(
-            action=AuditAction.VIEW, actor=self.user(), agency=delivery.case.owner_agency, obj=delivery
+            action=AuditAction.VIEW, actor=self.user(), agency=delivery.answering_agency, obj=delivery
         )
         return self.answer(delivery)
 
 
 class DeliveryVoidView(DeliveryView):
+    write_permissions = VOID
+
     @extend_schema(
         request=VoidSerializer,
         responses={200: DeliverySerializer, **VERSIONED},

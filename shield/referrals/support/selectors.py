@@ -1,7 +1,8 @@
 """Reads of support delivered, limited to what a user may see (missing and forbidden both 404).
 
 A delivery is seen by whoever sees its case (`cases.view`) and by the provider's staff
-(`referrals.deliver` reaching the provider's agency). Detail reads are audited by the caller.
+(`referrals.deliver` reaching the provider's agency); immediate support at first contact also by
+whoever holds `returns.view` reaching the giving agency. Detail reads are audited by the caller.
 """
 
 import datetime
@@ -18,8 +19,10 @@ from shield.referrals.support import access
 
 
 def visible_q(user: Viewer | None) -> Q:
-    return access.visible_cases_q(user, case_path="case") | access.staff_q(
-        user, access.DELIVER, provider_path="provider"
+    return (
+        access.visible_cases_q(user, case_path="case")
+        | access.staff_q(user, access.DELIVER, provider_path="provider")
+        | access.immediate_q(user)
     )
 
 
@@ -47,7 +50,7 @@ def delivery_list_for(*, user: Viewer, filters: DeliveryFilters | None = None) -
         rows = rows.filter(delivered_on__lte=f.delivered_to)
     if not f.include_voided:
         rows = rows.filter(voided_at__isnull=True)
-    return rows.select_related("case", "person", "provider", "recorded_by").order_by(
+    return rows.select_related("case", "person", "provider", "agency", "recorded_by").order_by(
         "-delivered_on", "-created_at"
     )
 
@@ -58,6 +61,7 @@ def delivery_get_for(*, user: Viewer, delivery_id: uuid.UUID | str) -> SupportDe
         "case__owner_agency",
         "person",
         "provider",
+        "agency",
         "referral",
         "care_plan_action",
         "recorded_by",
@@ -78,7 +82,7 @@ def case_support_for(*, case: Case, limit: int = 20) -> tuple[list[SupportDelive
     two queries whatever the number of deliveries. `case` comes from `case_get_for`."""
     latest = list(
         SupportDelivery.objects.filter(case=case)
-        .select_related("provider")
+        .select_related("provider", "agency")
         .order_by("-delivered_on", "-created_at")[:limit]
     )
     totals = (

@@ -2,13 +2,14 @@
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shield import audit
-from shield.accounts.models import User
+from shield.accounts.models import Agency, User
 from shield.audit import reasons
 from shield.audit.models import AuditAction
 from shield.cases import selectors as case_selectors
@@ -16,6 +17,7 @@ from shield.cases.models import CarePlanAction, Case
 from shield.cases.services.access import check_version
 from shield.core.concurrency import save_versioned
 from shield.core.errors import InvalidTransition, NotFound, PermissionRefused, ValidationFailed
+from shield.people.models import Person
 from shield.referrals.directory import taxonomy
 from shield.referrals.models import Provider, Referral, ReferralStatus, SupportDelivery
 from shield.referrals.support import access, regimes
@@ -54,6 +56,55 @@ def _tie(
     return case, provider
 
 
+def _amounts(
+    *,
+    support_type: str,
+    delivered_on: datetime.date,
+    quantity: Decimal,
+    unit: str,
+    amount_vnd: int | None,
+    deviation_reason: str,
+) -> dict[str, Any]:
+    """The checked what-and-how-much fields of a delivery, with the regime in force on
+    `delivered_on` applied: its suggested amount and basis; an amount that differs from it (or
+    exceeds its cap) is refused without `deviation_reason`."""
+    errors: dict[str, list[str]] = {}
+    if support_type not in taxonomy.codes():
+        errors["support_type"] = [_("Choose a type of support from the list.")]
+    if delivered_on > timezone.localdate():
+        errors["delivered_on"] = [_("The date cannot be in the future.")]
+    if quantity <= 0:
+        errors["quantity"] = [_("The quantity must be more than zero.")]
+    if amount_vnd is not None and not 0 <= amount_vnd <= MAX_AMOUNT_VND:
+        errors["amount_vnd"] = [_("Enter an amount between 0 and 10,000,000,000 VND.")]
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    regime = regimes.regime_for(support_type, delivered_on)
+    suggested = regime.suggested(quantity) if regime else None
+    reason = deviation_reason.strip()
+    if regime is not None and regime.is_money and amount_vnd is None:
+        raise ValidationFailed(field_errors={"amount_vnd": [_("Enter the amount given, in VND.")]})
+    if regime is not None and regime.deviates(amount_vnd, quantity) and not reason:
+        raise ValidationFailed(
+            field_errors={
+                "deviation_reason": [
+                    _("The amount differs from the %(amount)s VND the regime in force sets: say why.")
+                    % {"amount": f"{suggested:,}"}
+                ]
+            }
+        )
+    return {
+        "support_type": support_type,
+        "delivered_on": delivered_on,
+        "quantity": quantity,
+        "unit": (unit.strip() or (regime.unit if regime else ""))[:40],
+        "amount_vnd": amount_vnd,
+        "suggested_amount_vnd": suggested,
+        "regime_basis": (regime.legal_basis if regime else "")[:300],
+        "deviation_reason": reason[:500],
+    }
+
+
 @transaction.atomic
 def support_delivery_record(
     *,
@@ -85,53 +136,83 @@ def support_delivery_record(
                 "record its support."
             )
         )
-    errors: dict[str, list[str]] = {}
-    if support_type not in taxonomy.codes():
-        errors["support_type"] = [_("Choose a type of support from the list.")]
-    if delivered_on > timezone.localdate():
-        errors["delivered_on"] = [_("The date cannot be in the future.")]
-    if quantity <= 0:
-        errors["quantity"] = [_("The quantity must be more than zero.")]
-    if amount_vnd is not None and not 0 <= amount_vnd <= MAX_AMOUNT_VND:
-        errors["amount_vnd"] = [_("Enter an amount between 0 and 10,000,000,000 VND.")]
-    if errors:
-        raise ValidationFailed(field_errors=errors)
-    regime = regimes.regime_for(support_type, delivered_on)
-    suggested = regime.suggested(quantity) if regime else None
-    reason = deviation_reason.strip()
-    if regime is not None and regime.is_money and amount_vnd is None:
-        raise ValidationFailed(field_errors={"amount_vnd": [_("Enter the amount given, in VND.")]})
-    if regime is not None and regime.deviates(amount_vnd, quantity) and not reason:
-        raise ValidationFailed(
-            field_errors={
-                "deviation_reason": [
-                    _("The amount differs from the %(amount)s VND the regime in force sets: say why.")
-                    % {"amount": f"{suggested:,}"}
-                ]
-            }
-        )
+    amounts = _amounts(
+        support_type=support_type,
+        delivered_on=delivered_on,
+        quantity=quantity,
+        unit=unit,
+        amount_vnd=amount_vnd,
+        deviation_reason=deviation_reason,
+    )
     delivery = SupportDelivery.objects.create(
         case=case,
         person=case.person,
         referral=referral,
         care_plan_action=care_plan_action,
         provider=provider,
-        support_type=support_type,
-        delivered_on=delivered_on,
-        quantity=quantity,
-        unit=(unit.strip() or (regime.unit if regime else ""))[:40],
-        amount_vnd=amount_vnd,
-        suggested_amount_vnd=suggested,
-        regime_basis=(regime.legal_basis if regime else "")[:300],
-        deviation_reason=reason[:500],
         recorded_by=actor,
+        **amounts,
     )
     audit.record(
         action=AuditAction.CREATE,
         actor=actor,
         agency=case.owner_agency,
         obj=delivery,
-        details={"support_type": support_type, "deviates": bool(reason)},
+        details={"support_type": support_type, "deviates": bool(amounts["deviation_reason"])},
+    )
+    return delivery
+
+
+@transaction.atomic
+def support_delivery_give_immediate(
+    *,
+    actor: User,
+    person: Person,
+    agency: Agency,
+    support_type: str,
+    delivered_on: datetime.date,
+    case: Case | None = None,
+    quantity: Decimal = Decimal(1),
+    unit: str = "",
+    amount_vnd: int | None = None,
+    deviation_reason: str = "",
+) -> SupportDelivery:
+    """Record immediate support at first contact (meals and travel home at a reception at a
+    border gate), given by `agency` before or without any case or referral: by the agency's
+    reception staff (`returns.receive` reaching it). `case`, when the person already has one, must
+    be the person's. The provider is the agency's own directory entry when the directory has one.
+    The regime in force applies as for any delivery (`_amounts`)."""
+    if not access.may_give_immediate(actor, agency=agency):
+        raise PermissionRefused(_("Only the giving agency's reception staff record its immediate support."))
+    if case is not None and case.person_id != person.pk:
+        raise ValidationFailed(field_errors={"case": [_("The case is not this person's.")]})
+    amounts = _amounts(
+        support_type=support_type,
+        delivered_on=delivered_on,
+        quantity=quantity,
+        unit=unit,
+        amount_vnd=amount_vnd,
+        deviation_reason=deviation_reason,
+    )
+    delivery = SupportDelivery.objects.create(
+        case=case,
+        person=person,
+        immediate=True,
+        agency=agency,
+        provider=Provider.objects.filter(agency=agency, is_active=True).first(),
+        recorded_by=actor,
+        **amounts,
+    )
+    audit.record(
+        action=AuditAction.CREATE,
+        actor=actor,
+        agency=agency,
+        obj=delivery,
+        details={
+            "support_type": support_type,
+            "deviates": bool(amounts["deviation_reason"]),
+            "immediate": True,
+        },
     )
     return delivery
 
@@ -143,10 +224,10 @@ def support_delivery_void(
     """Void a mistaken delivery (never deleted): it stays in the history, out of the totals."""
     delivery = (
         SupportDelivery.objects.select_for_update(of=("self",))
-        .select_related("case", "provider")
+        .select_related("case", "case__owner_agency", "provider", "agency")
         .get(pk=delivery.pk)
     )
-    if not access.may_record_for(actor, provider=delivery.provider, case=delivery.case):
+    if not access.may_change(actor, delivery):
         raise PermissionRefused(_("Only those who may record this provider's support may void it."))
     check_version(delivery.version, version)
     if delivery.voided_at is not None:
@@ -159,7 +240,7 @@ def support_delivery_void(
     audit.record(
         action=AuditAction.UPDATE,
         actor=actor,
-        agency=delivery.case.owner_agency,
+        agency=delivery.answering_agency,
         obj=delivery,
         changed_fields=["voided_at", "voided_by", "void_reason"],
         reason=reasons.reference(delivery, "void_reason"),

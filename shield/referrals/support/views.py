@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from shield import audit
@@ -26,8 +27,11 @@ from shield.referrals.support import access, forms, regimes, selectors, services
 from shield.referrals.support.pages import reasoned_step, refused_on_form, require_any
 
 DELIVERY = SupportDelivery._meta.label_lower
-READERS = ("cases.view", access.DELIVER)
-WRITERS = ("cases.edit", access.DELIVER)
+READERS = ("cases.view", access.DELIVER, access.RECEPTION_VIEW)
+# Who records support under a referral or a care-plan action (the "record" pages).
+RECORDERS = ("cases.edit", access.DELIVER)
+# Who may void a delivery: its recorders, and reception staff for immediate support.
+WRITERS = (*RECORDERS, access.RECEIVE)
 PAGE_SIZE = 25
 
 
@@ -57,7 +61,7 @@ def delivery_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "filtered": bool(request.GET),
-        "can_record": access.has_any(user, WRITERS),
+        "can_record": access.has_any(user, RECORDERS),
     }
     return render_page_or_partial(request, "referrals/support/delivery_list.html", context, partial="results")
 
@@ -78,7 +82,7 @@ def _action_for(user: User, action_id: str) -> CarePlanAction:
     return one_or_not_found(rows, action_id)
 
 
-@require_any(*WRITERS, object_type=DELIVERY)
+@require_any(*RECORDERS, object_type=DELIVERY)
 def delivery_create(request: HttpRequest) -> HttpResponse:
     """Record support under `?referral=<id>` or `?action=<id>` (a care-plan action, external provider)."""
     user = _user(request)
@@ -131,13 +135,12 @@ def delivery_create(request: HttpRequest) -> HttpResponse:
 def delivery_detail(request: HttpRequest, delivery_id: uuid.UUID) -> HttpResponse:
     user = _user(request)
     delivery = selectors.delivery_get_for(user=user, delivery_id=delivery_id)
-    audit.record(action=AuditAction.VIEW, actor=user, agency=delivery.case.owner_agency, obj=delivery)
+    audit.record(action=AuditAction.VIEW, actor=user, agency=delivery.answering_agency, obj=delivery)
     context = {
         "delivery": delivery,
         "name": display_name_for(user=user, person=delivery.person),
-        "can_void": delivery.voided_at is None
-        and access.may_record_for(user, provider=delivery.provider, case=delivery.case),
-        "sees_case": case_selectors.can_view(user=user, case=delivery.case),
+        "can_void": delivery.voided_at is None and access.may_change(user, delivery),
+        "sees_case": delivery.case is not None and case_selectors.can_view(user=user, case=delivery.case),
     }
     return render(request, "referrals/support/delivery_detail.html", context)
 
@@ -147,6 +150,11 @@ def delivery_void(request: HttpRequest, delivery_id: uuid.UUID) -> HttpResponse:
     user = _user(request)
     delivery = selectors.delivery_get_for(user=user, delivery_id=delivery_id)
     form = forms.VoidForm(request.POST or None, initial={"version": delivery.version})
+    done_url = reverse("referrals:delivery_detail", args=[delivery.pk])
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if back and url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        done_url = back
+    context = {"delivery": delivery, "form": form, "next": done_url}
     return reasoned_step(
         request,
         form=form,
@@ -154,7 +162,7 @@ def delivery_void(request: HttpRequest, delivery_id: uuid.UUID) -> HttpResponse:
             actor=user, delivery=delivery, version=version, reason=reason
         ),
         done=_("The record is voided. It stays in the history, out of the totals."),
-        redirect_to=reverse("referrals:delivery_detail", args=[delivery.pk]),
+        redirect_to=done_url,
         template="referrals/support/delivery_void.html",
-        context={"delivery": delivery, "form": form},
+        context=context,
     )

@@ -85,6 +85,10 @@ class PlanCreateSerializer(serializers.Serializer[Any]):
     worker = serializers.UUIDField(help_text="A member of your agency who does follow-ups")
 
 
+class ContactLostSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=2000)
+
+
 class ReassignSerializer(serializers.Serializer[Any]):
     worker = serializers.UUIDField(help_text="A member of the plan's agency who does follow-ups")
 
@@ -242,3 +246,37 @@ class PlanDetailView(PlanView):
         plan = selectors.plan_get_for(user=self.user(), plan_id=plan_id)
         audit.record(action=AuditAction.VIEW, actor=self.user(), agency=plan.agency, obj=plan)
         return with_etag(Response(PlanSerializer(plan, context={"user": self.user()}).data), plan)
+
+
+class ContactLostReportView(PlanView):
+    @extend_schema(
+        request=ContactLostSerializer,
+        responses={200: PlanSerializer, **VERSIONED},
+        parameters=[IF_MATCH, ETAG],
+        summary="Report that contact with the person was lost (If-Match; a supervisor approves)",
+    )
+    def post(self, request: Request, plan_id: uuid.UUID) -> Response:
+        plan = selectors.plan_get_for(user=self.user(), plan_id=plan_id)
+        version = self.version_of(request, plan)
+        body = ContactLostSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        done = services.contact_lost_report(
+            actor=self.user(), plan=plan, reason=body.validated_data["reason"], version=version
+        )
+        return with_etag(Response(PlanSerializer(done, context={"user": self.user()}).data), done)
+
+
+class ContactLostApproveView(PlanView):
+    write_permissions = (selectors.SUPERVISE,)
+
+    @extend_schema(
+        request=None,
+        responses={200: PlanSerializer, **VERSIONED},
+        parameters=[IF_MATCH, ETAG],
+        summary="Approve a reported loss of contact (If-Match; another user than the reporter)",
+    )
+    def post(self, request: Request, plan_id: uuid.UUID) -> Response:
+        plan = selectors.plan_get_for(user=self.user(), plan_id=plan_id)
+        version = self.version_of(request, plan)
+        done = services.contact_lost_approve(actor=self.user(), plan=plan, version=version)
+        return with_etag(Response(PlanSerializer(done, context={"user": self.user()}).data), done)

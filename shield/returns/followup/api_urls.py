@@ -13,4 +13,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("plans/", api.PlanCreateView.as_view(), name="api-plan-create"),
     path("plans/<uuid:plan_id>/", api.PlanDetailView.as_view(), name="api-plan-detail"),
     path("plans/<uuid:plan_id>/reassign/", api.PlanReassignView.as_view(), name="api-plan-reassign"),
+    path(
+        "plans/<uuid:plan_id>/contact-lost/",
+        api.ContactLostReportView.as_view(),
+        name="api-plan-contact-lost",
+    ),
+    path(
+        "plans/<uuid:plan_id>/contact-lost/approve/",
+        api.ContactLostApproveView.as_view(),
+        name="api-plan-contact-lost-approve",
+    ),
 ]

@@ -15,6 +15,7 @@ from shield.returns.models.reception import (
     ReceptionMember,
     ReceptionOfficer,
     ReceptionStatus,
+    ReceptionSupport,
 )
 from shield.returns.models.returns import (
     Return,
@@ -36,6 +37,7 @@ __all__ = [
     "ReceptionMember",
     "ReceptionOfficer",
     "ReceptionStatus",
+    "ReceptionSupport",
     "ReintegrationInstrument",
     "ReintegrationPlan",
     "Return",

@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from shield.core.encryption import EncryptedTextField
-from shield.core.models import VersionedModel
+from shield.core.models import BaseModel, VersionedModel
 from shield.returns.models.returns import ReturnChannel
 
 USER = settings.AUTH_USER_MODEL
@@ -132,3 +132,29 @@ class ReceptionMember(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.event_id}#{self.position}"
+
+
+class ReceptionSupport(BaseModel):
+    """Links a returnee received to the immediate support given at reception (meals, travel home):
+    the support itself is the referrals app's `SupportDelivery`, one mechanism for all support."""
+
+    member = models.ForeignKey(
+        ReceptionMember,
+        on_delete=models.PROTECT,
+        related_name="supports",
+        verbose_name=_("returnee received"),
+    )
+    delivery = models.OneToOneField(
+        "referrals.SupportDelivery",
+        on_delete=models.PROTECT,
+        related_name="reception_support",
+        verbose_name=_("support delivered"),
+    )
+
+    class Meta:
+        ordering = ["member", "created_at"]
+        verbose_name = _("support at reception")
+        verbose_name_plural = _("support at reception")
+
+    def __str__(self) -> str:
+        return f"{self.member_id}:{self.delivery_id}"

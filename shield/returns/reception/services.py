@@ -17,13 +17,24 @@ from django.utils.translation import gettext as _
 from shield import audit
 from shield.accounts.models import Agency, User
 from shield.audit.models import AuditAction
+from shield.cases import services as case_services
+from shield.cases.models import ConsentGivenBy, ConsentScope
+from shield.cases.services.sharing import consent_to_share
 from shield.core.concurrency import save_versioned
-from shield.core.errors import InvalidTransition, PermissionRefused, ValidationFailed
+from shield.core.errors import (
+    InvalidTransition,
+    PermissionRefused,
+    StaleVersion,
+    ValidationFailed,
+    VersionRequired,
+)
 from shield.geo.models import BorderGate, Commune
 from shield.intake import services as intake_services
 from shield.linkage import selectors as linkage_selectors
 from shield.people import services as people_services
 from shield.people.models import Person
+from shield.referrals.lifecycle import services as referral_services
+from shield.referrals.models import Provider, Service
 from shield.returns.models import (
     Disposition,
     ReceptionEvent,
@@ -422,3 +433,74 @@ def reception_complete(
         action=AuditAction.TRANSITION, actor=actor, agency=event.agency, obj=event, changed_fields=fields
     )
     return event
+
+
+# --- Referral from the sitting -------------------------------------------------------------------
+
+
+@transaction.atomic
+def member_refer(
+    *,
+    actor: User,
+    member: ReceptionMember,
+    version: int | None,
+    provider: Provider,
+    reason: str,
+    urgency: str,
+    service: Service | None = None,
+    consent: bool = False,
+    consent_given_by: str = ConsentGivenBy.PERSON,
+    guardian_name: str = "",
+    legal_basis: str = "",
+    override: bool = False,
+) -> ReceptionMember:
+    """Refer the returnee to a provider of the directory (a shelter, a health service) and hand them
+    on as referred, in one transaction.
+
+    The referral is the referrals app's (`referral_send`) for the case the screening opened (outcome
+    "referred" or "child_protection"); a member without a case is refused. Sharing rests on the
+    cases app's basis: when `consent` is ticked the returnee's (or guardian's) consent is recorded
+    through `consent_record` (to share with the provider's agency, or for an external provider to
+    receive services) unless one is already active; else a supervisor overrides with `legal_basis`."""
+    _need(actor, RECEIVE)
+    locked = (
+        ReceptionMember.objects.select_for_update().select_related("event", "return_record").get(pk=member.pk)
+    )
+    _open(locked.event)
+    if version is None:
+        raise VersionRequired()
+    if locked.version != version:
+        raise StaleVersion()
+    if locked.disposition != Disposition.PENDING:
+        raise InvalidTransition(_("This returnee has already been handed on."))
+    case = locked.return_record.case
+    if case is None:
+        raise InvalidTransition(
+            _(
+                "This returnee has no case to refer: record the screening with the outcome "
+                "“Referred for identification” or “Urgent protection of a child” first."
+            )
+        )
+    if consent and consent_to_share(case=case, agency=provider.agency) is None:
+        case_services.consent_record(
+            actor=actor,
+            case=case,
+            scope=ConsentScope.SHARE_WITH_AGENCY if provider.agency is not None else ConsentScope.SERVICES,
+            given_by=consent_given_by,
+            given_on=timezone.localdate(),
+            guardian_name=_text(guardian_name, "guardian_name", limit=200),
+            shared_with_agency=provider.agency,
+        )
+    referral = referral_services.referral_send(
+        actor=actor,
+        case=case,
+        provider=provider,
+        service=service,
+        reason=_text(reason, "reason", limit=2000),
+        urgency=urgency,
+        legal_basis=legal_basis,
+        override=override,
+    )
+    return member_dispose(
+        actor=actor, member=locked, version=version, disposition=Disposition.REFERRED, referral=referral
+    )

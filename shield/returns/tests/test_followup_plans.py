@@ -223,3 +223,62 @@ def test_create_and_reassign_through_the_matrix(w):
     )
     plan.refresh_from_db()
     assert plan.worker == other
+
+
+def test_loss_of_contact_through_the_api(w, client: Client):
+    plan = _start(w)
+    report = f"/api/v1/returns/plans/{plan.pk}/contact-lost/"
+    approve = f"{report}approve/"
+    body = {"reason": "Moved away; phone disconnected; family do not know where."}
+    client.force_login(w.worker)
+    assert client.post(report, body, content_type="application/json").status_code == 428
+    etag = {"If-Match": f'"{plan.version}"'}
+    empty = client.post(report, {"reason": ""}, content_type="application/json", headers=etag)
+    assert empty.status_code == 400
+    reported = client.post(report, body, content_type="application/json", headers=etag)
+    assert reported.status_code == 200
+    assert client.post(report, body, content_type="application/json", headers=etag).status_code == 412
+    plan.refresh_from_db()
+    etag = {"If-Match": f'"{plan.version}"'}
+    # The reporter may not approve their own report, and a case worker may not approve at all.
+    assert client.post(approve, content_type="application/json", headers=etag).status_code == 403
+    client.force_login(w.supervisor)
+    assert client.post(approve, content_type="application/json").status_code == 428
+    approved = client.post(approve, content_type="application/json", headers=etag)
+    assert approved.status_code == 200, approved.content
+    assert approved.json()["status"] == "contact_lost"
+    assert not FollowUp.objects.filter(plan=plan, status="scheduled").exists()
+
+
+def test_loss_of_contact_api_in_the_matrix(w):
+    plan = _start(w)
+    actors = _actors(w)
+    assert_matrix(
+        Endpoint(
+            "POST",
+            f"/api/v1/returns/plans/{plan.pk}/contact-lost/",
+            data={"version": plan.version, "reason": "No answer at the address for three visits."},
+            api=True,
+        ),
+        actors,
+        snapshot=snapshot,
+    )
+    plan.refresh_from_db()
+    assert plan.contact_lost_requested_at is not None
+    supervisors = Actors(
+        permitted=w.supervisor,
+        no_permission=actors.permitted,
+        other_agency=f.world(gate_code="lao-cai", with_plan=False).supervisor,
+    )
+    assert_matrix(
+        Endpoint(
+            "POST",
+            f"/api/v1/returns/plans/{plan.pk}/contact-lost/approve/",
+            data={"version": plan.version},
+            api=True,
+        ),
+        supervisors,
+        snapshot=snapshot,
+    )
+    plan.refresh_from_db()
+    assert plan.status == "contact_lost"

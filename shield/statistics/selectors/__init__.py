@@ -37,7 +37,11 @@ def can_view_statistics(user: User | AnonymousUser | None) -> bool:
 def reach_of(user: User | AnonymousUser | None, indicator: Indicator) -> Q:
     """The rows of the indicator's source that the user's statistics scope reaches."""
     source = SOURCES[indicator.counts]
-    return scope_q(user, VIEW, agency_path=source.agency_path, province_path=source.province_path)
+    reach = scope_q(user, VIEW, agency_path=source.agency_path, province_path=source.province_path)
+    if source.fallback_agency_path is None or not reach.children:
+        return reach  # no fallback, or everything (`Q()`, which an OR would drop)
+    fallback = scope_q(user, VIEW, agency_path=source.fallback_agency_path)
+    return reach | (Q(**{f"{source.agency_path}__isnull": True}) & fallback)
 
 
 def _check(indicator: Indicator, dimensions: Sequence[str], filters: Mapping[str, str]) -> None:

@@ -1,0 +1,45 @@
+"""Reading a returnee received and the support given to them at reception, with access applied:
+`returns.view` in a scope reaching the reception's agency (missing and forbidden both 404)."""
+
+import uuid
+
+from django.db.models import QuerySet
+
+from shield.accounts.models import User
+from shield.core.lookups import one_or_not_found
+from shield.referrals.models import SupportDelivery
+from shield.returns.models import ReceptionMember
+from shield.returns.reception.selectors import reception_list_for
+
+
+def member_get_for(*, user: User, member_id: uuid.UUID | str) -> ReceptionMember:
+    events = reception_list_for(user=user).values("pk")
+    rows = ReceptionMember.objects.filter(event__in=events).select_related(
+        "event", "event__agency", "event__border_gate", "return_record", "return_record__person"
+    )
+    return one_or_not_found(rows, member_id)
+
+
+def member_support_list(*, member: ReceptionMember) -> QuerySet[SupportDelivery]:
+    """The support given to `member` at reception, newest first, voided ones too (marked). `member`
+    comes from `member_get_for`, so the user reaches the reception; the giving agency is the
+    reception's, so the same user sees these deliveries in the referrals app."""
+    return (
+        SupportDelivery.objects.filter(reception_support__member=member)
+        .select_related("agency", "recorded_by")
+        .order_by("-delivered_on", "-created_at", "-id")
+    )
+
+
+def supports_by_member(*, members: list[ReceptionMember]) -> dict[uuid.UUID, list[SupportDelivery]]:
+    """The support given at reception to each of `members` (read through `member_get_for` or the
+    reception's own selector), newest first: one query whatever the number of members."""
+    found: dict[uuid.UUID, list[SupportDelivery]] = {m.pk: [] for m in members}
+    rows = (
+        SupportDelivery.objects.filter(reception_support__member__in=[m.pk for m in members])
+        .select_related("agency", "recorded_by", "reception_support")
+        .order_by("-delivered_on", "-created_at", "-id")
+    )
+    for delivery in rows:
+        found[delivery.reception_support.member_id].append(delivery)
+    return found
