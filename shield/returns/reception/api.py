@@ -76,6 +76,11 @@ def _choice(params: Any, name: str, allowed: list[str]) -> str:
 
 
 class ReceptionAPIView(CareAPIView):
+    """Returns, verification requests and receptions at border gates. Reads need `returns.view`;
+    writes on returns and receptions `returns.receive`, on verification requests `returns.verify`.
+    A record outside your reach answers 404. Writes on a record name its version (If-Match or
+    `version`): 412 when stale, 428 when missing."""
+
     read_permissions: tuple[str, ...] = (VIEW,)
     write_permissions: tuple[str, ...] = (RECEIVE,)
 
@@ -101,6 +106,9 @@ class ReturnView(ReceptionAPIView):
 
     def record(self, return_id: uuid.UUID) -> Return:
         return selectors.return_get_for(user=self.user(), return_id=return_id)
+
+    def record_to_change(self, return_id: uuid.UUID, permission: str) -> Return:
+        return selectors.return_get_to_change(user=self.user(), return_id=return_id, permission=permission)
 
 
 class ReturnListView(ReturnView):
@@ -177,7 +185,7 @@ class ReturnCancelView(ReturnView):
         summary="Cancel a return that did not happen, with the reason (If-Match)",
     )
     def post(self, request: Request, return_id: uuid.UUID) -> Response:
-        record = self.record(return_id)
+        record = self.record_to_change(return_id, RECEIVE)
         version = self.version_of(request, record)
         body = s.ReturnCancelSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -198,6 +206,9 @@ class VerificationView(ReceptionAPIView):
     def request_of(self, request_id: uuid.UUID) -> VerificationRequest:
         rows = selectors.verification_list_for(user=self.user()).select_related("return_record__agency")
         return one_or_not_found(rows, request_id)
+
+    def request_to_change(self, request_id: uuid.UUID) -> VerificationRequest:
+        return selectors.verification_get_to_change(user=self.user(), request_id=request_id)
 
 
 class VerificationListView(VerificationView):
@@ -238,7 +249,9 @@ class VerificationListView(VerificationView):
         body = s.VerificationCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        record = selectors.return_get_for(user=self.user(), return_id=data["return_record"])
+        record = selectors.return_get_to_change(
+            user=self.user(), return_id=data["return_record"], permission=VERIFY
+        )
         taken = InvalidTransition(_("This return already has a verification request."))
         if selectors.verification_list_for(user=self.user()).filter(return_record=record).exists():
             raise taken
@@ -277,7 +290,7 @@ class VerificationCheckView(VerificationView):
         summary="Check the identity against the registry: documents, CCCD, linkage (If-Match)",
     )
     def post(self, request: Request, request_id: uuid.UUID) -> Response:
-        found = self.request_of(request_id)
+        found = self.request_to_change(request_id)
         version = self.version_of(request, found)
         s.VerificationCheckSerializer(data=request.data).is_valid(raise_exception=True)
         services.verification_check(actor=self.user(), request=found, version=version)
@@ -292,7 +305,7 @@ class VerificationDecideView(VerificationView):
         summary="Decide: confirmed Vietnamese or not, and on what basis (If-Match)",
     )
     def post(self, request: Request, request_id: uuid.UUID) -> Response:
-        found = self.request_of(request_id)
+        found = self.request_to_change(request_id)
         version = self.version_of(request, found)
         body = s.VerificationDecideSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -314,7 +327,7 @@ class VerificationAnswerView(VerificationView):
         summary="Record that the answer was sent, with its reference (If-Match)",
     )
     def post(self, request: Request, request_id: uuid.UUID) -> Response:
-        found = self.request_of(request_id)
+        found = self.request_to_change(request_id)
         version = self.version_of(request, found)
         body = s.VerificationAnswerSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -337,13 +350,18 @@ class ReceptionView(ReceptionAPIView):
     def event(self, event_id: uuid.UUID) -> ReceptionEvent:
         return selectors.reception_get_for(user=self.user(), event_id=event_id)
 
+    def event_to_change(self, event_id: uuid.UUID) -> ReceptionEvent:
+        return selectors.reception_get_to_change(user=self.user(), event_id=event_id)
+
     def detail(self, event: ReceptionEvent, status: int = 200) -> Response:
         """The reception with its officers and its first INLINE_MEMBERS members (three statements)."""
-        members = list(member_selectors.members_of(event)[: INLINE_MEMBERS + 1])
+        members = list(selectors.reception_members(event)[: INLINE_MEMBERS + 1])
         truncated = len(members) > INLINE_MEMBERS
         data = dict(s.ReceptionSerializer(event, context=self.context()).data)
-        data["officers"] = [str(pk) for pk in member_selectors.officers_of(event)]
-        data["member_count"] = member_selectors.members_of(event).count() if truncated else len(members)
+        data["officers"] = [
+            str(pk) for pk in selectors.reception_officers(event).values_list("pk", flat=True)
+        ]
+        data["member_count"] = selectors.reception_members(event).count() if truncated else len(members)
         data["members"] = s.MemberSerializer(members[:INLINE_MEMBERS], many=True, context=self.context()).data
         data["members_truncated"] = truncated
         return with_etag(Response(data, status=status), event)
@@ -380,7 +398,7 @@ class ReceptionListView(ReceptionView):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         wanted = set(data.get("officers") or [])
-        officers = tuple(member_selectors.receivers_of(user.primary_agency).filter(pk__in=wanted))
+        officers = tuple(selectors.receivers_of(user).filter(pk__in=wanted))
         if len(officers) != len(wanted):
             raise ValidationFailed(
                 field_errors={"officers": [_("Name members of your agency who receive returnees.")]}
@@ -419,7 +437,7 @@ class ReceptionCompleteView(ReceptionView):
         summary="Complete the reception once every member is handed on (If-Match)",
     )
     def post(self, request: Request, event_id: uuid.UUID) -> Response:
-        event = self.event(event_id)
+        event = self.event_to_change(event_id)
         version = self.version_of(request, event)
         body = s.ReceptionCompleteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -440,6 +458,9 @@ class MemberView(ReceptionAPIView):
     def member(self, member_id: uuid.UUID) -> ReceptionMember:
         return member_selectors.member_get_for(user=self.user(), member_id=member_id)
 
+    def member_to_change(self, member_id: uuid.UUID) -> ReceptionMember:
+        return member_selectors.member_get_to_change(user=self.user(), member_id=member_id)
+
     def answer_member(self, member_id: uuid.UUID, status: int = 200) -> Response:
         return self.answer(s.MemberDetailSerializer, self.member(member_id), status=status)
 
@@ -454,7 +475,7 @@ class ReceptionMembersView(MemberView):
     def get(self, request: Request, event_id: uuid.UUID) -> Response:
         event = selectors.reception_get_for(user=self.user(), event_id=event_id)
         self.listed()
-        page = self.paginate_queryset(member_selectors.members_of(event))
+        page = self.paginate_queryset(selectors.reception_members(event))
         return self.get_paginated_response(s.MemberSerializer(page, many=True, context=self.context()).data)
 
     @extend_schema(
@@ -465,7 +486,7 @@ class ReceptionMembersView(MemberView):
     )
     def post(self, request: Request, event_id: uuid.UUID) -> Response:
         user = self.user()
-        event = selectors.reception_get_for(user=user, event_id=event_id)
+        event = selectors.reception_get_to_change(user=user, event_id=event_id)
         body = s.MemberAddSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
@@ -495,7 +516,7 @@ class MemberDetailView(MemberView):
 
 class MemberDraftView(MemberView):
     def _save(self, request: Request, member_id: uuid.UUID, *, merge: bool) -> Response:
-        found = self.member(member_id)
+        found = self.member_to_change(member_id)
         version = self.version_of(request, found)
         body = s.MemberDraftSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -535,7 +556,7 @@ class MemberScreenView(MemberView):
         summary="Complete the member's screening; a referral outcome opens a case (If-Match)",
     )
     def post(self, request: Request, member_id: uuid.UUID) -> Response:
-        found = self.member(member_id)
+        found = self.member_to_change(member_id)
         version = self.version_of(request, found)
         body = s.MemberScreenSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -559,7 +580,7 @@ class MemberDisposeView(MemberView):
     )
     def post(self, request: Request, member_id: uuid.UUID) -> Response:
         user = self.user()
-        found = self.member(member_id)
+        found = self.member_to_change(member_id)
         version = self.version_of(request, found)
         body = s.MemberDisposeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
