@@ -34,6 +34,14 @@ PARTS = (
     ("tips", "api-tip-list", gettext_lazy("Hotline tips and their triage.")),
     ("linkage-review-pairs", "api-linkage-pair-list", gettext_lazy("Possible same-person pairs to review.")),
     ("linkage-runs", "api-linkage-run-list", gettext_lazy("Linkage runs: request one, follow its progress.")),
+    (
+        "returns",
+        "api-return-list",
+        gettext_lazy(
+            "Returns from abroad, verification requests, receptions at border gates and reintegration "
+            "follow-up."
+        ),
+    ),
 )
 
 

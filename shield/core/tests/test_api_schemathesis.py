@@ -24,6 +24,7 @@ from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.test import Client
+from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -44,6 +45,8 @@ from shield.cases.tests import factories as cases
 from shield.intake.models import ScreeningInstrument
 from shield.intake.tests import factories as intake
 from shield.linkage.tests import factories as linkage
+from shield.returns.models import ReceptionMember
+from shield.returns.reception import services as returns_services
 
 pytestmark = [pytest.mark.django_db, pytest.mark.schemathesis]
 
@@ -103,6 +106,23 @@ def _dataset() -> Dataset:
     pair = linkage.review_pair(a, b)
     instrument = ScreeningInstrument.objects.first()
     assert instrument is not None
+    back = returns_services.return_record(
+        actor=team.worker, person=case.person, country="CN", how="handed_over", channel="bilateral"
+    )
+    verification = returns_services.verification_receive(
+        actor=team.supervisor, record=back, foreign_authority="Dongxing PSB", received_at=timezone.now()
+    )
+    assert gate.agency.border_gate is not None
+    reception = returns_services.reception_open(
+        actor=team.worker, border_gate=gate.agency.border_gate, country="CN", channel="bilateral",
+        received_at=timezone.now(),
+    )  # fmt: skip
+    received = returns_services.return_record(
+        actor=team.worker, person=case.person, country="CN", how="handed_over", channel="bilateral",
+        returned_on=timezone.localdate(),
+    )  # fmt: skip
+    # Built directly: adding a member starts a screening, which neither role of the run may do.
+    reception_member = ReceptionMember.objects.create(event=reception, position=1, return_record=received)
     ids = {
         "case_id": str(case.pk),
         "person_id": str(case.person_id),
@@ -114,6 +134,10 @@ def _dataset() -> Dataset:
         "action_id": str(action.pk),
         "transfer_id": str(transfer.pk),
         "closure_id": str(closure.pk),
+        "return_id": str(back.pk),
+        "request_id": str(verification.pk),
+        "event_id": str(reception.pk),
+        "member_id": str(reception_member.pk),
     }
     return Dataset(ids=ids, worker=team.worker, supervisor=team.supervisor)
 
