@@ -1,5 +1,6 @@
 """Project-wide pytest setup: English by default, and a Chromium page for browser tests."""
 
+import importlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +26,8 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(autouse=True)
 def _reference_data_after_flush(request: pytest.FixtureRequest) -> None:
-    """Give transactional tests the geography that migrations load.
+    """Give transactional tests the reference data that migrations load (geography, the first
+    screening instrument).
 
     pytest-django empties every table after a transactional test (browser tests among them), so
     the provinces, communes and border gates loaded by data migrations are gone for the next one.
@@ -46,6 +48,10 @@ def _reference_data_after_flush(request: pytest.FixtureRequest) -> None:
         loading.former_provinces_load(FormerProvince, Province)
         loading.border_gates_load(BorderGate, Province)
         province_lookup_clear()
+    # The first screening instrument, also a data migration's (it loads only when missing).
+    from django.apps import apps
+
+    importlib.import_module("shield.intake.migrations.0002_first_instrument").load(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -188,6 +188,9 @@ class VerificationDetailSerializer(VerificationSerializer):
         help_text="documents, has_cccd, individual and linkage_candidates as the check found them.",
     )
     decision_note = serializers.CharField(read_only=True)
+    confirmed = serializers.BooleanField(
+        read_only=True, allow_null=True, help_text="The decision, kept after the answer: null before it."
+    )
 
 
 class VerificationCreateSerializer(serializers.Serializer[Any]):

@@ -8,11 +8,9 @@ and is sent when the connection returns. The sitting fits a 390 px phone without
 scroll, and the strict CSP blocks nothing (no console errors).
 """
 
-import importlib
 import re
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
@@ -33,13 +31,6 @@ RETURNEES = [
     ("Lò Văn Pao", "Male", "1998"),
     ("Sùng Thị Dợ", "Female", "2002"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _screening_instrument(transactional_db: None) -> None:
-    """The first screening instrument, which a data migration loads: an earlier transactional test
-    (any browser test) empties every table, and the root conftest reloads only the geography."""
-    importlib.import_module("shield.intake.migrations.0002_first_instrument").load(apps, None)
 
 
 def sign_in(page: Page, base: str, username: str) -> None:
