@@ -95,6 +95,20 @@ def proceeding_restricted_get_for(*, user: Viewer, proceeding_id: uuid.UUID | st
     return proceeding, access.can_view(user=user, proceeding=proceeding)
 
 
+def timeline_get_for(*, user: Viewer, proceeding_id: uuid.UUID | str) -> Proceeding:
+    """A proceeding's steps and hearing dates, by the page's rule (`proceeding_restricted_get_for`:
+    in full or through a linked protection case; NotFound otherwise). The proceeding carries
+    `timeline` (steps, oldest first), `next_hearing` and `view` ("full" or "restricted")."""
+    proceeding, full = proceeding_restricted_get_for(user=user, proceeding_id=proceeding_id)
+    steps = list(steps_of(proceeding))
+    now = timezone.now()
+    upcoming = [s.scheduled_for for s in steps if s.scheduled_for and s.scheduled_for >= now]
+    proceeding.timeline = steps  # type: ignore[attr-defined]
+    proceeding.next_hearing = min(upcoming) if upcoming else None  # type: ignore[attr-defined]
+    proceeding.view = "full" if full else "restricted"  # type: ignore[attr-defined]
+    return proceeding
+
+
 def offences_of(proceeding: Proceeding) -> list[ProceedingOffence]:
     return list(proceeding.offences.order_by("code"))
 
@@ -210,4 +224,5 @@ __all__ = [
     "proceeding_restricted_get_for",
     "proceedings_for_case",
     "steps_of",
+    "timeline_get_for",
 ]
