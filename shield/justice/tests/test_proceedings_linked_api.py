@@ -82,7 +82,7 @@ def test_a_linked_case_worker_reads_steps_and_hearings_only(world):
     kinds = [step["kind"] for step in data["steps"]]
     assert sorted(kinds) == ["first_instance_trial", "report_received"]
     assert data["next_hearing"] is not None
-    assert set(data["steps"][0]) == {"kind", "label", "occurred_on", "scheduled_for"}
+    assert set(data["steps"][0]) == {"kind", "kind_label", "occurred_on", "scheduled_for"}
     body = response.content.decode()
     for secret in (CHILD, ADULT, NOTE, SUMMARY, "BLHS-150", "parties", "summary"):
         assert secret not in body

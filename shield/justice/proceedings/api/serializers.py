@@ -191,11 +191,11 @@ class PartyUpdateSerializer(serializers.Serializer[Any]):
 class TimelineStepSerializer(serializers.ModelSerializer[ProceedingStep]):
     """A step as a linked protection case's workers see it: its kind and dates, no note or author."""
 
-    label = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
         model = ProceedingStep
-        fields = ["kind", "label", "occurred_on", "scheduled_for"]
+        fields = ["kind", "kind_label", "occurred_on", "scheduled_for"]
         read_only_fields = fields
 
 
