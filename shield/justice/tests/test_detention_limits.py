@@ -400,3 +400,17 @@ def test_the_api_shows_the_limit_and_refuses_a_late_release_with_rules_exceeded(
     )
     assert ok.status_code == 200, ok.content
     assert ok.json()["limit"]["state"] == "within"
+
+
+def test_the_demo_keeps_to_the_limits_or_justifies(settings):
+    import io
+
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("demo_data", stdout=io.StringIO(), stderr=io.StringIO(), persons=200, up_to="justice")
+    child_rules = rules.ChildRules.current()
+    episodes = DetentionEpisode.objects.select_related("party")
+    assert episodes.exists()
+    views = [limits.view_of(e, child_rules=child_rules) for e in episodes]
+    assert not [v for v in views if v is not None and v.state == "exceeded" and not v.justified]
