@@ -154,7 +154,13 @@ def _limit_check(
         child_rules=rules.ChildRules.current(),
     )
     ended_at = limits.end_instant(values.get("ended_on"), values.get("ended_time"))
-    exceeded = limit is not None and ended_at is not None and ended_at > limit.ends_at
+    # A release after the limit; a death is recorded whatever the limit (it shows as exceeded).
+    exceeded = (
+        limit is not None
+        and ended_at is not None
+        and ended_at > limit.ends_at
+        and values.get("died_on") is None
+    )
     if exceeded and already and not justification.strip():
         return limit, already
     assert limit is not None or not exceeded

@@ -209,6 +209,18 @@ def test_releasing_late_through_an_update_needs_the_justification_and_keeps_it(w
     assert episode.aftercare_received
 
 
+def test_a_death_in_detention_is_recorded_whatever_the_limit(world):
+    _a, officer, _c, _p, child = world
+    episode = record(officer, child)
+    services.episode_update(actor=officer, episode=episode, expected_version=1, died_on=D(2026, 11, 6))
+    episode.refresh_from_db()
+    assert episode.ended_on == D(2026, 11, 6)
+    assert episode.limit_justification == ""
+    view = limits.view_of(episode, child_rules=rules.ChildRules.current())
+    assert view.state == "exceeded"
+    assert view.alert
+
+
 def test_the_interviews_use_the_same_override_path():
     assert services.justify_exception is child_services.justify_exception
 
