@@ -3,6 +3,7 @@ NotFound. Detail reads are audited by the caller (page or API view), as the case
 
 import datetime
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
@@ -47,12 +48,13 @@ def _child_parties() -> Exists:
 
 def proceeding_list_for(*, user: Viewer, filters: ProceedingFilters | None = None) -> QuerySet[Proceeding]:
     """Proceedings the user sees in full, newest report first, with their holding agency, their
-    offences (prefetched) and `has_children` (any child party) annotated."""
+    offences (prefetched). `has_children` is set on a page's rows by `mark_child_parties` (one
+    query for the page: annotated on the whole queryset, PostgreSQL hashed every child party of
+    the country on each request)."""
     f = filters or ProceedingFilters()
     items = (
         Proceeding.objects.filter(access.visible_q(user))
         .select_related("holding_agency")
-        .annotate(has_children=_child_parties())
         .prefetch_related(Prefetch("offences", queryset=ProceedingOffence.objects.order_by("code")))
         .order_by("-reported_at", "-id")
     )
@@ -71,6 +73,22 @@ def proceeding_list_for(*, user: Viewer, filters: ProceedingFilters | None = Non
     if q:
         items = items.filter(reference__startswith=q.upper())
     return items
+
+
+def mark_child_parties(proceedings: Sequence[Proceeding]) -> None:
+    """Set `has_children` (any child party) on a page of proceedings, in one query."""
+    ids = [p.pk for p in proceedings]
+    with_children = (
+        set(
+            Party.objects.filter(proceeding_id__in=ids, is_child=True)
+            .values_list("proceeding_id", flat=True)
+            .distinct()
+        )
+        if ids
+        else set()
+    )
+    for proceeding in proceedings:
+        proceeding.has_children = proceeding.pk in with_children  # type: ignore[attr-defined]
 
 
 def proceeding_get_for(*, user: Viewer, proceeding_id: uuid.UUID | str) -> Proceeding:
@@ -214,6 +232,7 @@ __all__ = [
     "assignments_of",
     "can_see_child_identity",
     "holdings_of",
+    "mark_child_parties",
     "offences_of",
     "parties_of",
     "party_get_for",

@@ -47,7 +47,7 @@ def test_the_list_query_count_does_not_grow_with_rows(rows, django_assert_max_nu
     assert response.status_code == 200
     # Every page's own 8 (session, user, memberships, 2 permission reads, agency tree, audit event
     # read + write, notifications bell) + count, page, offences, the filter's agencies.
-    assert len(_real(captured)) <= 13
+    assert len(_real(captured)) <= 14  # the page's child parties: one query for its rows
     assert response.content.decode().count('data-testid="proceeding-row"') == rows
 
 
@@ -66,6 +66,14 @@ def test_the_list_filters_trafficking_and_children() -> None:
     body = client.get("/justice/", {"q": theft.reference.lower()}).content.decode()
     assert theft.reference in body
     assert trafficking.reference not in body
+    # The "child parties" mark, set on the page's rows (one query), and in the API.
+    body = client.get("/justice/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert body.count("Child parties</span>") == 1
+    rows = {
+        r["reference"]: r["has_child_parties"]
+        for r in client.get("/api/v1/justice/proceedings/").json()["results"]
+    }
+    assert rows == {theft.reference: True, trafficking.reference: False}
 
 
 def test_opening_a_proceeding_through_the_page() -> None:

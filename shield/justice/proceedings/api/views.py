@@ -136,6 +136,7 @@ class ProceedingListView(ProceedingAPIView):
         items = selectors.proceeding_list_for(user=self.user(), filters=filters)
         page = self.paginate_queryset(items)
         assert page is not None
+        selectors.mark_child_parties(page)
         response = self.get_paginated_response(s.ProceedingSerializer(page, many=True).data)
         audit.record(
             action=AuditAction.LIST,
