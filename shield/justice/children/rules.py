@@ -57,9 +57,13 @@ class ChildRules:
     @classmethod
     def current(cls) -> "ChildRules":
         path = rules_file()
+        overrides = dated_rules.overrides_for([PREFIX + name for name in SETS])  # one query for all
         return cls(
             sets={
-                name: dated_rules.with_overrides(dated_rules.load(path, name), PREFIX + name) for name in SETS
+                name: dated_rules.with_overrides(
+                    dated_rules.load(path, name), PREFIX + name, overrides=overrides[PREFIX + name]
+                )
+                for name in SETS
             }
         )
 
@@ -213,6 +217,90 @@ def deadlines(
             )
         )
     return found
+
+
+# Detention limits -------------------------------------------------------------------------------
+
+# The detention kinds a child's limit applies to, and the deadline rule holding it (a sentence has none).
+DETENTION_LIMIT_KEYS = {
+    "police_custody": "custody_limit",
+    "temporary_detention": "temporary_detention_limit",
+}
+DETENTION_LIMIT_EXCEEDED = "detention_limit_exceeded"
+
+
+@dataclass(frozen=True)
+class DetentionLimit:
+    """How long a child may be held in one episode, by the rule in force on its first day."""
+
+    key: str
+    label: str
+    hours: int
+    warn_hours: int
+    ends_at: datetime.datetime
+    law: str
+    verified: bool
+    overridden: bool
+
+    def state(self, *, ended_at: datetime.datetime | None, now: datetime.datetime) -> str:
+        """ "within", "near" (held, the limit within `warn_hours`), "breached" (held past the limit)
+        or "exceeded" (released after it)."""
+        if ended_at is not None:
+            return "exceeded" if ended_at > self.ends_at else "within"
+        if now > self.ends_at:
+            return "breached"
+        if now >= self.ends_at - datetime.timedelta(hours=self.warn_hours):
+            return "near"
+        return "within"
+
+
+def detention_limit(
+    rules: ChildRules, *, kind: str, started_at: datetime.datetime, is_child: bool
+) -> DetentionLimit | None:
+    """The limit of a child's custody or temporary detention that started at `started_at`, by the
+    rule in force that local day (with the administrator's value); None for adults, sentences, or
+    before any rule was in force."""
+    from django.utils import timezone
+
+    key = DETENTION_LIMIT_KEYS.get(kind)
+    if not is_child or key is None:
+        return None
+    rule = rules.rule("deadlines", key, timezone.localdate(started_at))
+    if rule is None:
+        return None
+    hours = int(rule["hours"])
+    return DetentionLimit(
+        key=key,
+        label=deadline_label(key),
+        hours=hours,
+        warn_hours=int(rule.get("warn_hours", 24)),
+        ends_at=started_at + datetime.timedelta(hours=hours),
+        law=str(rule.get("law", "")),
+        verified=bool(rule.get("verified")),
+        overridden="override" in rule.fields,
+    )
+
+
+def limit_periods(
+    rules: ChildRules, key: str
+) -> list[tuple[datetime.date, datetime.date | None, dated_rules.DatedRule]]:
+    """The spans of first days over which one rule of `key` is in force: (from, until exclusive or
+    None, rule). A query selecting episodes by their limit walks these (a change of law or an
+    administrator's value starts a new span)."""
+    starts: set[datetime.date] = set()
+    for r in rules.sets["deadlines"]:
+        if r.get("key") != key:
+            continue
+        starts.add(r.effective_from)
+        if r.effective_to is not None:
+            starts.add(r.effective_to + datetime.timedelta(days=1))
+    ordered = sorted(starts)
+    spans = []
+    for i, first in enumerate(ordered):
+        rule = rules.rule("deadlines", key, first)
+        if rule is not None:
+            spans.append((first, ordered[i + 1] if i + 1 < len(ordered) else None, rule))
+    return spans
 
 
 # Diversion --------------------------------------------------------------------------------------

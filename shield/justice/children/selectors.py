@@ -107,6 +107,7 @@ def breaches_open_for(*, user: Viewer) -> QuerySet[ChildDeadlineBreach]:
     return (
         ChildDeadlineBreach.objects.filter(
             resolved_at__isnull=True,
+            episode__isnull=True,  # detention limits have their own section (detention/queues.py)
             party__proceeding__in=Proceeding.objects.filter(_mine(user), status=ProceedingStatus.OPEN),
         )
         .select_related("party", "party__person", "party__proceeding")

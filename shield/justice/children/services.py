@@ -64,6 +64,47 @@ class RuleRefused(ValidationFailed):
         self.breaches = tuple(breaches)
 
 
+def justify_exception(
+    *,
+    actor: User,
+    proceeding: Proceeding,
+    breaches: Sequence[str],
+    justification: str,
+    refusal: str,
+    nothing_to_justify: str,
+    field: str = "justification",
+) -> str:
+    """The one path to go beyond a child's limits (interviews, custody and detention): with
+    `breaches`, refuse (`RuleRefused` with `refusal`) unless a justification of at least
+    MIN_JUSTIFICATION characters is given by an officer assigned to the proceeding holding
+    `justice.justify_exception`; without breaches, a justification is refused as pointless.
+    Returns the justification, stripped."""
+    justification = justification.strip()
+    if breaches:
+        if not justification:
+            raise RuleRefused(refusal, breaches=breaches)
+        if not policy.has_permission(actor, JUSTIFY) or not access.is_assigned(actor, proceeding):
+            raise PermissionRefused(
+                _("Only an officer assigned to this proceeding may justify going beyond the child's limits.")
+            )
+        if len(justification) < MIN_JUSTIFICATION:
+            raise ValidationFailed(
+                field_errors={
+                    field: [
+                        _("Explain why it is indispensable (at least %(n)d characters).")
+                        % {"n": MIN_JUSTIFICATION}
+                    ]
+                }
+            )
+        if len(justification) > MAX_JUSTIFICATION:
+            raise ValidationFailed(
+                field_errors={field: [_("At most %(n)d characters.") % {"n": MAX_JUSTIFICATION}]}
+            )
+    elif justification:
+        raise ValidationFailed(field_errors={field: [nothing_to_justify]})
+    return justification
+
+
 def _check_version(current: int, expected: int | None) -> None:
     if expected is None or expected != current:
         raise StaleVersion()
@@ -192,31 +233,15 @@ def interview_record(
         social_worker_present=social_worker_present,
         child_rules=child_rules,
     )
-    justification = justification.strip()
-    if check.breaches:
-        if not justification:
-            raise RuleRefused(
-                _("Refused under %(law)s: %(rules)s.")
-                % {"law": check.law, "rules": "; ".join(rules.breach_label(b) for b in check.breaches)},
-                breaches=check.breaches,
-            )
-        if not policy.has_permission(actor, JUSTIFY) or not access.is_assigned(actor, proceeding):
-            raise PermissionRefused(
-                _("Only an officer assigned to this proceeding may justify going beyond the child's limits.")
-            )
-        if len(justification) < MIN_JUSTIFICATION:
-            raise ValidationFailed(
-                field_errors={
-                    "justification": [
-                        _("Explain why it is indispensable (at least %(n)d characters).")
-                        % {"n": MIN_JUSTIFICATION}
-                    ]
-                }
-            )
-    elif justification:
-        raise ValidationFailed(
-            field_errors={"justification": [_("Nothing needs justifying in this session.")]}
-        )
+    justification = justify_exception(
+        actor=actor,
+        proceeding=proceeding,
+        breaches=check.breaches,
+        justification=justification,
+        refusal=_("Refused under %(law)s: %(rules)s.")
+        % {"law": check.law, "rules": "; ".join(rules.breach_label(b) for b in check.breaches)},
+        nothing_to_justify=_("Nothing needs justifying in this session."),
+    )
     earlier = Interview.objects.filter(party=party, started_at__lt=started_at).exclude(
         status=InterviewStatus.CANCELLED
     )

@@ -49,6 +49,11 @@ PLACES = {
 }
 
 
+# The children's detention limits are in force from this day (child_rules.json).
+LIMITS_FROM = datetime.date(2026, 1, 1)
+EXTENSION = "Gia hạn tạm giam theo quyết định của Viện kiểm sát cùng ngày."
+
+
 def _own_proceedings(officer: User, agency: Agency, out: TextIO) -> None:
     """A few proceedings with accused children, for a database without the proceedings demo."""
     now = timezone.now()
@@ -101,7 +106,8 @@ def load(*, options: dict[str, Any], out: TextIO) -> None:
         if start >= today:
             continue
         # Police custody for a few days, then (for most) temporary detention.
-        custody_end = min(start + datetime.timedelta(days=rng.randint(1, 3)), today)
+        # Within the child's custody limit (72 h: at most three days held, both counted).
+        custody_end = min(start + datetime.timedelta(days=rng.randint(0, 2)), today)
         _episode(party, officer, agency, DetentionKind.POLICE_CUSTODY, start, custody_end, separated=True)
         made += 1
         if i % 3 == 2 or custody_end >= today:
@@ -109,9 +115,12 @@ def load(*, options: dict[str, Any], out: TextIO) -> None:
         detention_start = custody_end + datetime.timedelta(days=1)
         if detention_start >= today:
             continue
-        held = rng.randint(20, 160)
+        held = rng.randint(20, 75)
         released = detention_start + datetime.timedelta(days=held)
         still_held = released >= today or i % 4 == 0
+        # Released after the 1,440 h limit (60 days): the extension as the assigned officer's
+        # justification, as the service asks. Some still held past it feed the limits section.
+        late = not still_held and held >= 60 and detention_start >= LIMITS_FROM
         episode = _episode(
             party,
             officer,
@@ -121,6 +130,7 @@ def load(*, options: dict[str, Any], out: TextIO) -> None:
             None if still_held else released,
             separated=i % 5 != 1,  # one child in five held with adults: indicator 7 shows it
             aftercare=None if still_held else i % 2 == 0,
+            justification=EXTENSION if late else "",
         )
         made += 1
         for days in range(10, held if not still_held else (today - detention_start).days, 30):
@@ -148,6 +158,7 @@ def _episode(
     *,
     separated: bool,
     aftercare: bool | None = None,
+    justification: str = "",
 ) -> DetentionEpisode:
     place, place_kind = PLACES[DetentionKind(kind)]
     return DetentionEpisode.objects.create(
@@ -162,4 +173,6 @@ def _episode(
         aftercare_detail="Học nghề và hỗ trợ tâm lý tại địa phương" if aftercare else "",
         agency=agency,
         recorded_by=officer,
+        limit_justification=justification,
+        limit_justified_by=officer if justification else None,
     )

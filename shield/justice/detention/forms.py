@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from shield.cases.forms import DATE_INPUT_FORMATS, BootstrapMixin
 from shield.core.forms import VersionedForm
-from shield.justice.detention.selectors import ENDED, OPEN
+from shield.justice.children.services import MAX_JUSTIFICATION
+from shield.justice.detention.selectors import ENDED, LIMITS, OPEN
 from shield.justice.models import DetentionKind, PlaceKind
 from shield.justice.models.detention import AFTERCARE_MAX, PLACE_NAME_MAX
 
@@ -23,6 +24,17 @@ def _date(label: Any, *, required: bool = True) -> forms.DateField:
         widget=forms.DateInput(
             format="%d/%m/%Y",
             attrs={"placeholder": _("dd/mm/yyyy"), "inputmode": "numeric", "autocomplete": "off"},
+        ),
+    )
+
+
+def _time(label: Any) -> forms.TimeField:
+    return forms.TimeField(
+        label=label,
+        required=False,
+        input_formats=["%H:%M"],
+        widget=forms.TimeInput(
+            format="%H:%M", attrs={"placeholder": _("hh:mm"), "inputmode": "numeric", "autocomplete": "off"}
         ),
     )
 
@@ -45,7 +57,9 @@ class EpisodeFields(forms.Form):
     place_name = forms.CharField(label=_("Place of detention"), max_length=PLACE_NAME_MAX)
     place_kind = forms.ChoiceField(label=_("Kind of place"), choices=PlaceKind.choices)
     started_on = _date(_("Detained from"))
+    started_time = _time(_("At (time, if known)"))
     ended_on = _date(_("Released on (empty while held)"), required=False)
+    ended_time = _time(_("Released at (time, if known)"))
     separated_from_adults = forms.ChoiceField(
         label=_("Held apart from adults"), choices=YES_NO, widget=forms.RadioSelect
     )
@@ -58,6 +72,13 @@ class EpisodeFields(forms.Form):
     aftercare_detail = forms.CharField(
         label=_("Aftercare given"),
         max_length=AFTERCARE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    justification = forms.CharField(
+        label=_("Justification for holding the child beyond the limit"),
+        help_text=_("Only if the release is after the child's limit: an assigned officer explains why."),
+        max_length=MAX_JUSTIFICATION,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -96,7 +117,12 @@ class EpisodeFilterForm(_Styled, forms.Form):
     )
     state = forms.ChoiceField(
         label=_("State"),
-        choices=[("", _("Held or released")), (OPEN, _("Held now")), (ENDED, _("Ended"))],
+        choices=[
+            ("", _("Held or released")),
+            (OPEN, _("Held now")),
+            (LIMITS, _("Limit near or breached")),
+            (ENDED, _("Ended")),
+        ],
         required=False,
     )
 
@@ -114,7 +140,9 @@ def initial_of(episode: Any) -> dict[str, Any]:
         "place_name": episode.place_name,
         "place_kind": episode.place_kind,
         "started_on": episode.started_on,
+        "started_time": episode.started_time,
         "ended_on": episode.ended_on,
+        "ended_time": episode.ended_time,
         "separated_from_adults": YES if episode.separated_from_adults else NO,
         "died_on": episode.died_on,
         "aftercare_received": "" if aftercare is None else (YES if aftercare else NO),

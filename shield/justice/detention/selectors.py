@@ -16,17 +16,20 @@ from django.utils import timezone
 
 from shield.accounts.models import User
 from shield.core.lookups import one_or_not_found
+from shield.justice.children import rules
+from shield.justice.detention import limits
 from shield.justice.models import DetentionEpisode, DetentionKind, FamilyVisit, Party
 from shield.justice.proceedings.access import VIEW, proceedings_in_reach
 
 OPEN = "open"
 ENDED = "ended"
+LIMITS = "limits"  # held now, the custody or detention limit near or passed
 
 
 @dataclass(frozen=True)
 class EpisodeFilters:
     kind: str = ""
-    state: str = ""  # OPEN, ENDED or "" (both)
+    state: str = ""  # OPEN, ENDED, LIMITS or "" (all)
     started_from: datetime.date | None = None
     started_to: datetime.date | None = None
 
@@ -40,7 +43,10 @@ def party_get_for(*, user: User | AnonymousUser, party_id: uuid.UUID | str, perm
 
 
 def episode_list_for(
-    *, user: User | AnonymousUser, filters: EpisodeFilters | None = None
+    *,
+    user: User | AnonymousUser,
+    filters: EpisodeFilters | None = None,
+    child_rules: rules.ChildRules | None = None,
 ) -> QuerySet[DetentionEpisode]:
     """Episodes of the parties in reach, newest start first, with party, person and proceeding
     joined (one query for a page)."""
@@ -54,6 +60,9 @@ def episode_list_for(
         episodes = episodes.filter(ended_on__isnull=True)
     elif filters.state == ENDED:
         episodes = episodes.filter(ended_on__isnull=False)
+    elif filters.state == LIMITS:
+        child_rules = child_rules or rules.ChildRules.current()
+        episodes = episodes.filter(limits.open_limit_q(child_rules, now=timezone.now()))
     if filters.started_from:
         episodes = episodes.filter(started_on__gte=filters.started_from)
     if filters.started_to:
@@ -64,19 +73,33 @@ def episode_list_for(
 def episode_get_for(
     *, user: User | AnonymousUser, episode_id: uuid.UUID | str, permission: str = VIEW
 ) -> DetentionEpisode:
-    episodes = DetentionEpisode.objects.select_related("party", "party__person", "party__proceeding").filter(
-        party__proceeding__in=proceedings_in_reach(user, permission)
-    )
+    episodes = DetentionEpisode.objects.select_related(
+        "party", "party__person", "party__proceeding", "limit_justified_by"
+    ).filter(party__proceeding__in=proceedings_in_reach(user, permission))
     return one_or_not_found(episodes, episode_id)
+
+
+def limits_near_or_breached_for(
+    *, user: User | AnonymousUser, child_rules: rules.ChildRules | None = None
+) -> QuerySet[DetentionEpisode]:
+    """Children in reach held now whose custody or detention limit is near or passed, the earliest
+    start first (the list's `?state=limits`)."""
+    filters = EpisodeFilters(state=LIMITS)
+    return episode_list_for(user=user, filters=filters, child_rules=child_rules).order_by(
+        "started_on", "started_time", "pk"
+    )
 
 
 def episodes_of_party(*, party: Party) -> list[DetentionEpisode]:
     """A party (obtained through `party_get_for`) and its episodes, newest first, visits joined."""
-    return list(
+    episodes = list(
         DetentionEpisode.objects.filter(party=party)
         .prefetch_related("family_visits")
         .order_by("-started_on", "-created_at")
     )
+    for episode in episodes:
+        episode.party = party  # no query per episode for its (limit's) party
+    return episodes
 
 
 def visits_of(*, episode: DetentionEpisode) -> QuerySet[FamilyVisit]:

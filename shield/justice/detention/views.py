@@ -21,7 +21,8 @@ from shield.audit.refusals import permission_denied, require_permission
 from shield.core.errors import ApplicationError, NotFound
 from shield.core.forms import add_application_error
 from shield.core.pagination import CappedPaginator
-from shield.justice.detention import selectors, services
+from shield.justice.children import rules
+from shield.justice.detention import limits, selectors, services
 from shield.justice.detention.forms import (
     EpisodeEditForm,
     EpisodeFilterForm,
@@ -57,11 +58,13 @@ def episode_list(request: HttpRequest) -> HttpResponse:
     episodes = selectors.episode_list_for(user=user, filters=filters)
     page = CappedPaginator(episodes, PAGE_SIZE).get_page(request.GET.get("page"))
     assigned = assigned_proceeding_ids(user)
+    child_rules = rules.ChildRules.current()
     rows = [
         {
             "episode": e,
             "name": party_name(party=e.party, person=e.party.person, assigned=assigned),
             "days": selectors.days_held(e),
+            "limit": limits.view_of(e, child_rules=child_rules),
         }
         for e in page.object_list
     ]
@@ -95,10 +98,18 @@ def party_detention(request: HttpRequest, party_id: uuid.UUID) -> HttpResponse:
     else:
         audit.record(action=AuditAction.VIEW, actor=user, obj=party, details={"page": "detention_history"})
     episodes = selectors.episodes_of_party(party=party)
+    child_rules = rules.ChildRules.current()
     context: dict[str, Any] = {
         "party": party,
         "name": party_name(party=party, person=party.person, assigned=assigned_proceeding_ids(user)),
-        "episodes": [{"episode": e, "days": selectors.days_held(e)} for e in episodes],
+        "episodes": [
+            {
+                "episode": e,
+                "days": selectors.days_held(e),
+                "limit": limits.view_of(e, child_rules=child_rules),
+            }
+            for e in episodes
+        ],
         "form": form,
         "can_edit": can_edit and party.is_child,
     }
@@ -165,6 +176,7 @@ def episode_detail(request: HttpRequest, episode_id: uuid.UUID) -> HttpResponse:
             party=episode.party, person=episode.party.person, assigned=assigned_proceeding_ids(user)
         ),
         "days": selectors.days_held(episode),
+        "limit": limits.view_of(episode, child_rules=rules.ChildRules.current()),
         "visits": list(selectors.visits_of(episode=episode)[:200]),
         "form": form,
         "visit_form": visit_form,

@@ -233,6 +233,15 @@ class ChildDeadlineBreach(BaseModel):
         "justice.Party", on_delete=models.PROTECT, related_name="deadline_breaches", verbose_name=_("party")
     )
     key = models.CharField(_("deadline"), max_length=40)
+    # The detention episode held beyond its limit (custody and detention limits: one per episode).
+    episode = models.ForeignKey(
+        "justice.DetentionEpisode",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="limit_breaches",
+        verbose_name=_("detention episode"),
+    )
     due_at = models.DateTimeField(_("due at"))
     # When the act was done after all (the breach stays on record).
     resolved_at = models.DateTimeField(_("done at"), null=True, blank=True)
@@ -240,4 +249,13 @@ class ChildDeadlineBreach(BaseModel):
     class Meta:
         verbose_name = _("deadline breached")
         verbose_name_plural = _("deadlines breached")
-        constraints = [models.UniqueConstraint(fields=["party", "key"], name="child_deadline_breach_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["party", "key"], condition=Q(episode__isnull=True), name="child_deadline_breach_once"
+            ),
+            models.UniqueConstraint(
+                fields=["episode", "key"],
+                condition=Q(episode__isnull=False),
+                name="child_detention_breach_once",
+            ),
+        ]

@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from shield.core.encryption import EncryptedTextField
 from shield.core.models import BaseModel, VersionedModel
 
 USER = settings.AUTH_USER_MODEL
@@ -51,11 +52,26 @@ class DetentionEpisode(VersionedModel):
     place_name = models.CharField(_("place of detention"), max_length=PLACE_NAME_MAX)
     place_kind = models.CharField(_("kind of place"), max_length=24, choices=PlaceKind.choices)
     started_on = models.DateField(_("detained from"))
+    # The times, when known: the custody and detention limits are counted in hours. Unknown, the
+    # episode counts from the start of its first day to the end of its last (as durations do).
+    started_time = models.TimeField(_("detained from (time)"), null=True, blank=True)
     ended_on = models.DateField(_("detained until"), null=True, blank=True)
+    ended_time = models.TimeField(_("released at (time)"), null=True, blank=True)
     separated_from_adults = models.BooleanField(_("held apart from adults"))
     died_on = models.DateField(_("died in detention on"), null=True, blank=True)
     aftercare_received = models.BooleanField(_("received aftercare"), null=True, blank=True)
     aftercare_detail = models.CharField(_("aftercare given"), max_length=AFTERCARE_MAX, blank=True)
+    # Held beyond the child's custody or detention limit: the written reason of an assigned officer
+    # holding `justice.justify_exception` (the interviews' one override path), shown with the episode.
+    limit_justification = EncryptedTextField(_("justification for exceeding the limit"), blank=True)
+    limit_justified_by = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("limit exceeded justified by"),
+    )
     agency = models.ForeignKey(
         "accounts.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by agency")
     )
@@ -70,6 +86,11 @@ class DetentionEpisode(VersionedModel):
         indexes = [
             models.Index(fields=["party", "started_on"], name="detention_party"),
             models.Index(fields=["started_on", "ended_on"], name="detention_dates"),
+            models.Index(
+                fields=["kind", "started_on"],
+                condition=Q(ended_on__isnull=True),
+                name="detention_open_kind",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=DetentionKind.values), name="detention_kind_known"),

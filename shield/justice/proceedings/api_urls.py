@@ -17,6 +17,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.AssignmentEndView.as_view(),
         name="api-justice-assignment-end",
     ),
+    path(f"{P}timeline/", views.TimelineView.as_view(), name="api-justice-timeline"),
+    path(
+        "cases/<uuid:case_id>/proceedings/",
+        views.CaseProceedingsView.as_view(),
+        name="api-justice-case-proceedings",
+    ),
     path(f"{P}parties/", views.PartiesView.as_view(), name="api-justice-parties"),
     path(f"{P}parties/<uuid:party_id>/", views.PartyDetailView.as_view(), name="api-justice-party"),
 ]

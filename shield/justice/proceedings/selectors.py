@@ -3,6 +3,7 @@ NotFound. Detail reads are audited by the caller (page or API view), as the case
 
 import datetime
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
@@ -47,12 +48,13 @@ def _child_parties() -> Exists:
 
 def proceeding_list_for(*, user: Viewer, filters: ProceedingFilters | None = None) -> QuerySet[Proceeding]:
     """Proceedings the user sees in full, newest report first, with their holding agency, their
-    offences (prefetched) and `has_children` (any child party) annotated."""
+    offences (prefetched). `has_children` is set on a page's rows by `mark_child_parties` (one
+    query for the page: annotated on the whole queryset, PostgreSQL hashed every child party of
+    the country on each request)."""
     f = filters or ProceedingFilters()
     items = (
         Proceeding.objects.filter(access.visible_q(user))
         .select_related("holding_agency")
-        .annotate(has_children=_child_parties())
         .prefetch_related(Prefetch("offences", queryset=ProceedingOffence.objects.order_by("code")))
         .order_by("-reported_at", "-id")
     )
@@ -71,6 +73,22 @@ def proceeding_list_for(*, user: Viewer, filters: ProceedingFilters | None = Non
     if q:
         items = items.filter(reference__startswith=q.upper())
     return items
+
+
+def mark_child_parties(proceedings: Sequence[Proceeding]) -> None:
+    """Set `has_children` (any child party) on a page of proceedings, in one query."""
+    ids = [p.pk for p in proceedings]
+    with_children = (
+        set(
+            Party.objects.filter(proceeding_id__in=ids, is_child=True)
+            .values_list("proceeding_id", flat=True)
+            .distinct()
+        )
+        if ids
+        else set()
+    )
+    for proceeding in proceedings:
+        proceeding.has_children = proceeding.pk in with_children  # type: ignore[attr-defined]
 
 
 def proceeding_get_for(*, user: Viewer, proceeding_id: uuid.UUID | str) -> Proceeding:
@@ -93,6 +111,20 @@ def proceeding_restricted_get_for(*, user: Viewer, proceeding_id: uuid.UUID | st
     )
     proceeding = one_or_not_found(items, proceeding_id)
     return proceeding, access.can_view(user=user, proceeding=proceeding)
+
+
+def timeline_get_for(*, user: Viewer, proceeding_id: uuid.UUID | str) -> Proceeding:
+    """A proceeding's steps and hearing dates, by the page's rule (`proceeding_restricted_get_for`:
+    in full or through a linked protection case; NotFound otherwise). The proceeding carries
+    `timeline` (steps, oldest first), `next_hearing` and `view` ("full" or "restricted")."""
+    proceeding, full = proceeding_restricted_get_for(user=user, proceeding_id=proceeding_id)
+    steps = list(steps_of(proceeding))
+    now = timezone.now()
+    upcoming = [s.scheduled_for for s in steps if s.scheduled_for and s.scheduled_for >= now]
+    proceeding.timeline = steps  # type: ignore[attr-defined]
+    proceeding.next_hearing = min(upcoming) if upcoming else None  # type: ignore[attr-defined]
+    proceeding.view = "full" if full else "restricted"  # type: ignore[attr-defined]
+    return proceeding
 
 
 def offences_of(proceeding: Proceeding) -> list[ProceedingOffence]:
@@ -200,6 +232,7 @@ __all__ = [
     "assignments_of",
     "can_see_child_identity",
     "holdings_of",
+    "mark_child_parties",
     "offences_of",
     "parties_of",
     "party_get_for",
@@ -210,4 +243,5 @@ __all__ = [
     "proceeding_restricted_get_for",
     "proceedings_for_case",
     "steps_of",
+    "timeline_get_for",
 ]

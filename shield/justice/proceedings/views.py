@@ -87,6 +87,7 @@ def proceeding_list(request: HttpRequest) -> HttpResponse:
         context["page"] = CappedPaginator(items, PAGE_SIZE, count_in_order=False).get_page(
             request.GET.get("page")
         )
+        selectors.mark_child_parties(list(context["page"].object_list))
         context["offences"] = offences.offences()
         audit.record(
             action=AuditAction.LIST,

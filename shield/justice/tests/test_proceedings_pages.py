@@ -42,12 +42,13 @@ def test_the_list_query_count_does_not_grow_with_rows(rows, django_assert_max_nu
     _fill(d, rows)
     client = _client(d.officer)
     client.get("/justice/")  # warm the session and caches
-    with django_assert_max_num_queries(16) as captured:
+    with django_assert_max_num_queries(17) as captured:  # + savepoints and PostgreSQL's audit lock
         response = client.get("/justice/")
     assert response.status_code == 200
     # Every page's own 8 (session, user, memberships, 2 permission reads, agency tree, audit event
-    # read + write, notifications bell) + count, page, offences, the filter's agencies.
-    assert len(_real(captured)) <= 13
+    # read + write, notifications bell) + count, page, offences, the filter's agencies, the page's
+    # child parties.
+    assert len(_real(captured)) <= 14
     assert response.content.decode().count('data-testid="proceeding-row"') == rows
 
 
@@ -66,6 +67,14 @@ def test_the_list_filters_trafficking_and_children() -> None:
     body = client.get("/justice/", {"q": theft.reference.lower()}).content.decode()
     assert theft.reference in body
     assert trafficking.reference not in body
+    # The "child parties" mark, set on the page's rows (one query), and in the API.
+    body = client.get("/justice/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert body.count("Child parties</span>") == 1
+    rows = {
+        r["reference"]: r["has_child_parties"]
+        for r in client.get("/api/v1/justice/proceedings/").json()["results"]
+    }
+    assert rows == {theft.reference: True, trafficking.reference: False}
 
 
 def test_opening_a_proceeding_through_the_page() -> None:
@@ -237,10 +246,11 @@ def test_the_worklist_query_count_does_not_grow_with_hearings(django_assert_max_
         )
     client = _client(police.officer)
     client.get("/justice/worklist/")
-    with django_assert_max_num_queries(16) as captured:
+    with django_assert_max_num_queries(18) as captured:  # + savepoints and PostgreSQL's audit lock
         response = client.get("/justice/worklist/")
-    # One query per worklist section (hearings, deadlines, interviews, diversion reports), not per row.
-    assert len(_real(captured)) <= 13
+    # One query per worklist section (hearings, deadlines, interviews, diversion reports, detention
+    # limits, the last with the administrator's rule values), not per row.
+    assert len(_real(captured)) <= 15
     assert response.content.decode().count('data-testid="worklist-row"') == 6
 
 

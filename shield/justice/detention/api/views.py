@@ -25,6 +25,8 @@ from shield.audit.models import AuditAction
 from shield.core.api.pagination import CheckedCursorPagination
 from shield.core.api.versioning import expected_version, with_etag
 from shield.core.errors import ValidationFailed, VersionRequired
+from shield.justice.children import rules
+from shield.justice.children.services import RuleRefused
 from shield.justice.detention import selectors, services
 from shield.justice.detention.api.serializers import (
     EpisodeCreateSerializer,
@@ -37,6 +39,13 @@ from shield.justice.models import DetentionEpisode, FamilyVisit
 from shield.justice.proceedings.access import EDIT, VIEW, assigned_proceeding_ids
 
 EPISODE_TYPE = DetentionEpisode._meta.label_lower
+
+
+def _rule_refused(exc: RuleRefused) -> Response:
+    """A release after the child's limit without a justification: 400 naming the rule."""
+    return Response(
+        {"detail": exc.message, "rules_exceeded": list(exc.breaches)}, status=status.HTTP_400_BAD_REQUEST
+    )
 
 
 class JusticePermission(BasePermission):
@@ -77,7 +86,11 @@ class DetentionAPIView(AuditedRefusals, GenericAPIView):
             .annotate(n=Count("pk"))
             .values_list("episode", "n")
         )
-        return {"assigned": assigned_proceeding_ids(self.user()), "visit_counts": counts}
+        return {
+            "assigned": assigned_proceeding_ids(self.user()),
+            "visit_counts": counts,
+            "child_rules": rules.ChildRules.current(),
+        }
 
     def episode(self, permission: str = VIEW) -> DetentionEpisode:
         episode_id: uuid.UUID = self.kwargs["episode_id"]
@@ -119,7 +132,10 @@ class EpisodeListView(DetentionAPIView):
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         party = selectors.party_get_for(user=self.user(), party_id=data.pop("party"), permission=EDIT)
-        episode = services.episode_record(actor=self.user(), party=party, **data)
+        try:
+            episode = services.episode_record(actor=self.user(), party=party, **data)
+        except RuleRefused as exc:
+            return _rule_refused(exc)
         return self.one(episode, status_code=status.HTTP_201_CREATED)
 
 
@@ -152,9 +168,12 @@ class EpisodeDetailView(DetentionAPIView):
         changes.pop("version", None)
         if "aftercare_detail" in changes and changes["aftercare_detail"] is None:
             raise ValidationFailed(field_errors={"aftercare_detail": ["This field may not be null."]})
-        episode = services.episode_update(
-            actor=self.user(), episode=episode, expected_version=version, **changes
-        )
+        try:
+            episode = services.episode_update(
+                actor=self.user(), episode=episode, expected_version=version, **changes
+            )
+        except RuleRefused as exc:
+            return _rule_refused(exc)
         return self.one(episode)
 
 

@@ -186,3 +186,40 @@ class PartyUpdateSerializer(serializers.Serializer[Any]):
     )
     protection_case = serializers.CharField(required=False, allow_blank=True, max_length=80)
     version = serializers.IntegerField(required=False, min_value=1)
+
+
+class TimelineStepSerializer(serializers.ModelSerializer[ProceedingStep]):
+    """A step as a linked protection case's workers see it: its kind and dates, no note or author."""
+
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = ProceedingStep
+        fields = ["kind", "kind_label", "occurred_on", "scheduled_for"]
+        read_only_fields = fields
+
+
+class TimelineSerializer(serializers.ModelSerializer[Proceeding]):
+    """A proceeding's steps and hearing dates: what the workers of a linked protection case read
+    (no parties, summary, offences, notes or evidence). `view` says whether the reader also sees it
+    in full elsewhere (`full`) or only this (`restricted`)."""
+
+    holding_agency = serializers.CharField(source="holding_agency.name", read_only=True)
+    steps = TimelineStepSerializer(many=True, read_only=True, source="timeline")
+    next_hearing = serializers.DateTimeField(read_only=True, allow_null=True)
+    view = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Proceeding
+        fields = [
+            "id",
+            "reference",
+            "kind",
+            "status",
+            "holding_agency",
+            "holding_role",
+            "next_hearing",
+            "steps",
+            "view",
+        ]
+        read_only_fields = fields

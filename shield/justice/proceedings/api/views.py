@@ -38,6 +38,8 @@ from shield.justice.proceedings.api import serializers as s
 from shield.people import selectors as people_selectors
 
 PROCEEDING_TYPE = Proceeding._meta.label_lower
+# A protection case is linked to few proceedings; the list answers at most this many.
+LINKED_LIMIT = 50
 
 
 class JusticePermission(BasePermission):
@@ -134,6 +136,7 @@ class ProceedingListView(ProceedingAPIView):
         items = selectors.proceeding_list_for(user=self.user(), filters=filters)
         page = self.paginate_queryset(items)
         assert page is not None
+        selectors.mark_child_parties(page)
         response = self.get_paginated_response(s.ProceedingSerializer(page, many=True).data)
         audit.record(
             action=AuditAction.LIST,
@@ -427,3 +430,77 @@ class PartyDetailView(ProceedingAPIView):
             )
         party = selectors.party_get_for(user=user, party_id=party.pk)
         return with_etag(Response(s.PartySerializer(party).data), party)
+
+
+class LinkedReadView(ProceedingAPIView):
+    """Reads open to the workers of a linked protection case (no `justice.view` needed): the same
+    rule as the proceeding page (`selectors.proceeding_restricted_get_for`); 404 otherwise."""
+
+    permission_classes = [IsAuthenticated]
+
+
+class TimelineView(LinkedReadView):
+    serializer_class = s.TimelineSerializer
+
+    @extend_schema(
+        operation_id="justice_proceeding_timeline",
+        summary="A proceeding's steps and hearing dates",
+        description=(
+            "For the justice officers who see the proceeding and for the workers of a protection "
+            "case linked to one of its victims: its steps and hearing dates only (no parties, "
+            "summary, offences, notes or evidence). Audited as a view (`restricted` or `full`)."
+        ),
+        responses={200: s.TimelineSerializer, **schema.READ_ERRORS},
+    )
+    def get(self, request: Request, proceeding_id: uuid.UUID) -> Response:
+        proceeding = selectors.timeline_get_for(user=self.user(), proceeding_id=proceeding_id)
+        audit.record(
+            action=AuditAction.VIEW,
+            actor=self.user(),
+            agency=proceeding.holding_agency,
+            obj=proceeding,
+            details={"view": proceeding.view, "part": "timeline"},  # type: ignore[attr-defined]
+        )
+        return Response(s.TimelineSerializer(proceeding).data)
+
+
+class CaseProceedingsView(LinkedReadView):
+    serializer_class = s.TimelineSerializer
+
+    def refused_object_id(self) -> str:
+        return str(self.kwargs.get("case_id") or "")
+
+    @extend_schema(
+        operation_id="justice_case_proceedings",
+        summary="The proceedings a protection case is linked to, with their steps and hearings",
+        description=(
+            "The case's panel as data, for whoever sees the case: each proceeding linked to it through "
+            "a victim party, with its steps and hearing dates only. 404 when the case is not visible. "
+            "Each proceeding is audited as a restricted view through the case."
+        ),
+        responses={200: s.TimelineSerializer(many=True), **schema.READ_ERRORS},
+    )
+    def get(self, request: Request, case_id: uuid.UUID) -> Response:
+        user = self.user()
+        case = case_selectors.case_get_for(user=user, case_id=case_id)
+        proceedings = selectors.proceedings_for_case(user=user, case=case)[: LINKED_LIMIT + 1]
+        full = set(
+            Proceeding.objects.filter(access.visible_q(user), pk__in=[p.pk for p in proceedings]).values_list(
+                "pk", flat=True
+            )
+        )
+        for proceeding in proceedings:
+            proceeding.view = "full" if proceeding.pk in full else "restricted"  # type: ignore[attr-defined]
+            audit.record(
+                action=AuditAction.VIEW,
+                actor=user,
+                agency=proceeding.holding_agency,
+                obj=proceeding,
+                details={"view": proceeding.view, "through_case": str(case.pk)},  # type: ignore[attr-defined]
+            )
+        return Response(
+            {
+                "results": s.TimelineSerializer(proceedings[:LINKED_LIMIT], many=True).data,
+                "truncated": len(proceedings) > LINKED_LIMIT,
+            }
+        )
