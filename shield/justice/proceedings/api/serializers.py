@@ -223,3 +223,10 @@ class TimelineSerializer(serializers.ModelSerializer[Proceeding]):
             "view",
         ]
         read_only_fields = fields
+
+
+class CaseTimelinesSerializer(serializers.Serializer[Any]):
+    """The proceedings linked to one case (at most the first 50, `truncated` when there are more)."""
+
+    results = TimelineSerializer(many=True)
+    truncated = serializers.BooleanField()

@@ -478,7 +478,7 @@ class CaseProceedingsView(LinkedReadView):
             "a victim party, with its steps and hearing dates only. 404 when the case is not visible. "
             "Each proceeding is audited as a restricted view through the case."
         ),
-        responses={200: s.TimelineSerializer(many=True), **schema.READ_ERRORS},
+        responses={200: s.CaseTimelinesSerializer, **schema.READ_ERRORS},
     )
     def get(self, request: Request, case_id: uuid.UUID) -> Response:
         user = self.user()
