@@ -58,6 +58,33 @@ def refused_on_form(form: forms.BaseForm, error: ApplicationError) -> bool:
     return False
 
 
+def form_step(
+    request: HttpRequest,
+    *,
+    form: forms.Form,
+    write: Callable[[dict[str, Any]], object],
+    done: str,
+    redirect_to: Callable[[Any], str],
+    template: str,
+    context: dict[str, Any] | Callable[[], dict[str, Any]],
+) -> HttpResponse:
+    """One write behind a form: on a valid POST run `write(cleaned_data)`; a refusal the user can
+    fix (stale version, invalid step, field errors) goes on the form and the page answers 400;
+    success says `done` and redirects to `redirect_to(what write returned)`. `context` may be a
+    function, so a page read only when the form is shown is not read on success."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = write(form.cleaned_data)
+        except ApplicationError as error:
+            if not refused_on_form(form, error):
+                raise
+        else:
+            messages.success(request, done)
+            return HttpResponseRedirect(redirect_to(result))
+    shown = context() if callable(context) else context
+    return render(request, template, shown, status=400 if form.errors else 200)
+
+
 def reasoned_step(
     request: HttpRequest,
     *,
@@ -68,15 +95,13 @@ def reasoned_step(
     template: str,
     context: dict[str, Any],
 ) -> HttpResponse:
-    """A versioned write that needs a reason (void a delivery, release a bed): on a valid POST run
-    `write(version, reason)`; a refusal the user can fix goes on the form, success redirects."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            write(form.cleaned_data["version"], form.cleaned_data["reason"])
-        except ApplicationError as error:
-            if not refused_on_form(form, error):
-                raise
-        else:
-            messages.success(request, done)
-            return HttpResponseRedirect(redirect_to)
-    return render(request, template, context, status=400 if form.errors else 200)
+    """A versioned write that needs a reason (void a delivery, release a bed)."""
+    return form_step(
+        request,
+        form=form,
+        write=lambda data: write(data["version"], data["reason"]),
+        done=done,
+        redirect_to=lambda _: redirect_to,
+        template=template,
+        context=context,
+    )

@@ -21,7 +21,7 @@ from shield.core.errors import ApplicationError, PermissionRefused
 from shield.core.htmx import render_page_or_partial
 from shield.core.pagination import CappedPaginator
 from shield.people.selectors import display_name_for, person_get_for
-from shield.referrals.support.pages import refused_on_form, require_any
+from shield.referrals.support.pages import form_step, refused_on_form, require_any
 from shield.returns.followup import chart, forms, rules, selectors, services
 from shield.returns.models import FollowUp, ReintegrationPlan
 
@@ -195,22 +195,17 @@ def contact_lost_report(request: HttpRequest, plan_id: uuid.UUID) -> HttpRespons
     user = _user(request)
     plan = selectors.plan_get_for(user=user, plan_id=plan_id)
     form = forms.ContactLostForm(request.POST or None, initial={"version": plan.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_lost_report(
-                actor=user,
-                plan=plan,
-                reason=form.cleaned_data["reason"],
-                version=form.cleaned_data["version"],
-            )
-        except ApplicationError as error:
-            if not refused_on_form(form, error):
-                raise
-        else:
-            messages.success(request, _("The loss of contact is reported; a supervisor approves it."))
-            return HttpResponseRedirect(reverse("returns:plan_detail", args=[plan.pk]))
-    context = {**_plan_context(user, plan), "form": form, "approving": False}
-    return render(request, "returns/followup/contact_lost.html", context, status=400 if form.errors else 200)
+    return form_step(
+        request,
+        form=form,
+        write=lambda data: services.contact_lost_report(
+            actor=user, plan=plan, reason=data["reason"], version=data["version"]
+        ),
+        done=_("The loss of contact is reported; a supervisor approves it."),
+        redirect_to=lambda _: reverse("returns:plan_detail", args=[plan.pk]),
+        template="returns/followup/contact_lost.html",
+        context=lambda: {**_plan_context(user, plan), "form": form, "approving": False},
+    )
 
 
 @require_any(selectors.SUPERVISE, object_type=PLAN)
@@ -218,17 +213,15 @@ def contact_lost_approve(request: HttpRequest, plan_id: uuid.UUID) -> HttpRespon
     user = _user(request)
     plan = selectors.plan_get_for(user=user, plan_id=plan_id)
     form = forms.ApproveForm(request.POST or None, initial={"version": plan.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_lost_approve(actor=user, plan=plan, version=form.cleaned_data["version"])
-        except ApplicationError as error:
-            if not refused_on_form(form, error):
-                raise
-        else:
-            messages.success(request, _("The loss of contact is approved."))
-            return HttpResponseRedirect(reverse("returns:plan_detail", args=[plan.pk]))
-    context = {**_plan_context(user, plan), "form": form, "approving": True}
-    return render(request, "returns/followup/contact_lost.html", context, status=400 if form.errors else 200)
+    return form_step(
+        request,
+        form=form,
+        write=lambda data: services.contact_lost_approve(actor=user, plan=plan, version=data["version"]),
+        done=_("The loss of contact is approved."),
+        redirect_to=lambda _: reverse("returns:plan_detail", args=[plan.pk]),
+        template="returns/followup/contact_lost.html",
+        context=lambda: {**_plan_context(user, plan), "form": form, "approving": True},
+    )
 
 
 @require_any(selectors.SUPERVISE, object_type=PLAN)

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.paginator import Page
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,7 +28,7 @@ from shield.linkage.models import PairStatus
 from shield.people import selectors as people_selectors
 from shield.people.models import DocumentKind
 from shield.people.selectors import display_name_for, person_get_for
-from shield.referrals.support.pages import refused_on_form, require_any
+from shield.referrals.support.pages import form_step, refused_on_form, require_any
 from shield.returns.alerts import selectors as alert_selectors
 from shield.returns.followup import selectors as followup_selectors
 from shield.returns.models import (
@@ -205,25 +205,24 @@ def verification_receive(request: HttpRequest, return_id: uuid.UUID) -> HttpResp
     if existing is not None:
         return HttpResponseRedirect(reverse("returns:verification_detail", args=[existing.pk]))
     form = forms.VerificationReceiveForm(request.POST or None, initial={"received_at": timezone.now()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            verification = services.verification_receive(
-                actor=user,
-                record=record,
-                foreign_authority=data["foreign_authority"],
-                foreign_reference=data.get("foreign_reference") or "",
-                received_at=data["received_at"],
-            )
-        except ApplicationError as error:
-            if not refused_on_form(form, error):
-                raise
-        else:
-            messages.success(request, _("The verification request is received."))
-            return HttpResponseRedirect(reverse("returns:verification_detail", args=[verification.pk]))
-    context = {"record": record, "form": form, "name": display_name_for(user=user, person=record.person)}
-    return render(
-        request, "returns/reception/verification_receive.html", context, status=400 if form.errors else 200
+    return form_step(
+        request,
+        form=form,
+        write=lambda data: services.verification_receive(
+            actor=user,
+            record=record,
+            foreign_authority=data["foreign_authority"],
+            foreign_reference=data.get("foreign_reference") or "",
+            received_at=data["received_at"],
+        ),
+        done=_("The verification request is received."),
+        redirect_to=lambda verification: reverse("returns:verification_detail", args=[verification.pk]),
+        template="returns/reception/verification_receive.html",
+        context=lambda: {
+            "record": record,
+            "form": form,
+            "name": display_name_for(user=user, person=record.person),
+        },
     )
 
 
@@ -406,35 +405,28 @@ def reception_open(request: HttpRequest) -> HttpResponse:
     form = forms.ReceptionOpenForm(
         request.POST or None, officers=officers, initial={"received_at": timezone.now()}
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            event = services.reception_open(
-                actor=user,
-                border_gate=data["border_gate"],
-                country=data["country"],
-                channel=data["channel"],
-                received_at=data["received_at"],
-                foreign_authority=data.get("foreign_authority") or "",
-                officers=tuple(data.get("officers") or ()),
-            )
-        except ApplicationError as error:
-            if not refused_on_form(form, error):
-                raise
-        else:
-            messages.success(request, _("The reception is opened: add the returnees in the sitting."))
-            return HttpResponseRedirect(reverse("returns:reception_detail", args=[event.pk]))
-    return render(
-        request, "returns/reception/reception_open.html", {"form": form}, status=400 if form.errors else 200
+    return form_step(
+        request,
+        form=form,
+        write=lambda data: services.reception_open(
+            actor=user,
+            border_gate=data["border_gate"],
+            country=data["country"],
+            channel=data["channel"],
+            received_at=data["received_at"],
+            foreign_authority=data.get("foreign_authority") or "",
+            officers=tuple(data.get("officers") or ()),
+        ),
+        done=_("The reception is opened: add the returnees in the sitting."),
+        redirect_to=lambda event: reverse("returns:reception_detail", args=[event.pk]),
+        template="returns/reception/reception_open.html",
+        context={"form": form},
     )
 
 
 def sitting_url(event: ReceptionEvent) -> str:
-    """The group sitting's page (built in `sitting.py`); its path when the route is not there."""
-    try:
-        return reverse("returns:reception_sitting", args=[event.pk])
-    except NoReverseMatch:
-        return f"/returns/receptions/{event.pk}/sitting/"
+    """The group sitting's page (`sitting.py`)."""
+    return reverse("returns:reception_sitting", args=[event.pk])
 
 
 def _reception_page(
