@@ -41,7 +41,7 @@ from shield.returns.models import (
     ReturnStatus,
     VerificationRequest,
 )
-from shield.returns.reception import member_selectors, selectors, services
+from shield.returns.reception import selectors, services
 from shield.returns.reception import serializers as s
 
 VIEW = selectors.VIEW
@@ -456,10 +456,10 @@ class MemberView(ReceptionAPIView):
     serializer_class = s.MemberSerializer
 
     def member(self, member_id: uuid.UUID) -> ReceptionMember:
-        return member_selectors.member_get_for(user=self.user(), member_id=member_id)
+        return selectors.member_get_for(user=self.user(), member_id=member_id)
 
     def member_to_change(self, member_id: uuid.UUID) -> ReceptionMember:
-        return member_selectors.member_get_to_change(user=self.user(), member_id=member_id)
+        return selectors.member_get_to_change(user=self.user(), member_id=member_id)
 
     def answer_member(self, member_id: uuid.UUID, status: int = 200) -> Response:
         return self.answer(s.MemberDetailSerializer, self.member(member_id), status=status)

@@ -213,3 +213,31 @@ def reception_search_for(*, user: User, status: str = "") -> QuerySet[ReceptionE
 def reception_get_to_change(*, user: User, event_id: uuid.UUID | str) -> ReceptionEvent:
     rows = reception_list_for(user=user).filter(_may(user, RECEIVE, "agency"))
     return one_or_not_found(rows, event_id)
+
+
+# A member's page and answer show its reception (gate, agency), return and person, screening and
+# commune: one statement.
+_MEMBER_RELATED = (
+    "event",
+    "event__agency",
+    "event__border_gate",
+    "return_record",
+    "return_record__person",
+    "screening",
+    "commune",
+)
+
+
+def _members_of(events: QuerySet[ReceptionEvent]) -> QuerySet[ReceptionMember]:
+    return ReceptionMember.objects.filter(event__in=events.values("pk")).select_related(*_MEMBER_RELATED)
+
+
+def member_get_for(*, user: User, member_id: uuid.UUID | str) -> ReceptionMember:
+    """One returnee of a reception the user may see (out of reach answers 404 like missing)."""
+    return one_or_not_found(_members_of(reception_list_for(user=user)), member_id)
+
+
+def member_get_to_change(*, user: User, member_id: uuid.UUID | str) -> ReceptionMember:
+    """One returnee of a reception the user may see and receive returnees in."""
+    events = reception_list_for(user=user).filter(_may(user, RECEIVE, "agency"))
+    return one_or_not_found(_members_of(events), member_id)

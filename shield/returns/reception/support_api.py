@@ -20,7 +20,7 @@ from shield.referrals.models import SupportDelivery
 from shield.referrals.support.api import DeliverySerializer
 from shield.referrals.support.api_base import ERRORS, CareAPIView, NewestDeliveredFirst
 from shield.returns.models import ReceptionMember
-from shield.returns.reception import support, support_selectors
+from shield.returns.reception import selectors, support, support_selectors
 from shield.returns.reception.selectors import VIEW
 from shield.returns.reception.support_forms import DEFAULT_TYPE
 
@@ -55,7 +55,7 @@ class MemberSupportView(CareAPIView):
     )
     def get(self, request: Request, member_id: uuid.UUID) -> Response:
         user = self.user()
-        member = support_selectors.member_get_for(user=user, member_id=member_id)
+        member = selectors.member_get_for(user=user, member_id=member_id)
         audit.record(
             action=AuditAction.VIEW,
             actor=user,
@@ -73,7 +73,7 @@ class MemberSupportView(CareAPIView):
     )
     def post(self, request: Request, member_id: uuid.UUID) -> Response:
         user = self.user()
-        member = support_selectors.member_get_for(user=user, member_id=member_id)
+        member = selectors.member_get_for(user=user, member_id=member_id)
         given = GiveSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data

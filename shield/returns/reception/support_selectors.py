@@ -5,24 +5,13 @@ import uuid
 
 from django.db.models import QuerySet
 
-from shield.accounts.models import User
-from shield.core.lookups import one_or_not_found
 from shield.referrals.models import SupportDelivery
 from shield.returns.models import ReceptionMember
-from shield.returns.reception.selectors import reception_list_for
-
-
-def member_get_for(*, user: User, member_id: uuid.UUID | str) -> ReceptionMember:
-    events = reception_list_for(user=user).values("pk")
-    rows = ReceptionMember.objects.filter(event__in=events).select_related(
-        "event", "event__agency", "event__border_gate", "return_record", "return_record__person"
-    )
-    return one_or_not_found(rows, member_id)
 
 
 def member_support_list(*, member: ReceptionMember) -> QuerySet[SupportDelivery]:
     """The support given to `member` at reception, newest first, voided ones too (marked). `member`
-    comes from `member_get_for`, so the user reaches the reception; the giving agency is the
+    comes from `selectors.member_get_for`, so the user reaches the reception; the giving agency is the
     reception's, so the same user sees these deliveries in the referrals app."""
     return (
         SupportDelivery.objects.filter(reception_support__member=member)
@@ -32,7 +21,7 @@ def member_support_list(*, member: ReceptionMember) -> QuerySet[SupportDelivery]
 
 
 def supports_by_member(*, members: list[ReceptionMember]) -> dict[uuid.UUID, list[SupportDelivery]]:
-    """The support given at reception to each of `members` (read through `member_get_for` or the
+    """The support given at reception to each of `members` (read through `selectors.member_get_for` or the
     reception's own selector), newest first: one query whatever the number of members."""
     found: dict[uuid.UUID, list[SupportDelivery]] = {m.pk: [] for m in members}
     rows = (

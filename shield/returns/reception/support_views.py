@@ -29,7 +29,7 @@ from shield.referrals.models import SupportDelivery
 from shield.referrals.support import regimes
 from shield.referrals.support.pages import refused_on_form, require_any
 from shield.returns.models import ReceptionMember
-from shield.returns.reception import support, support_selectors
+from shield.returns.reception import selectors, support, support_selectors
 from shield.returns.reception.selectors import VIEW
 from shield.returns.reception.support_forms import ReceptionSupportForm
 
@@ -93,7 +93,7 @@ def attach_support_panels(*, user: User, members: list[ReceptionMember], next_ur
 @require_any(VIEW, support.RECEIVE, object_type=MEMBER)
 def member_support(request: HttpRequest, member_id: uuid.UUID) -> HttpResponse:
     user = cast(User, request.user)
-    member = support_selectors.member_get_for(user=user, member_id=member_id)
+    member = selectors.member_get_for(user=user, member_id=member_id)
     next_url = safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
     form = ReceptionSupportForm(
         request.POST or None, initial={"next": next_url}, auto_id=f"ms-{member.pk}-%s"
